@@ -1,0 +1,266 @@
+"""The `drempelbank` command (spec/cli.md): exit 0 done, 1 input refused, 2 wrong usage."""
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from drempelbank.config import Settings
+from drempelbank.runtime import Runtime
+from kb.errors import RegisterError, ValidationFailed
+
+app = typer.Typer(help="Drempelbank: register van drempels voor lokale e-government.", no_args_is_help=True,
+                  pretty_exceptions_enable=False, add_completion=False)
+import_app = typer.Typer(help="Bestanden inlezen in het register.", no_args_is_help=True)
+export_app = typer.Typer(help="Het register uitvoeren naar bestanden.", no_args_is_help=True)
+user_app = typer.Typer(help="Gebruikers beheren.", no_args_is_help=True)
+token_app = typer.Typer(help="API-tokens beheren.", no_args_is_help=True)
+app.add_typer(import_app, name="import")
+app.add_typer(export_app, name="export")
+app.add_typer(user_app, name="user")
+app.add_typer(token_app, name="token")
+
+console = Console()
+errors = Console(stderr=True)
+
+HomeOption = Annotated[Path | None, typer.Option("--home", help="Map met de gegevens (DREMPELBANK_HOME).")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Uitvoer als JSON.")]
+_state: dict[str, Any] = {"home": None}
+
+
+@app.callback()
+def main_options(home: HomeOption = None) -> None:
+    _state["home"] = home
+
+
+def runtime(home: Path | None) -> Runtime:
+    home = home or _state["home"]
+    settings = Settings(home=home) if home else Settings()
+    return Runtime(settings)
+
+
+def refuse(message: str, lines: list[str] | None = None) -> None:
+    errors.print(f"[bold red]Geweigerd:[/] {message}", highlight=False)
+    for line in lines or []:
+        errors.print(f"  - {line}", highlight=False, markup=False)
+    raise typer.Exit(1)
+
+
+def emit_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=1, default=str) + "\n")
+
+
+def byte_progress(path: Path, label: str) -> Progress:
+    return Progress(TextColumn(label), BarColumn(), DownloadColumn(), TimeRemainingColumn(), console=errors,
+                    transient=True, disable=not errors.is_terminal)
+
+
+@app.command()
+def init(demo: Annotated[bool, typer.Option("--demo", help="Laad ook de demodrempels en -projecten.")] = False,
+         home: HomeOption = None) -> None:
+    """Maak de database en de index aan en laad de referentiegegevens (en met --demo de demodata)."""
+    from drempelbank.setup import initialise
+
+    rt = runtime(home)
+    summary = initialise(rt, demo=demo)
+    for line in summary:
+        console.print(line, highlight=False)
+
+
+@app.command()
+def serve(host: Annotated[str | None, typer.Option(help="Adres (standaard 127.0.0.1).")] = None,
+          port: Annotated[int | None, typer.Option(help="Poort (standaard 8000).")] = None,
+          home: HomeOption = None) -> None:
+    """Start de webtoepassing."""
+    import uvicorn
+
+    from drempelbank.setup import build_app
+
+    rt = runtime(home)
+    uvicorn.run(build_app(rt), host=host or rt.settings.host, port=port or rt.settings.port, log_level="info")
+
+
+@import_app.command("barriers")
+def import_barriers_cmd(file: Annotated[Path, typer.Argument(help="Een .jsonl-, .csv- of .xlsx-bestand.")],
+                        partial: Annotated[bool, typer.Option("--partial", help="Lees de goede rijen in en "
+                                                              "lijst de geweigerde op.")] = False,
+                        as_json: JsonOption = False, home: HomeOption = None) -> None:
+    """Lees drempels in volgens het uitwisselingsformaat."""
+    from drempelbank.setup import after_write
+    from ingest.barrier_files import FileRefused
+    from ingest.barrier_import import import_barriers
+
+    if not file.is_file():
+        refuse(f"{file}: bestand niet gevonden")
+    rt = runtime(home)
+    try:
+        with byte_progress(file, f"Inlezen {file.name}") as progress:
+            task = progress.add_task("import", total=file.stat().st_size)
+            report = import_barriers(engine=rt.engine, path=file, actor="cli", partial=partial,
+                                     on_read=lambda n: progress.advance(task, n),
+                                     max_unpacked=rt.settings.max_unpacked_bytes)
+    except FileRefused as exc:
+        refuse(str(exc))
+    after_write(rt)
+    if as_json:
+        emit_json(report.as_dict())
+    for warning in report.warnings:
+        errors.print(f"[yellow]Waarschuwing:[/] {warning}", highlight=False)
+    if report.rejected and not partial:
+        refuse(f"{file.name}: {len(report.rejected_lines)} rij(en) geweigerd, er werd niets ingelezen",
+               [str(e) for e in report.rejected])
+    if not as_json:
+        console.print(f"{file.name}: {report.created} nieuw, {report.updated} bijgewerkt, "
+                      f"{report.unchanged} ongewijzigd", highlight=False)
+    if report.rejected:
+        errors.print(f"{len(report.rejected_lines)} rij(en) geweigerd:", highlight=False)
+        for e in report.rejected:
+            errors.print(f"  - {e}", highlight=False, markup=False)
+        raise typer.Exit(1)
+
+
+@import_app.command("regulations")
+def import_regulations_cmd(path: Annotated[Path, typer.Argument(help="Een bestand of een map.")],
+                           fmt: Annotated[str, typer.Option("--format", help="json, justel, codex, eurlex, bwb, pdf, "
+                                                            "docx, text of auto.")] = "auto",
+                           key: Annotated[str | None, typer.Option("--key", help="Sleutel van de regelgeving.")] = None,
+                           as_json: JsonOption = False, home: HomeOption = None) -> None:
+    """Lees regelgeving in (artikel per artikel)."""
+    from drempelbank.setup import after_write, read_regulation_items
+    from ingest.regulation_import import import_regulation_objects
+
+    if not path.exists():
+        refuse(f"{path}: bestand of map niet gevonden")
+    rt = runtime(home)
+    items = read_regulation_items(path, fmt, key=key, max_bytes=rt.settings.max_upload_bytes)
+    report = import_regulation_objects(engine=rt.engine, items=items, actor="cli")
+    if report.rejected:
+        refuse(f"{path.name}: geweigerd, er werd niets ingelezen", [str(e) for e in report.rejected])
+    after_write(rt)
+    if as_json:
+        emit_json(report.as_dict())
+        return
+    for version in report.versions:
+        line = (f"{version.key}: {version.outcome}; {len(version.added)} artikels nieuw, "
+                f"{len(version.changed)} gewijzigd, {len(version.removed)} verdwenen")
+        if version.flagged_barriers:
+            line += f"; te herbekijken: {', '.join(version.flagged_barriers)}"
+        console.print(line, highlight=False)
+
+
+@export_app.command("barriers")
+def export_barriers_cmd(file: Annotated[Path, typer.Argument(help="Doelbestand: .jsonl, .csv of .xlsx.")],
+                        home: HomeOption = None) -> None:
+    """Voer alle drempels uit in het uitwisselingsformaat."""
+    from ingest.barrier_files import FileRefused
+    from ingest.barrier_import import export_barriers
+
+    rt = runtime(home)
+    try:
+        count = export_barriers(engine=rt.engine, path=file)
+    except FileRefused as exc:
+        refuse(str(exc))
+    console.print(f"{count} drempels geschreven naar {file}", highlight=False)
+
+
+@export_app.command("regulations")
+def export_regulations_cmd(file: Annotated[Path, typer.Argument(help="Doelbestand: .json of .jsonl.")],
+                           home: HomeOption = None) -> None:
+    """Voer alle regelgeving uit in het JSON-uitwisselingsformaat."""
+    from ingest.regulation_import import export_regulations
+
+    if file.suffix.lower() not in (".json", ".jsonl"):
+        refuse(f"{file.name}: gebruik .json of .jsonl")
+    rt = runtime(home)
+    count = export_regulations(engine=rt.engine, path=file)
+    console.print(f"{count} regelgevingen geschreven naar {file}", highlight=False)
+
+
+@app.command()
+def doctor(as_json: JsonOption = False, home: HomeOption = None) -> None:
+    """Toestand van database, index en Nederlandse taalverwerking."""
+    from drempelbank.setup import diagnose
+
+    report = diagnose(runtime(home))
+    if as_json:
+        emit_json(report)
+        return
+    table = Table("onderdeel", "toestand", show_header=True)
+    for part, state in report.items():
+        table.add_row(part, json.dumps(state, ensure_ascii=False, default=str))
+    console.print(table)
+
+
+@app.command()
+def backup(file: Annotated[Path, typer.Argument(help="Doelbestand (.jsonl.gz).")], home: HomeOption = None) -> None:
+    """Maak een volledige back-up van het register (draagbaar tussen SQLite en PostgreSQL)."""
+    from kb.backup import backup as do_backup
+
+    counts = do_backup(runtime(home).engine, file)
+    console.print(f"back-up geschreven naar {file}: {sum(counts.values())} rijen", highlight=False)
+
+
+@app.command()
+def restore(file: Annotated[Path, typer.Argument(help="Een back-up gemaakt met 'drempelbank backup'.")],
+            home: HomeOption = None) -> None:
+    """Zet een back-up terug; de huidige inhoud wordt vervangen."""
+    from drempelbank.setup import after_restore
+    from kb.backup import restore as do_restore
+
+    if not file.is_file():
+        refuse(f"{file}: bestand niet gevonden")
+    rt = runtime(home)
+    counts = do_restore(rt.engine, file)
+    after_restore(rt)
+    console.print(f"back-up teruggezet: {sum(counts.values())} rijen", highlight=False)
+
+
+@user_app.command("add")
+def user_add(name: str, role: Annotated[str, typer.Option("--role", help="lezer, jurist, programmateam of "
+                                                          "beheerder")],
+             email: Annotated[str | None, typer.Option("--email")] = None, home: HomeOption = None) -> None:
+    """Maak een account; het wachtwoord komt van standaardinvoer of wordt eenmalig getoond."""
+    from kb.db import session_scope
+    from kb.services.users import create_user, generate_password
+
+    password = None if sys.stdin is None or sys.stdin.isatty() else sys.stdin.readline().rstrip("\n")
+    generated = not password
+    password = password or generate_password()
+    with session_scope(runtime(home).engine) as session:
+        create_user(session=session, name=name, role=role, password=password, email=email, actor="cli")
+    console.print(f"gebruiker '{name}' aangemaakt met rol {role}", highlight=False)
+    if generated:
+        console.print(f"wachtwoord (wordt maar één keer getoond): {password}", highlight=False)
+
+
+@token_app.command("create")
+def token_create(name: str, home: HomeOption = None) -> None:
+    """Maak een nieuw API-token voor een account en toon het eenmalig."""
+    from kb.db import session_scope
+    from kb.services.users import create_token
+
+    with session_scope(runtime(home).engine) as session:
+        token = create_token(session=session, name=name, actor="cli")
+    sys.stdout.write(token + "\n")
+
+
+def main() -> None:
+    """Entry point: register errors become a Dutch message and exit 1, never a traceback."""
+    try:
+        app()
+    except ValidationFailed as exc:
+        errors.print("[bold red]Geweigerd:[/]", highlight=False)
+        for e in exc.errors:
+            errors.print(f"  - {e}", highlight=False, markup=False)
+        sys.exit(1)
+    except RegisterError as exc:
+        errors.print(f"[bold red]Geweigerd:[/] {exc}", highlight=False, markup=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        errors.print("Onderbroken; er werd niets half geschreven.")
+        sys.exit(130)

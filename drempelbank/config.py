@@ -1,0 +1,51 @@
+"""One typed settings object, read once from the environment and `.env`."""
+
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_prefix="DREMPELBANK_", extra="ignore")
+
+    home: Path = Field(default=Path(".drempelbank"),
+                       description="Folder holding the SQLite database and the search index.")
+    database_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("DATABASE_URL", "DREMPELBANK_DATABASE_URL"),
+        description="SQLAlchemy URL of a PostgreSQL database (postgresql+psycopg://…); "
+                    "unset means SQLite in the home folder.")
+    corpus_dir: Path = Field(default=PROJECT_ROOT / "corpus",
+                             description="Folder with the shipped reference data and demo data.")
+    host: str = Field(default="127.0.0.1", description="Address `serve` listens on.")
+    port: int = Field(default=8000, description="Port `serve` listens on.")
+    public_read: bool = Field(default=False,
+                              description="Let anonymous visitors read barriers marked public, and nothing else.")
+    max_upload_bytes: int = Field(default=60 * 1024 * 1024,
+                                  description="Largest file accepted for import, in bytes.")
+    max_unpacked_bytes: int = Field(default=200 * 1024 * 1024,
+                                    description="Largest uncompressed size of a DOCX or XLSX file, in bytes.")
+
+    @cached_property
+    def db_url(self) -> str:
+        if self.database_url:
+            return self.database_url.replace("postgresql://", "postgresql+psycopg://", 1)
+        return f"sqlite:///{(self.home / 'drempelbank.db').resolve()}"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.home / "index"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.db_url.startswith("sqlite")
+
+
+def load_settings(home: Path | None = None) -> Settings:
+    settings = Settings()
+    if home is not None:
+        settings = Settings(home=home)
+    return settings

@@ -1,0 +1,78 @@
+"""Composition of the layers for the CLI and the web server: init, indexing hooks, doctor."""
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+from sqlmodel import func, select
+
+from drempelbank.runtime import Runtime
+from kb.db import schema_status, session_scope
+from kb.errors import FieldError, ValidationFailed
+from kb.models import Article, Barrier, OutboxEntry, Project, Regulation, User
+
+
+def initialise(rt: Runtime, *, demo: bool) -> list[str]:
+    """Create schema, load reference data (and demo data); safe to run again."""
+    from ingest.corpus import load_demo, load_reference
+
+    report = load_reference(engine=rt.engine, corpus=rt.corpus)
+    lines = [f"database: {rt.safe_url}", f"gemeenten: {report.municipalities}",
+             f"regelgeving: {len(report.regulations.versions)} "
+             f"({sum(v.outcome != 'unchanged' for v in report.regulations.versions)} nieuw of bijgewerkt)"]
+    if demo:
+        load_demo(engine=rt.engine, corpus=rt.corpus, report=report)
+        b = report.barriers
+        lines.append(f"demoprojecten: {sum(report.projects.values())}; demodrempels: {b.created} nieuw, "
+                     f"{b.updated} bijgewerkt, {b.unchanged} ongewijzigd")
+    lines.extend(after_write(rt))
+    return lines
+
+
+def after_write(rt: Runtime) -> list[str]:
+    """Bring derived stores up to date with the database (drains the outbox)."""
+    return []
+
+
+def after_restore(rt: Runtime) -> None:
+    after_write(rt)
+
+
+def build_app(rt: Runtime) -> FastAPI:
+    from web.app import create_app
+
+    after_write(rt)
+    return create_app(rt.engine)
+
+
+def read_regulation_items(path: Path, fmt: str, *, key: str | None, max_bytes: int) -> list[tuple[str, Any, Any]]:
+    """(file, line, object) triples in the exchange format from any supported source format."""
+    from ingest.regulation_import import read_json_regulations
+
+    if fmt == "json" or (fmt == "auto" and path.is_file() and path.suffix.lower() in (".json", ".jsonl")):
+        return [(path.name, line, item) for line, item in read_json_regulations(path)]
+    try:
+        from ingest.readers import ReaderError, read_regulations
+    except ImportError:
+        raise ValidationFailed([FieldError("--format", f"formaat '{fmt}' wordt nog niet ondersteund", file=path.name)])
+    try:
+        return [(path.name, None, item) for item in read_regulations(path, fmt, key=key, max_bytes=max_bytes)]
+    except ReaderError as exc:
+        raise ValidationFailed([FieldError("(bestand)", exc.message, exc.line, path.name)]) from None
+
+
+def diagnose(rt: Runtime) -> dict[str, Any]:
+    report: dict[str, Any] = {"database": {"url": rt.safe_url}}
+    engine = rt.engine
+    with session_scope(engine) as session:
+        count = lambda model: session.exec(select(func.count()).select_from(model)).one()  # noqa: E731
+        report["database"].update(schema_status(engine))
+        report["database"].update(barriers=count(Barrier), regulations=count(Regulation), articles=count(Article),
+                                  projects=count(Project), users=count(User), outbox_pending=count(OutboxEntry))
+    try:
+        from search.nlp import pipeline_info
+
+        report["nlp"] = pipeline_info()
+    except ImportError as exc:
+        report["nlp"] = {"error": f"taalverwerking niet beschikbaar: {exc}"}
+    return report

@@ -1,0 +1,20 @@
+"""All tables and schema families; importing this registers every table on SQLModel.metadata."""
+
+from kb.models.barrier import *  # noqa: F401,F403
+from kb.models.barrier import __all__ as _barrier_all
+from kb.models.reference import (
+    FormerMunicipality, Municipality, MunicipalityPublic, Project, ProjectCreate, ProjectPublic, ProjectsPublic,
+)
+from kb.models.regulation import (
+    Article, ArticleBase, ArticleCreate, ArticlePublic, Identifiers, Regulation, RegulationCreate,
+    RegulationDetail, RegulationPublic, RegulationsPublic,
+)
+from kb.models.system import ApiToken, AuditEvent, AuditEventPublic, OutboxEntry, User, UserPublic
+
+__all__ = [
+    *_barrier_all,
+    "Article", "ArticleBase", "ArticleCreate", "ArticlePublic", "Identifiers", "Regulation", "RegulationCreate",
+    "RegulationDetail", "RegulationPublic", "RegulationsPublic",
+    "FormerMunicipality", "Municipality", "MunicipalityPublic", "Project", "ProjectCreate", "ProjectPublic",
+    "ProjectsPublic", "ApiToken", "AuditEvent", "AuditEventPublic", "OutboxEntry", "User", "UserPublic",
+]

@@ -1,0 +1,210 @@
+"""Create, update, change status and delete barriers, with audit, optimistic locking and outbox."""
+
+from datetime import date
+from typing import Any, Literal
+
+from sqlalchemy import update
+from sqlmodel import Session, col, delete, func, select
+
+from kb.enums import Status
+from kb.errors import Conflict, NotFound, ValidationFailed, FieldError
+from kb.models import (
+    Barrier, BarrierCreate, BarrierMunicipalityLink, BarrierProjectLink, BarrierRegulationLink, BarrierTag,
+    BarrierUpdate, StatusChange, utcnow,
+)
+from kb.services.journal import audit, audit_changes, enqueue
+from kb.services.references import ReferenceIndex
+
+SCALARS = ("title", "description", "kind", "werf", "level", "status", "severity", "proposed_solution",
+           "reported_by", "reported_on", "is_public")
+LISTS = ("regulations", "projects", "municipalities", "tags")
+ENTITY = "barrier"
+
+Outcome = Literal["created", "updated", "unchanged"]
+
+
+def get_barrier(session: Session, code: str) -> Barrier:
+    barrier = session.exec(select(Barrier).where(Barrier.code == code)).first()
+    if barrier is None:
+        raise NotFound("Drempel", code)
+    return barrier
+
+
+def find_barrier(session: Session, code: str) -> Barrier | None:
+    return session.exec(select(Barrier).where(Barrier.code == code)).first()
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    return value.value if hasattr(value, "value") else value
+
+
+def snapshot(session: Session, barrier: Barrier) -> dict[str, Any]:
+    """The barrier as the exchange format sees it: scalars plus the list values as typed."""
+    data = {field: _plain(getattr(barrier, field)) for field in SCALARS}
+    data.update(list_values(session, barrier.id))
+    data["extra"] = dict(barrier.extra or {})
+    return data
+
+
+def list_values(session: Session, barrier_id: int) -> dict[str, list[str]]:
+    def raws(model, attr="raw"):
+        query = select(getattr(model, attr)).where(model.barrier_id == barrier_id)
+        if model is BarrierRegulationLink:
+            query = query.where(BarrierRegulationLink.confirmed == True)  # noqa: E712
+        return list(session.exec(query.order_by(model.position, model.id)))
+
+    return {
+        "regulations": raws(BarrierRegulationLink),
+        "projects": raws(BarrierProjectLink),
+        "municipalities": raws(BarrierMunicipalityLink),
+        "tags": raws(BarrierTag, "tag"),
+    }
+
+
+def _dedupe(values: list[str]) -> list[str]:
+    seen, result = set(), []
+    for value in (v.strip() for v in values):
+        if value and value.casefold() not in seen:
+            seen.add(value.casefold())
+            result.append(value)
+    return result
+
+
+def _write_links(session: Session, barrier: Barrier, lists: dict[str, list[str]], refs: ReferenceIndex) -> None:
+    barrier_id = barrier.id
+    if "regulations" in lists:
+        session.exec(delete(BarrierRegulationLink).where(
+            BarrierRegulationLink.barrier_id == barrier_id, BarrierRegulationLink.confirmed == True))  # noqa: E712
+        for position, raw in enumerate(_dedupe(lists["regulations"])):
+            resolved = refs.citation(raw)
+            c = resolved.citation
+            session.add(BarrierRegulationLink(
+                barrier_id=barrier_id, position=position, raw=raw, regulation_id=resolved.regulation_id,
+                article_id=resolved.article_id, article_number=c.article, paragraph=c.paragraph, point=c.point))
+    if "projects" in lists:
+        session.exec(delete(BarrierProjectLink).where(BarrierProjectLink.barrier_id == barrier_id))
+        for position, raw in enumerate(_dedupe(lists["projects"])):
+            session.add(BarrierProjectLink(barrier_id=barrier_id, position=position, raw=raw,
+                                           project_id=refs.project(raw)))
+    if "municipalities" in lists:
+        session.exec(delete(BarrierMunicipalityLink).where(BarrierMunicipalityLink.barrier_id == barrier_id))
+        for position, raw in enumerate(_dedupe(lists["municipalities"])):
+            session.add(BarrierMunicipalityLink(barrier_id=barrier_id, position=position, raw=raw,
+                                                nis=refs.municipality(raw)))
+    if "tags" in lists:
+        session.exec(delete(BarrierTag).where(BarrierTag.barrier_id == barrier_id))
+        for position, tag in enumerate(_dedupe(lists["tags"])):
+            session.add(BarrierTag(barrier_id=barrier_id, position=position, tag=tag))
+
+
+def create_barrier(*, session: Session, data: BarrierCreate, actor: str | None,
+                   refs: ReferenceIndex | None = None) -> Barrier:
+    if find_barrier(session, data.code) is not None:
+        raise ValidationFailed([FieldError("code", f"code '{data.code}' bestaat al in het register")])
+    refs = refs or ReferenceIndex(session)
+    fields = data.model_dump(exclude=set(LISTS) | {"extra"})
+    barrier = Barrier(**fields, extra=dict(data.extra), created_by=actor, updated_by=actor)
+    session.add(barrier)
+    session.flush()
+    _write_links(session, barrier, {name: getattr(data, name) for name in LISTS}, refs)
+    session.add(StatusChange(barrier_id=barrier.id, from_status=None, to_status=barrier.status, by=actor,
+                             comment="aangemaakt"))
+    audit(session, entity=ENTITY, key=barrier.code, action="create", actor=actor,
+          after=data.model_dump(mode="json"))
+    enqueue(session, entity=ENTITY, key=barrier.code)
+    return barrier
+
+
+def _bump_version(session: Session, barrier: Barrier, expected: int | None, before: dict[str, Any]) -> None:
+    """Raise Conflict unless the row still has the version the editor saw; then claim the next one."""
+    expected = barrier.version if expected is None else expected
+    result = session.exec(update(Barrier).where(Barrier.id == barrier.id, Barrier.version == expected)
+                          .values(version=expected + 1).execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        session.refresh(barrier)
+        raise Conflict("Drempel", barrier.code, expected, barrier.version, changes_since(session, barrier, expected))
+    barrier.version = expected + 1
+
+
+def changes_since(session: Session, barrier: Barrier, version: int) -> list[dict[str, Any]]:
+    """What others changed after `version`: the audit events of later saves, for a stale-edit page."""
+    from kb.models import AuditEvent
+
+    events = session.exec(select(AuditEvent).where(
+        AuditEvent.entity == ENTITY, AuditEvent.entity_key == barrier.code, AuditEvent.action.in_(("update", "status"))
+    ).order_by(col(AuditEvent.id).desc()).limit(50))
+    return [{"field": e.field, "before": e.before, "after": e.after, "by": e.actor, "at": e.at.isoformat()}
+            for e in events]
+
+
+def update_barrier(*, session: Session, code: str, data: BarrierUpdate, actor: str | None,
+                   expected_version: int | None = None, refs: ReferenceIndex | None = None,
+                   status: Status | None = None, status_comment: str | None = None) -> tuple[Barrier, list]:
+    """Apply the fields set in `data`; returns the barrier and the list of changed fields."""
+    barrier = get_barrier(session, code)
+    before = snapshot(session, barrier)
+    values = data.model_dump(exclude_unset=True)
+    lists = {name: values.pop(name) for name in LISTS if name in values and values[name] is not None}
+    extra = values.pop("extra", None)
+    after = dict(before)
+    for field, value in values.items():
+        after[field] = _plain(value)
+    for name, items in lists.items():
+        after[name] = _dedupe(items)
+    if extra is not None:
+        after["extra"] = extra
+    if status is not None:
+        after["status"] = _plain(status)
+    if after == before:
+        return barrier, []
+    _bump_version(session, barrier, expected_version, before)
+    for field, value in values.items():
+        setattr(barrier, field, value)
+    if extra is not None:
+        barrier.extra = dict(extra)
+    if status is not None and status != barrier.status:
+        session.add(StatusChange(barrier_id=barrier.id, from_status=barrier.status, to_status=status, by=actor,
+                                 comment=status_comment))
+        barrier.status = status
+    changed_lists = {name: items for name, items in lists.items() if _dedupe(items) != before[name]}
+    if changed_lists:
+        _write_links(session, barrier, changed_lists, refs or ReferenceIndex(session))
+    barrier.updated_at, barrier.updated_by = utcnow(), actor
+    session.add(barrier)
+    changes = audit_changes(session, entity=ENTITY, key=code, actor=actor, before=before, after=after)
+    enqueue(session, entity=ENTITY, key=code)
+    return barrier, changes
+
+
+def change_status(*, session: Session, code: str, status: Status, actor: str | None, comment: str | None = None,
+                  expected_version: int | None = None) -> Barrier:
+    barrier, _ = update_barrier(session=session, code=code, data=BarrierUpdate(), actor=actor,
+                                expected_version=expected_version, status=Status(status), status_comment=comment)
+    return barrier
+
+
+def upsert_barrier(*, session: Session, data: BarrierCreate, actor: str | None, refs: ReferenceIndex) -> Outcome:
+    """Import semantics: a new code creates, an existing code updates, identical data changes nothing."""
+    existing = find_barrier(session, data.code)
+    if existing is None:
+        create_barrier(session=session, data=data, actor=actor, refs=refs)
+        return "created"
+    fields = data.model_dump(exclude={"code", "status", "is_demo"})
+    _, changes = update_barrier(session=session, code=data.code, data=BarrierUpdate(**fields), actor=actor,
+                                refs=refs, status=data.status, status_comment="via import")
+    return "updated" if changes else "unchanged"
+
+
+def delete_barrier(*, session: Session, code: str, actor: str | None) -> None:
+    barrier = get_barrier(session, code)
+    audit(session, entity=ENTITY, key=code, action="delete", actor=actor, before=snapshot(session, barrier))
+    for model in (BarrierRegulationLink, BarrierProjectLink, BarrierMunicipalityLink, BarrierTag, StatusChange):
+        session.exec(delete(model).where(model.barrier_id == barrier.id))
+    session.delete(barrier)
+    enqueue(session, entity=ENTITY, key=code, op="delete")
+
+
+def count_barriers(session: Session) -> int:
+    return session.exec(select(func.count()).select_from(Barrier)).one()

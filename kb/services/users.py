@@ -1,0 +1,73 @@
+"""Accounts and API tokens; passwords hashed with argon2, tokens stored only as SHA-256 digests."""
+
+import hashlib
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlmodel import Session, select
+
+from kb.enums import Role
+from kb.errors import FieldError, NotFound, ValidationFailed
+from kb.models import ApiToken, User
+from kb.services.journal import audit
+
+_hasher = PasswordHasher()
+MIN_PASSWORD = 10
+
+
+def generate_password() -> str:
+    return secrets.token_urlsafe(15)
+
+
+def create_user(*, session: Session, name: str, role: Role | str, password: str, email: str | None = None,
+                actor: str | None = None) -> User:
+    errors = []
+    if not name.strip():
+        errors.append(FieldError("name", "mag niet leeg zijn"))
+    if role not in {r.value for r in Role}:
+        errors.append(FieldError("role", f"onbekende rol {role!r}; toegelaten: {', '.join(r.value for r in Role)}"))
+    if len(password) < MIN_PASSWORD:
+        errors.append(FieldError("password", f"moet minstens {MIN_PASSWORD} tekens lang zijn"))
+    if session.exec(select(User).where(User.name == name)).first():
+        errors.append(FieldError("name", f"gebruiker '{name}' bestaat al"))
+    if errors:
+        raise ValidationFailed(errors)
+    user = User(name=name.strip(), role=Role(role), email=email, password_hash=_hasher.hash(password))
+    session.add(user)
+    audit(session, entity="user", key=name, action="create", actor=actor, after={"role": str(role), "email": email})
+    return user
+
+
+def get_user(session: Session, name: str) -> User:
+    user = session.exec(select(User).where(User.name == name)).first()
+    if user is None:
+        raise NotFound("Gebruiker", name)
+    return user
+
+
+def verify_password(user: User, password: str) -> bool:
+    try:
+        return _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(*, session: Session, name: str, actor: str | None = None) -> str:
+    user = get_user(session, name)
+    token = "db_" + secrets.token_urlsafe(32)
+    session.add(ApiToken(user_id=user.id, token_hash=_digest(token)))
+    audit(session, entity="user", key=name, action="token", actor=actor)
+    return token
+
+
+def user_for_token(session: Session, token: str) -> User | None:
+    row = session.exec(select(ApiToken).where(ApiToken.token_hash == _digest(token))).first()
+    if row is None:
+        return None
+    user = session.get(User, row.user_id)
+    return user if user and user.active else None

@@ -1,0 +1,83 @@
+"""Shared fixtures: a real SQLite file per test and a real PostgreSQL database per test run.
+
+PostgreSQL is this machine's server on 127.0.0.1:5432 (trust auth); `.ci/run` starts it.
+Each run gets its own database, dropped at the end.
+"""
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from sqlalchemy import Engine, text
+from sqlmodel import SQLModel
+
+from kb.db import make_engine, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+SHARED = ROOT.parent / "shared"
+PG_ADMIN = os.environ.get("DREMPELBANK_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    name = f"drempelbank_test_{uuid.uuid4().hex[:10]}"
+    try:
+        admin = psycopg.connect(PG_ADMIN, autocommit=True)
+    except psycopg.OperationalError as exc:
+        pytest.fail(f"PostgreSQL on 127.0.0.1:5432 is not reachable ({exc}); start it as .ci/run does")
+    admin.execute(f'CREATE DATABASE "{name}"')
+    base = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
+    try:
+        yield f"{base}/{name}"
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+@pytest.fixture(scope="session")
+def pg_engine(pg_url) -> Iterator[Engine]:
+    engine = make_engine(pg_url)
+    migrate(engine)
+    yield engine
+    engine.dispose()
+
+
+def _truncate(engine: Engine) -> None:
+    names = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request, tmp_path) -> Iterator[Engine]:
+    """A migrated, empty database of each kind; `kb` and import tests run against both."""
+    if request.param == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp_path / 'register.db'}")
+        migrate(engine)
+        yield engine
+        engine.dispose()
+    else:
+        pg = request.getfixturevalue("pg_engine")
+        _truncate(pg)
+        yield pg
+
+
+@pytest.fixture
+def sqlite_engine(tmp_path) -> Iterator[Engine]:
+    engine = make_engine(f"sqlite:///{tmp_path / 'register.db'}")
+    migrate(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def register(engine) -> Engine:
+    """A database of each kind holding the shipped reference data (municipalities, regulations)."""
+    from ingest.corpus import load_reference
+
+    load_reference(engine=engine, corpus=CORPUS)
+    return engine
