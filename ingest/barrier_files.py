@@ -76,6 +76,21 @@ def _text_stream(path: Path, on_read) -> io.TextIOWrapper:
     return io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
 
 
+def _first_bad_line(path: Path) -> int:
+    """The number of the first line that is not UTF-8 (decoding works in chunks, so find it again)."""
+    with path.open("rb") as raw:
+        for number, line in enumerate(raw, start=1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                return number
+    return 1
+
+
+def _encoding_refused(path: Path) -> FileRefused:
+    return FileRefused(f"{path.name}, regel {_first_bad_line(path)}: onleesbare tekencodering (verwacht UTF-8)")
+
+
 def _jsonl_rows(path: Path, on_read) -> Iterator[RawRow]:
     with _text_stream(path, on_read) as stream:
         line_no = 0
@@ -93,7 +108,7 @@ def _jsonl_rows(path: Path, on_read) -> Iterator[RawRow]:
                     continue
                 yield RawRow(line_no, value)
         except UnicodeDecodeError:
-            raise FileRefused(f"{path.name}, regel {line_no + 1}: onleesbare tekencodering (verwacht UTF-8)") from None
+            raise _encoding_refused(path) from None
 
 
 def _split_list(value: str) -> list[str]:
@@ -105,7 +120,7 @@ def _csv_rows(path: Path, on_read) -> Iterator[RawRow]:
         try:
             header_line = stream.readline()
         except UnicodeDecodeError:
-            raise FileRefused(f"{path.name}, regel 1: onleesbare tekencodering (verwacht UTF-8)") from None
+            raise _encoding_refused(path) from None
         if not header_line.strip():
             raise FileRefused(f"{path.name}: het bestand is leeg of heeft geen kopregel")
         delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
@@ -122,7 +137,7 @@ def _csv_rows(path: Path, on_read) -> Iterator[RawRow]:
                     continue
                 yield RawRow(line_no, _csv_values(header, cells))
         except UnicodeDecodeError:
-            raise FileRefused(f"{path.name}, regel {line_no + 1}: onleesbare tekencodering (verwacht UTF-8)") from None
+            raise _encoding_refused(path) from None
         except csv.Error as exc:
             raise FileRefused(f"{path.name}, regel {line_no + 1}: onleesbare CSV ({exc})") from None
 

@@ -123,7 +123,7 @@ def _import_rows(session: Session, rows: Iterator[RawRow], report: ImportReport,
         seen[barrier.code] = row.line
         if report.rejected and not partial:
             continue  # keep validating to list every bad row, but write nothing more
-        outcome = upsert_barrier(session=session, data=barrier, actor=actor, refs=refs)
+        outcome = upsert_barrier(session=session, data=barrier, actor=actor, refs=refs, present=set(row.values))
         setattr(report, outcome, getattr(report, outcome) + 1)
         if report.rows % 500 == 0:
             session.flush()

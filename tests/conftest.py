@@ -68,7 +68,8 @@ def engine(request, tmp_path) -> Iterator[Engine]:
 
 @pytest.fixture
 def sqlite_engine(tmp_path) -> Iterator[Engine]:
-    engine = make_engine(f"sqlite:///{tmp_path / 'register.db'}")
+    """A second, empty SQLite register (e.g. the target of an export/import round trip)."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'other.db'}")
     migrate(engine)
     yield engine
     engine.dispose()

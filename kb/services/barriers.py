@@ -185,15 +185,21 @@ def change_status(*, session: Session, code: str, status: Status, actor: str | N
     return barrier
 
 
-def upsert_barrier(*, session: Session, data: BarrierCreate, actor: str | None, refs: ReferenceIndex) -> Outcome:
-    """Import semantics: a new code creates, an existing code updates, identical data changes nothing."""
+def upsert_barrier(*, session: Session, data: BarrierCreate, actor: str | None, refs: ReferenceIndex,
+                   present: set[str] | None = None) -> Outcome:
+    """Import semantics: a new code creates, an existing code updates the fields the file holds
+    (`present`; all when None), identical data changes nothing."""
     existing = find_barrier(session, data.code)
     if existing is None:
         create_barrier(session=session, data=data, actor=actor, refs=refs)
         return "created"
-    fields = data.model_dump(exclude={"code", "status", "is_demo"})
+    fields = data.model_dump(exclude={"code", "status", "is_demo", "extra"})
+    if present is not None:
+        fields = {name: value for name, value in fields.items() if name in present}
+    fields["extra"] = {**(existing.extra or {}), **data.extra}
+    status = data.status if present is None or "status" in present else None
     _, changes = update_barrier(session=session, code=data.code, data=BarrierUpdate(**fields), actor=actor,
-                                refs=refs, status=data.status, status_comment="via import")
+                                refs=refs, status=status, status_comment="via import")
     return "updated" if changes else "unchanged"
 
 

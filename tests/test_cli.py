@@ -1,0 +1,125 @@
+"""The `drempelbank` command end to end, as scripts of the programme team run it (spec/cli.md)."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+RESOURCES = Path(__file__).parent / "ingest" / "resources" / "barriers"
+BIN = Path(sys.executable).parent / "drempelbank"
+
+
+def run(home: Path, *args: str, stdin: str | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DREMPELBANK_HOME")}
+    environment.update(env or {})
+    return subprocess.run([str(BIN), *args, "--home", str(home)], capture_output=True, text=True, input=stdin,
+                          env=environment, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def demo_home(tmp_path_factory) -> Path:
+    home = tmp_path_factory.mktemp("demo")
+    result = run(home, "init", "--demo")
+    assert result.returncode == 0, result.stderr
+    return home
+
+
+def test_init_twice_changes_nothing(demo_home):
+    before = json.loads(run(demo_home, "doctor", "--json").stdout)["database"]
+    result = run(demo_home, "init", "--demo")
+    assert result.returncode == 0, result.stderr
+    assert "0 nieuw, 0 bijgewerkt" in result.stdout
+    after = json.loads(run(demo_home, "doctor", "--json").stdout)["database"]
+    assert before == after
+    assert after["barriers"] >= 40 and after["projects"] >= 10 and after["regulations"] >= 10
+
+
+def test_doctor_reports_pipeline(demo_home):
+    report = json.loads(run(demo_home, "doctor", "--json").stdout)
+    assert report["database"]["up_to_date"] is True
+    assert report["nlp"]["name"] in ("blank:nl+lookup", "nl_core_news_sm")
+
+
+def test_demo_export_import_round_trip(demo_home, tmp_path):
+    exported = tmp_path / "demo.jsonl"
+    assert run(demo_home, "export", "barriers", str(exported)).returncode == 0
+    regulations = tmp_path / "regelgeving.json"
+    assert run(demo_home, "export", "regulations", str(regulations)).returncode == 0
+    empty = tmp_path / "leeg"
+    assert run(empty, "init").returncode == 0
+    result = run(empty, "import", "barriers", str(exported), "--json")
+    assert result.returncode == 0, result.stderr
+    again = tmp_path / "opnieuw.jsonl"
+    run(empty, "export", "barriers", str(again))
+    assert exported.read_text(encoding="utf-8") == again.read_text(encoding="utf-8")
+    regulations_again = tmp_path / "regelgeving2.json"
+    run(empty, "export", "regulations", str(regulations_again))
+    assert json.loads(regulations.read_text()) == json.loads(regulations_again.read_text())
+
+
+def test_bad_file_exit_1_names_every_bad_line(tmp_path):
+    home = tmp_path / "h"
+    run(home, "init")
+    result = run(home, "import", "barriers", str(RESOURCES / "bad-rows.csv"))
+    assert result.returncode == 1
+    assert "er werd niets ingelezen" in result.stderr
+    for expected in ("regel 3, veld 'kind'", "regel 4, veld 'title'", "regel 4, veld 'reported_on'",
+                     "regel 5, veld 'code'"):
+        assert expected in result.stderr
+    assert "Traceback" not in result.stderr
+    assert json.loads(run(home, "doctor", "--json").stdout)["database"]["barriers"] == 0
+    partial = run(home, "import", "barriers", str(RESOURCES / "bad-rows.csv"), "--partial")
+    assert partial.returncode == 1 and "1 nieuw" in partial.stdout
+
+
+def test_missing_file_and_wrong_usage(tmp_path):
+    assert run(tmp_path, "import", "barriers", str(tmp_path / "nergens.csv")).returncode == 1
+    assert run(tmp_path, "import", "barriers").returncode == 2
+    assert run(tmp_path, "export", "regulations", str(tmp_path / "x.txt")).returncode == 1
+
+
+def test_unreachable_database_is_a_message_not_a_traceback(tmp_path):
+    result = run(tmp_path, "doctor", env={"DATABASE_URL": "postgresql://postgres@127.0.0.1:1/geen"})
+    assert result.returncode == 1
+    assert "database niet bereikbaar" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_postgresql_through_database_url(pg_url, tmp_path):
+    result = run(tmp_path, "init", "--demo", env={"DATABASE_URL": pg_url})
+    assert result.returncode == 0, result.stderr
+    report = json.loads(run(tmp_path, "doctor", "--json", env={"DATABASE_URL": pg_url}).stdout)
+    assert report["database"]["url"].startswith("postgresql") and report["database"]["barriers"] >= 40
+
+
+def test_backup_and_restore(demo_home, tmp_path):
+    backup = tmp_path / "register.jsonl.gz"
+    assert run(demo_home, "backup", str(backup)).returncode == 0
+    target = tmp_path / "doel"
+    run(target, "init")
+    result = run(target, "restore", str(backup))
+    assert result.returncode == 0, result.stderr
+    original = json.loads(run(demo_home, "doctor", "--json").stdout)["database"]
+    restored = json.loads(run(target, "doctor", "--json").stdout)["database"]
+    assert {k: restored[k] for k in ("barriers", "regulations", "articles", "projects")} == \
+        {k: original[k] for k in ("barriers", "regulations", "articles", "projects")}
+    not_a_backup = tmp_path / "kapot.jsonl.gz"
+    not_a_backup.write_text("geen back-up")
+    result = run(target, "restore", str(not_a_backup))
+    assert result.returncode == 1 and "geen geldige Drempelbank-back-up" in result.stderr
+
+
+def test_user_and_token(tmp_path):
+    run(tmp_path, "init")
+    created = run(tmp_path, "user", "add", "an", "--role", "jurist", stdin="een-lang-wachtwoord\n")
+    assert created.returncode == 0, created.stderr
+    assert "wachtwoord" not in created.stdout
+    generated = run(tmp_path, "user", "add", "bo", "--role", "lezer")
+    assert "wachtwoord (wordt maar één keer getoond)" in generated.stdout
+    refused = run(tmp_path, "user", "add", "cy", "--role", "koning", stdin="een-lang-wachtwoord\n")
+    assert refused.returncode == 1 and "onbekende rol" in refused.stderr
+    token = run(tmp_path, "token", "create", "an")
+    assert token.returncode == 0 and token.stdout.startswith("db_")
+    assert run(tmp_path, "token", "create", "niemand").returncode == 1
