@@ -1,0 +1,234 @@
+"""The Dutch analyzer shared by the index, the queries and every backend.
+
+Steps, in order: tokenize (legal tokens such as "§2", "3°", "6.1.e" and
+"2016/679" stay whole) → lowercase and drop Dutch stop words → lemma →
+original Snowball Dutch stem → compound parts (index only) → thesaurus
+(abbreviations and synonyms map to one canonical term).
+
+Index and query differ on purpose. Indexing adds compound parts and the
+canonical thesaurus term beside the words; a query keeps a compound whole and
+replaces a synonym by its canonical term. So "vergunning" finds
+"omgevingsvergunning", and "GDPR" and "AVG" find each other whichever way
+round, even when a backend ANDs the query terms.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Iterator
+
+from whoosh.analysis import Analyzer, Token
+from whoosh.lang.snowball.dutch import DutchStemmer
+
+from search.compounds import compound_terms
+from search.nlp import STOP_WORDS, lemma
+
+# Order matters: "§ 2" and "3°" must win over the plain word pattern.
+_TOKEN = re.compile(
+    r"§\s*\d+[^\W\d_]*"  # §2, § 2bis
+    r"|\d+°"  # 3° (point of a paragraph)
+    r"|\w+(?:[-./:'’]\w+)*"  # words, II.22, 6.1.e, 2016/679, e-ID, auto's
+)
+_SPACE = re.compile(r"\s+")
+_DOTTED = re.compile(r"[./:]")
+_HYPHEN_PART_MIN = 4
+# Whoosh's snowball package holds the original Dutch algorithm, which keeps
+# "ge-" (gemeente → gemeent); the 2023 revision strips it (gemeente → meen).
+_STEM = DutchStemmer().stem
+
+INDEX, QUERY = "index", "query"
+
+
+@dataclass
+class Unit:
+    """One analyzed word: its main term, extra terms at the same position, and offsets."""
+
+    term: str
+    start: int
+    end: int
+    extras: list[str] = field(default_factory=list)
+
+
+def tokenize(text: str) -> Iterator[tuple[str, int, int]]:
+    """(lowercased token, start, end); dotted words without digits are split."""
+    for match in _TOKEN.finditer(text):
+        token = match.group().lower()
+        if token[0] == "§":
+            yield _SPACE.sub("", token), match.start(), match.end()
+        elif _DOTTED.search(token) and not any(c.isdigit() for c in token):
+            # "en/of", "a.s." are words with punctuation, not legal numbers.
+            offset = match.start()
+            for piece in _DOTTED.split(token):
+                if piece:
+                    yield piece, offset, offset + len(piece)
+                offset += len(piece) + 1
+        else:
+            yield token, match.start(), match.end()
+
+
+@lru_cache(maxsize=100_000)
+def word_terms(word: str, with_parts: bool = True) -> tuple[str, tuple[str, ...]]:
+    """(main term, compound-part terms) of one lowercased token."""
+    if word.isalpha():
+        main = _STEM(lemma(word))
+        parts = compound_terms(word) if with_parts else ()
+    elif "-" in word and not any(c.isdigit() for c in word):
+        main = word  # "e-id", "vlaams-brabant": the spelling is the identity
+        parts = tuple(p for p in word.split("-") if len(p) >= _HYPHEN_PART_MIN) if with_parts else ()
+    else:
+        return word, ()  # legal numbers: never stemmed
+    extras: list[str] = []
+    for part in parts:
+        term = _part_term(part, head=word.endswith(part))
+        if term != main and term not in extras:
+            extras.append(term)
+    return main, tuple(extras)
+
+
+def _part_term(part: str, *, head: bool) -> str:
+    """Only a compound's head is inflected; a modifier is already a lemma
+    ("gegeven" in "gegevensbescherming" is data, not the verb's participle)."""
+    if not part.isalpha():
+        return part
+    return _STEM(lemma(part)) if head else _STEM(part)
+
+
+def base_units(text: str, *, mode: str = INDEX, compounds: bool = True, removestops: bool = True) -> list[Unit]:
+    """Tokenize, drop stop words, lemmatize and stem (no thesaurus)."""
+    with_parts = compounds and mode != QUERY
+    units = []
+    for token, start, end in tokenize(text):
+        if removestops and token in STOP_WORDS:
+            continue
+        main, extras = word_terms(token, with_parts)
+        units.append(Unit(main, start, end, list(extras)))
+    return units
+
+
+class Thesaurus:
+    """Maps every term of an entry, one word or several, to the canonical term."""
+
+    def __init__(self, data: dict | None):
+        self.keys: dict[tuple[str, ...], str] = {}
+        for entry in (data or {}).get("entries", []):
+            terms = [t for t in entry.get("terms", []) if t and t.strip()]
+            if not terms:
+                continue
+            canonical = _SPACE.sub("_", terms[0].strip().lower())
+            for term in terms:
+                key = tuple(u.term for u in base_units(term, mode=QUERY))
+                if key:
+                    self.keys.setdefault(key, canonical)
+        self.longest = max((len(k) for k in self.keys), default=0)
+
+    def apply(self, units: list[Unit], mode: str) -> list[Unit]:
+        """Mark every thesaurus match: add (index) or substitute (query) the canonical term."""
+        if not self.keys:
+            return units
+        out: list[Unit] = []
+        i = 0
+        while i < len(units):
+            size, canonical = self._match(units, i)
+            if not size:
+                out.append(units[i])
+                i += 1
+                continue
+            matched = units[i : i + size]
+            if mode == QUERY:
+                out.append(Unit(canonical, matched[0].start, matched[-1].end))
+            else:
+                first = matched[0]
+                if canonical != first.term and canonical not in first.extras:
+                    first.extras.append(canonical)
+                out.extend(matched)
+            i += size
+        return out
+
+    def _match(self, units: list[Unit], i: int) -> tuple[int, str]:
+        for size in range(min(self.longest, len(units) - i), 0, -1):
+            key = tuple(u.term for u in units[i : i + size])
+            if key in self.keys:
+                return size, self.keys[key]
+        return 0, ""
+
+
+class DutchAnalyzer(Analyzer):
+    """Whoosh analyzer running the Dutch steps; picklable for the index schema."""
+
+    def __init__(self, thesaurus: dict | None = None, *, compounds: bool = True):
+        self.thesaurus_data = thesaurus or {}
+        self.compounds = compounds
+
+    def __getstate__(self) -> dict:
+        return {"thesaurus_data": self.thesaurus_data, "compounds": self.compounds}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+
+    @property
+    def thesaurus(self) -> Thesaurus:
+        cached = self.__dict__.get("_thesaurus")
+        if cached is None:
+            cached = self.__dict__["_thesaurus"] = Thesaurus(self.thesaurus_data)
+        return cached
+
+    def __eq__(self, other) -> bool:
+        return type(other) is type(self) and self.__getstate__() == other.__getstate__()
+
+    def units(self, text: str, *, mode: str = INDEX, removestops: bool = True) -> list[Unit]:
+        units = base_units(text, mode=mode, compounds=self.compounds, removestops=removestops)
+        return self.thesaurus.apply(units, mode)
+
+    def terms(self, text: str, *, mode: str = INDEX) -> list[str]:
+        """All terms in position order, extras right after their word."""
+        out: list[str] = []
+        for unit in self.units(text, mode=mode):
+            out.append(unit.term)
+            out.extend(unit.extras)
+        return out
+
+    def __call__(
+        self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+        start_pos=0, start_char=0, tokenize=True, mode="", **kwargs,
+    ):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            # Whoosh passes wildcard and prefix text this way: match it as typed.
+            yield from _emit(token, [Unit(value.lower(), 0, len(value))], keeporiginal, value, start_pos, start_char)
+            return
+        units = self.units(value, mode=QUERY if mode == QUERY else INDEX, removestops=removestops)
+        yield from _emit(token, units, keeporiginal, value, start_pos, start_char)
+
+
+def _emit(token: Token, units: list[Unit], keeporiginal: bool, value: str, start_pos: int, start_char: int):
+    """Yield one reused Token per term; extras share their word's position."""
+    for pos, unit in enumerate(units, start_pos):
+        for text in (unit.term, *unit.extras):
+            token.text = text
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = value[unit.start : unit.end]
+            if token.positions:
+                token.pos = pos
+            if token.chars:
+                token.startchar = start_char + unit.start
+                token.endchar = start_char + unit.end
+            yield token
+
+
+def build_analyzer(thesaurus: dict | None = None, *, compounds: bool = True) -> DutchAnalyzer:
+    """The Dutch index/query analyzer (thesaurus format: corpus/thesaurus.json)."""
+    return DutchAnalyzer(thesaurus, compounds=compounds)
+
+
+@lru_cache(maxsize=8)
+def _default_analyzer(compounds: bool) -> DutchAnalyzer:
+    return DutchAnalyzer(None, compounds=compounds)
+
+
+def analyze(text: str, *, mode: str = INDEX, thesaurus: dict | None = None, compounds: bool = True) -> list[str]:
+    """The terms of `text` as the index (or a query) sees them; for tests and SQL backends."""
+    analyzer = build_analyzer(thesaurus, compounds=compounds) if thesaurus else _default_analyzer(compounds)
+    return analyzer.terms(text, mode=mode)

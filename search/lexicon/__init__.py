@@ -1,0 +1,1 @@
+"""Derived Dutch lexicon data (see README.md for provenance)."""

@@ -1,0 +1,173 @@
+"""The Dutch analyzer (search/analysis.py), alone and inside a real Whoosh index."""
+import json
+import pickle
+from pathlib import Path
+
+import pytest
+from whoosh import index
+from whoosh.fields import ID, TEXT, Schema
+from whoosh.lang.snowball.dutch import DutchStemmer
+from whoosh.qparser import QueryParser
+
+from search.analysis import analyze, build_analyzer
+
+THESAURUS = {
+    "entries": [
+        {"terms": ["AVG", "GDPR", "Algemene Verordening Gegevensbescherming"], "regulation": "AVG"},
+        {"terms": ["KB", "koninklijk besluit"], "regulation": None},
+    ]
+}
+SHIPPED_THESAURUS = Path(__file__).resolve().parents[2] / "corpus" / "thesaurus.json"
+
+
+def test_stemmer_is_the_original_dutch_snowball_that_keeps_ge():
+    stem = DutchStemmer().stem
+    assert stem("gemeente") == "gemeent"
+    assert stem("gegevens").startswith("ge")
+    assert analyze("gemeente") == ["gemeent"]
+
+
+@pytest.mark.parametrize(
+    "text, token",
+    [
+        ("art. 285, §2, 3° DLB", "§2"),
+        ("art. 285, § 2, 3° DLB", "§2"),
+        ("art. 285, §2, 3° DLB", "3°"),
+        ("art. 44 §2bis BTW-Wetboek", "§2bis"),
+        ("artikel II.22 Bestuursdecreet", "ii.22"),
+        ("art. 6.1.e AVG", "6.1.e"),
+        ("Verordening (EU) 2016/679", "2016/679"),
+        ("aanmelden met e-ID", "e-id"),
+        ("lid 1, onder e)", "1"),
+    ],
+)
+def test_legal_tokens_survive_whole(text, token):
+    assert token in analyze(text)
+
+
+def test_dotted_words_without_digits_are_split():
+    assert analyze("en/of bekendmaking") == analyze("bekendmaking")
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("gemeente", "gemeenten"),
+        ("vergunning", "vergunningen"),
+        ("kind", "kinderen"),
+        ("groot", "grote"),
+        ("ondertekend", "ondertekenen"),
+        ("ondertekend", "ondertekening"),
+    ],
+)
+def test_inflections_share_one_term(a, b):
+    assert analyze(a, mode="query") == analyze(b, mode="query")
+
+
+def test_not_conflated_stays_apart():
+    # Lemma and stem do not join a verb with an unrelated noun of like spelling.
+    assert analyze("bestuur", mode="query") != analyze("stuur", mode="query")
+    assert analyze("gemeente", mode="query") != analyze("meen", mode="query")
+
+
+def test_stop_words_drop_but_legal_content_words_stay():
+    assert analyze("de gemeente heeft geen digitale handtekening", mode="query") == analyze(
+        "gemeente digitale handtekening", mode="query"
+    )
+    assert analyze("gegeven", mode="query")
+
+
+def test_compound_parts_are_indexed_but_not_queried():
+    indexed = analyze("omgevingsvergunning")
+    assert analyze("vergunning", mode="query")[0] in indexed
+    assert analyze("omgevingsvergunning", mode="query") == indexed[:1]
+    assert analyze("omgevingsvergunning", compounds=False) == indexed[:1]
+
+
+def test_thesaurus_maps_abbreviations_and_phrases_to_one_term():
+    analyzer = build_analyzer(THESAURUS)
+    assert analyzer.terms("GDPR", mode="query") == ["avg"]
+    assert analyzer.terms("de algemene verordening gegevensbescherming", mode="query") == ["avg"]
+    assert "avg" in analyzer.terms("de Algemene Verordeningen Gegevensbescherming")
+    assert "verorden" in analyzer.terms("de Algemene Verordening Gegevensbescherming")
+    assert analyzer.terms("Koninklijk Besluit", mode="query") == ["kb"]
+
+
+def test_whoosh_tokens_carry_positions_and_offsets():
+    analyzer = build_analyzer(THESAURUS)
+    text = "De persoonsgegevens onder de GDPR"
+    tokens = [(t.text, t.pos, text[t.startchar : t.endchar]) for t in analyzer(text, positions=True, chars=True, mode="index")]
+    assert ("avg", 1, "GDPR") in tokens
+    assert ("gegev", 0, "persoonsgegevens") in tokens
+
+
+def test_analyzer_pickles_as_a_whoosh_schema_must():
+    analyzer = build_analyzer(THESAURUS)
+    copy = pickle.loads(pickle.dumps(analyzer))
+    assert copy == analyzer
+    assert copy.terms("GDPR") == analyzer.terms("GDPR")
+
+
+DOCS = {
+    "gdpr": "Verwerking van persoonsgegevens onder de GDPR.",
+    "avg": "Rechtsgrond volgens art. 6.1.e AVG.",
+    "voluit": "De Algemene Verordening Gegevensbescherming vraagt een grondslag.",
+    "omgeving": "De omgevingsvergunningsaanvraag vergt een handtekening.",
+    "rijks": "Het rijksregisternummer staat op de kaart.",
+    "paragraaf": "Bekendmaking volgens art. 285, § 2, 3° DLB.",
+}
+
+
+@pytest.fixture()
+def searcher(tmp_path):
+    schema = Schema(key=ID(stored=True), body=TEXT(analyzer=build_analyzer(THESAURUS)))
+    ix = index.create_in(tmp_path, schema)
+    with ix.writer() as writer:
+        for key, body in DOCS.items():
+            writer.add_document(key=key, body=body)
+    ix = index.open_dir(tmp_path)  # reloads the pickled analyzer from disk
+    with ix.searcher() as s:
+        yield lambda q: {hit["key"] for hit in s.search(QueryParser("body", ix.schema).parse(q), limit=None)}
+
+
+@pytest.mark.parametrize("query", ["AVG", "GDPR", '"algemene verordening gegevensbescherming"'])
+def test_thesaurus_expansion_is_symmetric_in_an_index(searcher, query):
+    # Whoosh's parser analyzes unquoted words one by one, so a multi-word
+    # synonym is matched when quoted or when the whole text is analyzed at once.
+    assert {"gdpr", "avg", "voluit"} <= searcher(query)
+
+
+def test_whole_query_analysis_matches_multi_word_synonyms(searcher):
+    terms = build_analyzer(THESAURUS).terms("Algemene Verordening Gegevensbescherming", mode="query")
+    assert {"gdpr", "avg", "voluit"} <= searcher(" AND ".join(terms))
+
+
+@pytest.mark.parametrize(
+    "query, key",
+    [
+        ("vergunning", "omgeving"),
+        ("aanvraag", "omgeving"),
+        ("omgevingsvergunning", "omgeving"),
+        ("rijksregister", "rijks"),
+        ("handtekeningen", "omgeving"),
+        ("§2", "paragraaf"),
+        ("3°", "paragraaf"),
+        ("6.1.e", "avg"),
+        ("bekendmakingen", "paragraaf"),
+    ],
+)
+def test_index_finds_parts_inflections_and_legal_tokens(searcher, query, key):
+    assert key in searcher(query)
+
+
+def test_index_does_not_flood(searcher):
+    assert searcher("meen") == set()
+    assert searcher("register") == {"rijks"}
+    assert "omgeving" not in searcher("kaart")
+
+
+@pytest.mark.skipif(not SHIPPED_THESAURUS.exists(), reason="corpus/thesaurus.json not written yet")
+def test_shipped_thesaurus_loads_and_expands():
+    analyzer = build_analyzer(json.loads(SHIPPED_THESAURUS.read_text(encoding="utf-8")))
+    assert analyzer.thesaurus.keys
+    assert analyzer.terms("GDPR", mode="query") == analyzer.terms("AVG", mode="query")
