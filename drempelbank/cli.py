@@ -181,6 +181,93 @@ def export_regulations_cmd(file: Annotated[Path, typer.Argument(help="Doelbestan
     console.print(f"{count} regelgevingen geschreven naar {file}", highlight=False)
 
 
+def parse_filters(values: list[str] | None) -> dict[str, list[str]]:
+    filters: dict[str, list[str]] = {}
+    for value in values or []:
+        name, sep, wanted = value.partition("=")
+        if not sep or not name.strip() or not wanted.strip():
+            errors.print(f"Ongeldige filter '{value}': gebruik VELD=WAARDE, bv. status=opgelost", highlight=False)
+            raise typer.Exit(2)
+        filters.setdefault(name.strip(), []).append(wanted.strip())
+    return filters
+
+
+FilterOption = Annotated[list[str] | None, typer.Option("--filter", help="VELD=WAARDE, bv. status=opgelost of "
+                                                        "regelgeving=DLB (herhaalbaar).")]
+LimitOption = Annotated[int, typer.Option("--limit", min=1, max=200, help="Hoeveel resultaten.")]
+
+
+@app.command()
+def search(query: Annotated[str, typer.Argument(help="Zoekvraag, bv. 'aangetekende zending' of 'art. 285 DLB'.")],
+           scope: Annotated[str, typer.Option("--in", help="barriers, articles of all.")] = "barriers",
+           filters: FilterOption = None, limit: LimitOption = 10, as_json: JsonOption = False,
+           home: HomeOption = None) -> None:
+    """Zoek in drempels en artikels (Nederlandse zoektaal, citaten, filters)."""
+    if scope not in ("barriers", "articles", "all"):
+        errors.print(f"Onbekende waarde voor --in: '{scope}' (barriers, articles of all)", highlight=False)
+        raise typer.Exit(2)
+    service = runtime(home).search
+    results = service.search(query, scope=scope, filters=parse_filters(filters), page_size=limit)
+    data = service.search_json(results, query)
+    if as_json:
+        emit_json(data)
+        return
+    for notice in data["notices"]:
+        errors.print(f"[yellow]Let op:[/] {notice}", highlight=False)
+    if data["suggestion"]:
+        console.print(f"Bedoelde u: {data['suggestion']}?", highlight=False)
+    table = Table("code", "titel", "score", title=f"{data['total']} resultaten voor '{query}'")
+    for hit in data["hits"]:
+        table.add_row(hit["code"], hit["title"], f"{hit['score']:.2f}")
+    console.print(table)
+
+
+@app.command()
+def similar(code: str, limit: LimitOption = 10, as_json: JsonOption = False, home: HomeOption = None) -> None:
+    """Precedenten: de drempels die het meest op deze lijken, met waarom."""
+    from kb.db import session_scope
+    from kb.services.barriers import get_barrier
+
+    rt = runtime(home)
+    with session_scope(rt.engine) as session:
+        get_barrier(session, code)
+    items = rt.search.similar(code, limit=limit)
+    if as_json:
+        emit_json({"code": code, "similar": items})
+        return
+    table = Table("code", "titel", "score", "waarom", "precedent", title=f"Lijkt op {code}")
+    for item in items:
+        table.add_row(item["code"], item["title"], f"{item['score']:.2f}", ", ".join(item["why"]),
+                      "opgelost" if item["precedent"] else "")
+    console.print(table)
+
+
+@app.command("check-duplicate")
+def check_duplicate(title: Annotated[str, typer.Option("--title", help="Titel van de nieuwe melding.")],
+                    description: Annotated[str, typer.Option("--description", help="Omschrijving.")] = "",
+                    limit: LimitOption = 5, as_json: JsonOption = False, home: HomeOption = None) -> None:
+    """Bestaande drempels die een nieuwe melding mogelijk dupliceert, beste eerst."""
+    candidates = runtime(home).search.check_duplicate(title, description, limit=limit)
+    if as_json:
+        emit_json({"candidates": candidates})
+        return
+    table = Table("code", "titel", "score", "waarschijnlijk dubbel")
+    for c in candidates:
+        table.add_row(c["code"], c["title"], f"{c['score']:.2f}", "ja" if c["likely"] else "")
+    console.print(table)
+
+
+@app.command()
+def reindex(home: HomeOption = None) -> None:
+    """Bouw de zoekindex opnieuw op vanuit de database."""
+    rt = runtime(home)
+    with Progress(TextColumn("Zoekindex"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                  console=errors, transient=True, disable=not errors.is_terminal) as progress:
+        task = progress.add_task("reindex", total=None)
+        count = rt.search.rebuild(lambda done, total: progress.update(task, completed=done, total=total))
+    console.print(f"zoekindex opnieuw opgebouwd: {count} documenten", highlight=False)
+
+
 @app.command()
 def doctor(as_json: JsonOption = False, home: HomeOption = None) -> None:
     """Toestand van database, index en Nederlandse taalverwerking."""

@@ -27,6 +27,14 @@ class Runtime:
             raise RegisterError(f"database niet bereikbaar ({self.safe_url}): {exc.orig}") from None
         return engine
 
+    @cached_property
+    def search(self):
+        """The search service over the index in the home folder (Whoosh)."""
+        from search.service import SearchService, load_thesaurus, open_backend
+
+        backend = open_backend(self.settings.index_dir, thesaurus=load_thesaurus(self.corpus))
+        return SearchService(backend, self.engine)
+
     @property
     def safe_url(self) -> str:
         from sqlalchemy.engine import make_url
@@ -38,5 +46,7 @@ class Runtime:
         return self.settings.corpus_dir
 
     def close(self) -> None:
+        if "search" in self.__dict__:
+            self.search.close()
         if "engine" in self.__dict__:
             self.engine.dispose()

@@ -31,18 +31,19 @@ def initialise(rt: Runtime, *, demo: bool) -> list[str]:
 
 def after_write(rt: Runtime) -> list[str]:
     """Bring derived stores up to date with the database (drains the outbox)."""
-    return []
+    applied = rt.search.sync()
+    return [f"zoekindex: {applied} wijzigingen verwerkt"] if applied else []
 
 
 def after_restore(rt: Runtime) -> None:
-    after_write(rt)
+    rt.search.rebuild()
 
 
 def build_app(rt: Runtime) -> FastAPI:
     from web.app import create_app
 
     after_write(rt)
-    return create_app(rt.engine)
+    return create_app(rt.engine, search=rt.search, settings=rt.settings)
 
 
 def read_regulation_items(path: Path, fmt: str, *, key: str | None, max_bytes: int) -> list[tuple[str, Any, Any]]:
@@ -69,6 +70,7 @@ def diagnose(rt: Runtime) -> dict[str, Any]:
         report["database"].update(schema_status(engine))
         report["database"].update(barriers=count(Barrier), regulations=count(Regulation), articles=count(Article),
                                   projects=count(Project), users=count(User), outbox_pending=count(OutboxEntry))
+    report["index"] = {"path": str(rt.settings.index_dir), **rt.search.status()}
     try:
         from search.nlp import pipeline_info
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 RESOURCES = Path(__file__).parent / "ingest" / "resources" / "barriers"
+CORPUS = Path(__file__).parent.parent / "corpus"
 BIN = Path(sys.executable).parent / "drempelbank"
 
 
@@ -123,3 +124,32 @@ def test_user_and_token(tmp_path):
     token = run(tmp_path, "token", "create", "an")
     assert token.returncode == 0 and token.stdout.startswith("db_")
     assert run(tmp_path, "token", "create", "niemand").returncode == 1
+
+
+def test_search_similar_check_duplicate_json(demo_home):
+    found = json.loads(run(demo_home, "search", "aangetekende zending", "--json", "--limit", "3").stdout)
+    assert found["total"] >= 1 and len(found["hits"]) <= 3
+    assert set(found["hits"][0]) >= {"type", "code", "title", "score", "snippet"}
+    code = found["hits"][0]["code"]
+    similar = json.loads(run(demo_home, "similar", code, "--json").stdout)
+    assert similar["code"] == code and similar["similar"] and "why" in similar["similar"][0]
+    demo = {b["code"]: b for b in map(json.loads, (CORPUS / "demo" / "barriers.jsonl").open(encoding="utf-8"))}
+    duplicate = json.loads(run(demo_home, "check-duplicate", "--title", demo[code]["title"],
+                               "--description", demo[code]["description"], "--json").stdout)
+    assert duplicate["candidates"][0]["code"] == code
+    assert isinstance(duplicate["candidates"][0]["likely"], bool)
+    filtered = json.loads(run(demo_home, "search", "gemeente", "--filter", "status=opgelost", "--json").stdout)
+    assert filtered["total"] >= 1 and set(filtered["facets"]["status"]) == {"opgelost"}
+    articles = json.loads(run(demo_home, "search", "toestemming", "--in", "articles", "--json").stdout)
+    assert articles["hits"][0]["type"] == "article" and articles["hits"][0]["regulation"]
+
+
+def test_search_usage_errors(demo_home):
+    assert run(demo_home, "search", "x", "--filter", "geenisgelijk").returncode == 2
+    assert run(demo_home, "search", "x", "--in", "overal").returncode == 2
+    assert run(demo_home, "similar", "DR-0000-000").returncode == 1
+
+
+def test_reindex(demo_home):
+    result = run(demo_home, "reindex")
+    assert result.returncode == 0 and "documenten" in result.stdout

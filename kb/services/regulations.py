@@ -183,6 +183,8 @@ def regulation_exchange(session: Session, regulation: Regulation) -> dict[str, A
 def delete_regulation(*, session: Session, key: str, actor: str | None) -> None:
     regulation = get_regulation(session, key)
     audit(session, entity=ENTITY, key=key, action="delete", actor=actor, before=_meta(regulation))
+    for number in session.exec(select(Article.number).where(Article.regulation_id == regulation.id)):
+        enqueue(session, entity="article", key=f"{key}:{number}", op="delete")
     session.exec(delete(Article).where(Article.regulation_id == regulation.id))
     session.delete(regulation)
     enqueue(session, entity=ENTITY, key=key, op="delete")

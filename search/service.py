@@ -1,0 +1,205 @@
+"""The search service: the register's one door to search, for the web layer, the CLI and briefs.
+
+It keeps the index true to the database by draining the outbox (ARCHITECTURE.md), parses user
+input once (citations and municipalities resolved through kb), and shapes results as spec/cli.md.
+"""
+
+import json
+from collections.abc import Iterable
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlmodel import Session, delete, func, select
+
+from kb.citations import CitationResolver
+from kb.models import Article, Barrier, FormerMunicipality, Municipality, OutboxEntry, Project, Regulation
+from kb.services.references import regulation_name
+from search.backend import Progress, SearchBackend, SearchResults, check_paging
+from search.query import SearchQuery, parse_query
+from search.records import all_documents, article_document, barrier_document, project_document
+
+SCOPES = {"barriers": ["barrier"], "articles": ["article"], "projects": ["project"],
+          "all": ["barrier", "article", "project"]}
+# Calibrated on the demo register's labelled near-duplicate pairs (bench/bench_duplicates.py).
+DUPLICATE_THRESHOLD = 0.45
+SYNC_BATCH = 500
+
+
+def load_thesaurus(corpus: Path) -> dict:
+    path = corpus / "thesaurus.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+def open_backend(index_dir: Path, *, thesaurus: dict | None = None) -> SearchBackend:
+    from search.whoosh_backend import WhooshBackend
+
+    return WhooshBackend(index_dir, thesaurus=thesaurus)
+
+
+class SearchService:
+    def __init__(self, backend: SearchBackend, engine: Engine, *, duplicate_threshold: float = DUPLICATE_THRESHOLD):
+        self.backend = backend
+        self.engine = engine
+        self.duplicate_threshold = duplicate_threshold
+
+    # -- reference data for query parsing ---------------------------------
+
+    @cached_property
+    def citations(self) -> CitationResolver:
+        with Session(self.engine) as session:
+            return CitationResolver([regulation_name(r) for r in session.exec(select(Regulation))])
+
+    @cached_property
+    def municipalities(self) -> dict[str, str]:
+        with Session(self.engine) as session:
+            names = {name.casefold(): nis for nis, name in session.exec(select(Municipality.nis, Municipality.name))}
+            for name, nis in session.exec(select(FormerMunicipality.name, FormerMunicipality.successor_nis)):
+                names.setdefault(name.casefold(), nis)
+        return names
+
+    def _forget_reference_data(self) -> None:
+        self.__dict__.pop("citations", None)
+        self.__dict__.pop("municipalities", None)
+
+    def find_citations(self, text: str) -> list[dict[str, Any]]:
+        return [{"raw": c.raw, "start": c.span[0], "end": c.span[1], "ref": c.ref, "label": c.label(),
+                 "resolved": c.resolved} for c in self.citations.find(text or "")]
+
+    def _citation_spans(self, text: str) -> list[tuple[int, int, str]]:
+        return [(c.span[0], c.span[1], c.ref) for c in self.citations.find(text) if c.resolved and c.span]
+
+    def parse(self, q: str | None, filters: dict[str, Iterable[str] | str] | None = None) -> SearchQuery:
+        return parse_query(q, filters=filters, citation_finder=self._citation_spans,
+                           municipality_resolver=lambda value: self.municipalities.get(value.strip().casefold()))
+
+    # -- queries ----------------------------------------------------------
+
+    def search(self, q: str | None, *, scope: str = "barriers", filters: dict | None = None, sort: str = "relevance",
+               page: int = 1, page_size: int = 20) -> SearchResults:
+        query = self.parse(q, filters)
+        page, page_size = check_paging(page, page_size)
+        results = self.backend.search(query, types=SCOPES.get(scope, SCOPES["barriers"]), sort=sort, page=page,
+                                      page_size=page_size)
+        results.notices = list(dict.fromkeys([*query.notices, *results.notices]))
+        if scope not in SCOPES:
+            results.notices.append(f"Onbekend zoekgebied '{scope}': gezocht in drempels")
+        return results
+
+    @staticmethod
+    def search_json(results: SearchResults, q: str | None) -> dict[str, Any]:
+        """The `search --json` shape of spec/cli.md (with a few extra keys)."""
+        hits = []
+        for hit in results.hits:
+            item: dict[str, Any] = {"type": hit.type, "code": hit.code, "title": hit.title,
+                                    "score": round(hit.score, 4), "snippet": hit.snippet}
+            if hit.type == "article":
+                extra = hit.fields.get("extra") or {}
+                item.update(regulation=extra.get("regulation"), article=extra.get("article"))
+            if hit.type == "barrier":
+                item.update(status=hit.fields.get("status"), kind=hit.fields.get("kind"))
+            hits.append(item)
+        return {"query": q or "", "total": results.total, "hits": hits, "facets": results.facets,
+                "suggestion": results.suggestion, "notices": results.notices, "page": results.page,
+                "pages": results.pages}
+
+    def similar(self, code: str, limit: int = 10) -> list[dict[str, Any]]:
+        hits = self.backend.similar(f"barrier:{code}", limit=limit, types=["barrier"])
+        return self._with_precedents(hits)
+
+    def check_duplicate(self, title: str, description: str, limit: int = 5) -> list[dict[str, Any]]:
+        text = f"{title or ''}\n{description or ''}"
+        refs = [ref for _, _, ref in self._citation_spans(text)]
+        hits = self.backend.more_like_text(title or "", description or "", limit=limit, refs=refs,
+                                           types=["barrier"])
+        return [{"code": h.code, "title": h.title, "score": round(h.score, 4),
+                 "likely": h.score >= self.duplicate_threshold, "why": h.why} for h in hits]
+
+    def _with_precedents(self, hits) -> list[dict[str, Any]]:
+        codes = [h.code for h in hits]
+        with Session(self.engine) as session:
+            rows = {b.code: b for b in session.exec(select(Barrier).where(Barrier.code.in_(codes)))}
+        result = []
+        for hit in hits:
+            barrier = rows.get(hit.code)
+            if barrier is None:
+                continue  # never show a record the database no longer has
+            solved = barrier.status == "opgelost"
+            result.append({"code": hit.code, "title": barrier.title, "score": round(hit.score, 4), "why": hit.why,
+                           "status": barrier.status, "precedent": solved,
+                           "proposed_solution": barrier.proposed_solution if solved else None})
+        return result
+
+    # -- keeping the index true to the database ---------------------------
+
+    def sync(self) -> int:
+        """Apply pending outbox entries to the index, then delete them (at-least-once, idempotent)."""
+        done = 0
+        while True:
+            with Session(self.engine) as session:
+                entries = list(session.exec(select(OutboxEntry).order_by(OutboxEntry.id).limit(SYNC_BATCH)))
+                if not entries:
+                    return done
+                self._apply(session, entries)
+                session.exec(delete(OutboxEntry).where(OutboxEntry.id.in_([e.id for e in entries])))
+                session.commit()
+            done += len(entries)
+
+    def _apply(self, session: Session, entries: list[OutboxEntry]) -> None:
+        docs, deletes = {}, set()
+        for entry in entries:
+            if entry.entity == "regulation":
+                self._forget_reference_data()
+            for doc_id, doc in self._documents_for(session, entry):
+                if doc is None:
+                    deletes.add(doc_id)
+                    docs.pop(doc_id, None)
+                else:
+                    docs[doc_id] = doc
+                    deletes.discard(doc_id)
+        if deletes:
+            self.backend.delete(sorted(deletes))
+        if docs:
+            self.backend.add(docs.values())
+
+    def _documents_for(self, session: Session, entry: OutboxEntry):
+        if entry.entity == "barrier":
+            barrier = session.exec(select(Barrier).where(Barrier.code == entry.entity_key)).first()
+            yield f"barrier:{entry.entity_key}", barrier_document(session, barrier) if barrier else None
+        elif entry.entity == "project":
+            project = session.exec(select(Project).where(Project.code == entry.entity_key)).first()
+            yield f"project:{entry.entity_key}", project_document(project) if project else None
+        elif entry.entity == "article":
+            yield f"article:{entry.entity_key}", None
+        elif entry.entity == "regulation":
+            regulation = session.exec(select(Regulation).where(Regulation.key == entry.entity_key)).first()
+            if regulation is not None:
+                for article in session.exec(select(Article).where(Article.regulation_id == regulation.id)):
+                    yield f"article:{regulation.key}:{article.number}", article_document(article, regulation)
+
+    def rebuild(self, progress: Progress | None = None) -> int:
+        """Rebuild the whole index from the database (`drempelbank reindex`)."""
+        with Session(self.engine) as session:
+            last = session.exec(select(func.max(OutboxEntry.id))).one()
+            total = sum(session.exec(select(func.count()).select_from(m)).one() for m in (Barrier, Article, Project))
+            count = self.backend.rebuild(all_documents(session), progress=_with_total(progress, total))
+            if last is not None:
+                session.exec(delete(OutboxEntry).where(OutboxEntry.id <= last))
+                session.commit()
+        self._forget_reference_data()
+        return count
+
+    def status(self) -> dict[str, Any]:
+        with Session(self.engine) as session:
+            pending = session.exec(select(func.count()).select_from(OutboxEntry)).one()
+        return {"backend": type(self.backend).__name__, "documents": self.backend.count(), "pending": pending}
+
+    def close(self) -> None:
+        self.backend.close()
+
+
+def _with_total(progress: Progress | None, total: int) -> Progress | None:
+    if progress is None:
+        return None
+    return lambda done, _unknown: progress(done, total)

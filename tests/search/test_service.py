@@ -1,0 +1,132 @@
+"""The search service over a real register: the index follows the database through the outbox."""
+
+import pytest
+from sqlmodel import select
+
+from drempelbank.config import Settings
+from drempelbank.runtime import Runtime
+from drempelbank.setup import initialise
+from kb.db import session_scope
+from kb.models import BarrierCreate, BarrierUpdate, OutboxEntry
+from kb.services.barriers import create_barrier, delete_barrier, update_barrier
+from kb.validation import validate
+
+
+@pytest.fixture(scope="module")
+def rt(tmp_path_factory):
+    runtime = Runtime(Settings(home=tmp_path_factory.mktemp("register")))
+    initialise(runtime, demo=True)
+    yield runtime
+    runtime.close()
+
+
+def codes(results) -> list[str]:
+    return [hit.code for hit in results.hits]
+
+
+def test_init_indexes_everything_and_empties_the_outbox(rt):
+    status = rt.search.status()
+    assert status["pending"] == 0
+    with session_scope(rt.engine) as session:
+        assert session.exec(select(OutboxEntry)).first() is None
+    assert status["documents"] >= 50 + 14
+
+
+def test_citation_in_query_finds_linked_barriers_that_never_spell_it(rt):
+    results = rt.search.search("art. 285 DLB")
+    assert results.total >= 1
+    with session_scope(rt.engine) as session:
+        from web.data import barrier_public
+        from kb.services.barriers import get_barrier
+
+        for code in codes(results):
+            refs = [r.ref for r in barrier_public(session, get_barrier(session, code)).regulation_refs]
+            assert any(ref and ref.startswith("DLB:28") for ref in refs), (code, refs)
+
+
+def test_json_shape_of_spec(rt):
+    data = rt.search.search_json(rt.search.search("aangetekende zending", scope="all"), "aangetekende zending")
+    assert set(data) >= {"query", "total", "hits", "facets"}
+    assert data["hits"] and set(data["hits"][0]) >= {"type", "code", "title", "score", "snippet"}
+    assert "status" in data["facets"] and "kind" in data["facets"]
+
+
+def test_write_then_sync_then_delete(rt):
+    data = validate(BarrierCreate, {
+        "code": "DR-2099-001", "title": "Kwalificeerbare zeldzaamheid xylofoonregister",
+        "description": "Een testdrempel met een woord dat nergens anders voorkomt: xylofoonregister.",
+        "kind": "technisch"})
+    with session_scope(rt.engine) as session:
+        create_barrier(session=session, data=data, actor="test")
+    assert codes(rt.search.search("xylofoonregister")) == []  # not yet drained
+    assert rt.search.sync() == 1
+    assert codes(rt.search.search("xylofoonregister")) == ["DR-2099-001"]
+    with session_scope(rt.engine) as session:
+        update_barrier(session=session, code="DR-2099-001", actor="test",
+                       data=BarrierUpdate(title="Andere titel", description="Nu over een marimbaregister."))
+    rt.search.sync()
+    assert codes(rt.search.search("xylofoonregister")) == []
+    assert codes(rt.search.search("marimbaregister")) == ["DR-2099-001"]
+    with session_scope(rt.engine) as session:
+        delete_barrier(session=session, code="DR-2099-001", actor="test")
+    rt.search.sync()
+    assert codes(rt.search.search("marimbaregister")) == []
+
+
+def test_crash_between_commit_and_index_is_repaired_on_next_start(rt):
+    """The outbox row is committed with the change; a new process drains it."""
+    data = validate(BarrierCreate, {"code": "DR-2099-002", "title": "Na een crash",
+                                    "description": "Het woord contrabasregister staat alleen hier.",
+                                    "kind": "technisch"})
+    with session_scope(rt.engine) as session:
+        create_barrier(session=session, data=data, actor="test")
+    # A "restarted" process: a fresh runtime over the same home folder.
+    restarted = Runtime(Settings(home=rt.settings.home))
+    try:
+        restarted.search.sync()
+        assert codes(restarted.search.search("contrabasregister")) == ["DR-2099-002"]
+    finally:
+        restarted.close()
+    with session_scope(rt.engine) as session:
+        delete_barrier(session=session, code="DR-2099-002", actor="test")
+    rt.search.sync()
+
+
+def test_rebuild_gives_the_same_results(rt):
+    before = codes(rt.search.search("handtekening", page_size=50))
+    count = rt.search.rebuild()
+    assert count == rt.search.status()["documents"]
+    assert codes(rt.search.search("handtekening", page_size=50)) == before
+
+
+def test_similar_marks_solved_precedents(rt):
+    with session_scope(rt.engine) as session:
+        from kb.models import Barrier
+
+        solved = session.exec(select(Barrier.code).where(Barrier.status == "opgelost")).all()
+    items = rt.search.similar(solved[0], limit=10)
+    assert items and all(item["code"] != solved[0] for item in items)
+    for item in items:
+        assert item["precedent"] == (item["status"] == "opgelost")
+        assert item["why"]
+
+
+def test_check_duplicate_finds_the_original(rt):
+    with session_scope(rt.engine) as session:
+        from kb.models import Barrier
+
+        barrier = session.exec(select(Barrier).where(Barrier.code == "DR-2022-002")).one()
+    candidates = rt.search.check_duplicate(barrier.title, barrier.description)
+    assert candidates[0]["code"] == "DR-2022-002" and candidates[0]["likely"] is True
+
+
+@pytest.mark.parametrize("q", ["", "-", "AND", '"onevenwichtig', "status:", "x" * 5000, "\x00\x07art", "foo:bar",
+                               "status:klaar", "(((", "*"])
+def test_bad_queries_give_a_result_never_an_error(rt, q):
+    results = rt.search.search(q)
+    assert results.total >= 0
+
+
+def test_unknown_filter_gives_a_dutch_notice(rt):
+    results = rt.search.search("handtekening", filters={"kleur": ["rood"]})
+    assert any("kleur" in notice for notice in results.notices)
