@@ -102,6 +102,12 @@ class _Rollback(Exception):
 
 
 def _import_rows(session: Session, rows: Iterator[RawRow], report: ImportReport, *, actor, partial, demo) -> None:
+    with session.no_autoflush:
+        _import_rows_unflushed(session, rows, report, actor=actor, partial=partial, demo=demo)
+
+
+def _import_rows_unflushed(session: Session, rows: Iterator[RawRow], report: ImportReport, *, actor, partial,
+                           demo) -> None:
     refs = ReferenceIndex(session)
     seen: dict[str, int] = {}
     warned: set[str] = set()

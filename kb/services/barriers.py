@@ -3,7 +3,7 @@
 from datetime import date
 from typing import Any, Literal
 
-from sqlalchemy import update
+from sqlalchemy import insert, update
 from sqlmodel import Session, col, delete, func, select
 
 from kb.enums import Status
@@ -72,43 +72,57 @@ def _dedupe(values: list[str]) -> list[str]:
     return result
 
 
-def _write_links(session: Session, barrier: Barrier, lists: dict[str, list[str]], refs: ReferenceIndex) -> None:
-    barrier_id = barrier.id
-    if "regulations" in lists:
-        session.exec(delete(BarrierRegulationLink).where(
-            BarrierRegulationLink.barrier_id == barrier_id, BarrierRegulationLink.confirmed == True))  # noqa: E712
-        for position, raw in enumerate(_dedupe(lists["regulations"])):
-            resolved = refs.citation(raw)
-            c = resolved.citation
-            session.add(BarrierRegulationLink(
-                barrier_id=barrier_id, position=position, raw=raw, regulation_id=resolved.regulation_id,
-                article_id=resolved.article_id, article_number=c.article, paragraph=c.paragraph, point=c.point))
-    if "projects" in lists:
-        session.exec(delete(BarrierProjectLink).where(BarrierProjectLink.barrier_id == barrier_id))
-        for position, raw in enumerate(_dedupe(lists["projects"])):
-            session.add(BarrierProjectLink(barrier_id=barrier_id, position=position, raw=raw,
-                                           project_id=refs.project(raw)))
-    if "municipalities" in lists:
-        session.exec(delete(BarrierMunicipalityLink).where(BarrierMunicipalityLink.barrier_id == barrier_id))
-        for position, raw in enumerate(_dedupe(lists["municipalities"])):
-            session.add(BarrierMunicipalityLink(barrier_id=barrier_id, position=position, raw=raw,
-                                                nis=refs.municipality(raw)))
-    if "tags" in lists:
-        session.exec(delete(BarrierTag).where(BarrierTag.barrier_id == barrier_id))
-        for position, tag in enumerate(_dedupe(lists["tags"])):
-            session.add(BarrierTag(barrier_id=barrier_id, position=position, tag=tag))
+def _link_rows(barrier_id: int, lists: dict[str, list[str]], refs: ReferenceIndex) -> dict[type, list[dict]]:
+    rows: dict[type, list[dict]] = {}
+    for position, raw in enumerate(_dedupe(lists.get("regulations", []))):
+        resolved = refs.citation(raw)
+        c = resolved.citation
+        rows.setdefault(BarrierRegulationLink, []).append(dict(
+            barrier_id=barrier_id, position=position, raw=raw, regulation_id=resolved.regulation_id,
+            article_id=resolved.article_id, article_number=c.article, paragraph=c.paragraph, point=c.point,
+            role="oorzaak", confirmed=True))
+    for position, raw in enumerate(_dedupe(lists.get("projects", []))):
+        rows.setdefault(BarrierProjectLink, []).append(
+            dict(barrier_id=barrier_id, position=position, raw=raw, project_id=refs.project(raw), note=None))
+    for position, raw in enumerate(_dedupe(lists.get("municipalities", []))):
+        rows.setdefault(BarrierMunicipalityLink, []).append(
+            dict(barrier_id=barrier_id, position=position, raw=raw, nis=refs.municipality(raw)))
+    for position, tag in enumerate(_dedupe(lists.get("tags", []))):
+        rows.setdefault(BarrierTag, []).append(dict(barrier_id=barrier_id, position=position, tag=tag))
+    return rows
+
+
+_LIST_TABLES = {"regulations": BarrierRegulationLink, "projects": BarrierProjectLink,
+                "municipalities": BarrierMunicipalityLink, "tags": BarrierTag}
+
+
+def _write_links(session: Session, barrier: Barrier, lists: dict[str, list[str]], refs: ReferenceIndex,
+                 *, fresh: bool = False) -> None:
+    """Replace the named link lists (a new barrier has none to delete); rows go in as one insert each."""
+    if not fresh:
+        for name in lists:
+            model = _LIST_TABLES[name]
+            query = delete(model).where(model.barrier_id == barrier.id)
+            if model is BarrierRegulationLink:
+                query = query.where(BarrierRegulationLink.confirmed == True)  # noqa: E712
+            session.exec(query)
+    for model, rows in _link_rows(barrier.id, lists, refs).items():
+        session.exec(insert(model), params=rows)
 
 
 def create_barrier(*, session: Session, data: BarrierCreate, actor: str | None,
                    refs: ReferenceIndex | None = None) -> Barrier:
     if find_barrier(session, data.code) is not None:
         raise ValidationFailed([FieldError("code", f"code '{data.code}' bestaat al in het register")])
-    refs = refs or ReferenceIndex(session)
+    return _insert(session, data, actor, refs or ReferenceIndex(session))
+
+
+def _insert(session: Session, data: BarrierCreate, actor: str | None, refs: ReferenceIndex) -> Barrier:
     fields = data.model_dump(exclude=set(LISTS) | {"extra"})
     barrier = Barrier(**fields, extra=dict(data.extra), created_by=actor, updated_by=actor)
     session.add(barrier)
     session.flush()
-    _write_links(session, barrier, {name: getattr(data, name) for name in LISTS}, refs)
+    _write_links(session, barrier, {name: getattr(data, name) for name in LISTS}, refs, fresh=True)
     session.add(StatusChange(barrier_id=barrier.id, from_status=None, to_status=barrier.status, by=actor,
                              comment="aangemaakt"))
     audit(session, entity=ENTITY, key=barrier.code, action="create", actor=actor,
@@ -191,7 +205,7 @@ def upsert_barrier(*, session: Session, data: BarrierCreate, actor: str | None, 
     (`present`; all when None), identical data changes nothing."""
     existing = find_barrier(session, data.code)
     if existing is None:
-        create_barrier(session=session, data=data, actor=actor, refs=refs)
+        _insert(session, data, actor, refs)
         return "created"
     fields = data.model_dump(exclude={"code", "status", "is_demo", "extra"})
     if present is not None:
