@@ -1,0 +1,190 @@
+"""The search backend interface and its backend-neutral result values.
+
+Callers (web, CLI, briefs) only see these types; Whoosh and the later
+PostgreSQL backend both implement :class:`SearchBackend` and run the same
+contract tests.
+"""
+
+from __future__ import annotations
+
+import abc
+import math
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+from search.documents import SearchDocument
+from search.query import SearchQuery
+
+SORTS = ("relevance", "newest", "oldest", "code", "severity")
+FACET_FIELDS = (
+    "type",
+    "status",
+    "kind",
+    "werf",
+    "level",
+    "regulation",
+    "project",
+    "municipality",
+    "year",
+)
+MAX_PAGE_SIZE = 200
+
+# progress(done, total_or_None) during a rebuild
+Progress = Callable[[int, "int | None"], None]
+
+
+class SearchError(RuntimeError):
+    """Base class for errors a backend may raise on purpose."""
+
+
+class IndexBusyError(SearchError):
+    """The index stayed locked by other writers for longer than allowed."""
+
+
+@dataclass
+class Hit:
+    """One result: enough to render a line in a result list."""
+
+    type: str
+    id: str
+    code: str
+    title: str
+    score: float
+    # HTML: matches wrapped in <mark>…</mark>, everything else escaped.
+    snippet: str = ""
+    fields: dict[str, Any] = field(default_factory=dict)
+    # For similar/more_like_text: what the two records share.
+    why: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SearchResults:
+    """One page of results plus facet counts over the whole result set."""
+
+    total: int = 0
+    hits: list[Hit] = field(default_factory=list)
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    # A corrected query ("bedoelde u …?") when some words are not in the index.
+    suggestion: str | None = None
+    notices: list[str] = field(default_factory=list)
+    page: int = 1
+    page_size: int = 10
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+
+class SearchBackend(abc.ABC):
+    """What every search backend offers; see tests/search/backend_contract.py."""
+
+    @abc.abstractmethod
+    def add(self, docs: Iterable[SearchDocument]) -> int:
+        """Add or replace documents (by id); returns how many were written."""
+
+    @abc.abstractmethod
+    def delete(self, ids: Iterable[str]) -> int:
+        """Remove documents by id; unknown ids are ignored. Returns how many ids were given."""
+
+    @abc.abstractmethod
+    def search(
+        self,
+        query: SearchQuery,
+        *,
+        types: Iterable[str] | None = None,
+        sort: str = "relevance",
+        page: int = 1,
+        page_size: int = 10,
+        facets: bool = True,
+    ) -> SearchResults:
+        """Run a parsed query; an empty query gives an empty result, never an error."""
+
+    @abc.abstractmethod
+    def similar(
+        self, doc_id: str, *, limit: int = 10, types: Iterable[str] | None = None
+    ) -> list[Hit]:
+        """Records most like an indexed one (itself excluded), score in 0..1, with `why`."""
+
+    @abc.abstractmethod
+    def more_like_text(
+        self,
+        title: str,
+        body: str,
+        *,
+        limit: int = 10,
+        refs: Iterable[str] = (),
+        types: Iterable[str] | None = ("barrier",),
+    ) -> list[Hit]:
+        """Records most like a text that is not indexed (duplicate check), score in 0..1."""
+
+    @abc.abstractmethod
+    def suggest(self, word: str) -> str | None:
+        """A known word close to `word`, or None when it is known or nothing is close."""
+
+    @abc.abstractmethod
+    def count(self) -> int:
+        """Number of indexed documents."""
+
+    @abc.abstractmethod
+    def rebuild(self, docs: Iterable[SearchDocument], progress: Progress | None = None) -> int:
+        """Replace the whole index by `docs`; readers see the old index until it is done."""
+
+    @abc.abstractmethod
+    def clear(self) -> None:
+        """Remove every document."""
+
+    def close(self) -> None:
+        """Release files and connections; the default holds none."""
+
+    def __enter__(self) -> "SearchBackend":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+def check_paging(page: int, page_size: int) -> tuple[int, int]:
+    """Clamp paging values from URLs so a silly value never errors."""
+    page = max(1, int(page or 1))
+    page_size = min(MAX_PAGE_SIZE, max(1, int(page_size or 10)))
+    return page, page_size
+
+
+# -- similarity shared by backends, so scores mean the same everywhere ------
+
+REF_WEIGHT = 0.25
+WHY_TERMS = 5
+
+
+def tfidf_vector(counts: dict[str, int], idf: Callable[[str], float]) -> dict[str, float]:
+    """Sub-linear tf times idf, the usual weighting for short texts."""
+    return {t: (1.0 + math.log(n)) * idf(t) for t, n in counts.items() if n > 0}
+
+
+def cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    dot = sum(w * b[t] for t, w in a.items() if t in b)
+    norm = math.sqrt(sum(w * w for w in a.values())) * math.sqrt(sum(w * w for w in b.values()))
+    return dot / norm if norm else 0.0
+
+
+def similarity(
+    source: dict[str, float],
+    target: dict[str, float],
+    source_refs: list[str],
+    target_refs: list[str],
+    surface: dict[str, str],
+) -> tuple[float, list[str]]:
+    """Score in 0..1 and the shared refs and words that explain it.
+
+    Shared refs count only when both sides cite something: a new report that
+    cites nothing should not lose against records that cite nothing either.
+    """
+    score = cosine(source, target)
+    target_lower = {r.lower() for r in target_refs}
+    shared_refs = [r for r in source_refs if r.lower() in target_lower]
+    if source_refs and target_refs:
+        union = {r.lower() for r in source_refs} | target_lower
+        score = (1 - REF_WEIGHT) * score + REF_WEIGHT * len(shared_refs) / len(union)
+    shared = sorted(set(source) & set(target), key=lambda t: -source[t] * target[t])
+    words = list(dict.fromkeys(surface.get(t, t) for t in shared))[:WHY_TERMS]
+    return min(1.0, score), shared_refs[:2] + words

@@ -1,0 +1,327 @@
+"""Contract tests every SearchBackend must pass.
+
+A backend's test module subclasses :class:`BackendContract` and provides a
+``make_backend`` fixture returning a factory of fresh, empty backends. The
+documents are short barrier-like texts written for these tests.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from search.backend import SearchBackend, SearchResults
+from search.documents import SearchDocument
+from search.query import parse_query
+
+
+def _barrier(code, title, body, **kw) -> SearchDocument:
+    kw.setdefault("status", "gemeld")
+    kw.setdefault("kind", "juridisch")
+    return SearchDocument(type="barrier", id=f"barrier:{code}", code=code, title=title, body=body, **kw)
+
+
+def sample_documents() -> list[SearchDocument]:
+    return [
+        _barrier("DR-2024-001", "Aangetekende zending voor beslissingen",
+                 "Het bestuur moet elke beslissing over een retributie per aangetekende zending "
+                 "bezorgen. Een elektronische aangetekende zending wordt niet aanvaard.",
+                 regulations=["DLB"], refs=["DLB:285", "art. 285 DLB"], year=2024, severity=4,
+                 municipalities=["44021"], projects=["GZG-2022-001"], werf="backoffice",
+                 updated=dt.datetime(2024, 5, 1)),
+        _barrier("DR-2024-002", "Handtekening op papier bij aanvraag",
+                 "Het aanvraagformulier vraagt een handgeschreven handtekening. Burgers kunnen "
+                 "de aanvraag daardoor niet volledig online indienen.",
+                 regulations=["eIDAS"], year=2024, severity=5, status="in-analyse",
+                 municipalities=["11002"], updated=dt.datetime(2024, 6, 1)),
+        _barrier("DR-2023-003", "Persoonlijke verschijning aan het loket",
+                 "Voor een attest moet de aanvrager persoonlijk aan het loket verschijnen, "
+                 "ook wanneer de identiteit digitaal vastgesteld kan worden.",
+                 year=2023, severity=3, status="opgelost", kind="procesmatig", werf="frontoffice",
+                 municipalities=["24062"], updated=dt.datetime(2023, 2, 1)),
+        _barrier("DR-2023-004", "Bekendmaking van besluiten enkel via aanplakking",
+                 "De gemeente maakt besluiten bekend door aanplakking aan het gemeentehuis. "
+                 "Een bekendmaking op de website volstaat volgens de lokale praktijk niet.",
+                 regulations=["DLB"], refs=["DLB:286"], year=2023, severity=2, status="opgelost",
+                 werf="beleidsvoering", updated=dt.datetime(2023, 9, 1)),
+        _barrier("DR-2022-005", "Toegang tot het Rijksregister",
+                 "Het OCMW krijgt geen machtiging om gegevens uit het Rijksregister op te vragen, "
+                 "waardoor burgers hun attesten zelf moeten aanleveren.",
+                 level="federaal", kind="organisatorisch", year=2022, severity=4,
+                 updated=dt.datetime(2022, 4, 1)),
+        _barrier("DR-2022-006", "Btw op kostendeling tussen gemeenten",
+                 "Wanneer gemeenten samen software aankopen en de kosten delen, rekent de "
+                 "fiscus btw aan op de doorgerekende kosten.",
+                 kind="financieel", level="federaal", year=2022, severity=3, status="gemeld",
+                 updated=dt.datetime(2022, 8, 1)),
+        _barrier("DR-2024-007", "Digitale gemeenteraad zonder wettelijke basis",
+                 "Een volledig digitale vergadering van de gemeenteraad is enkel toegelaten in "
+                 "uitzonderlijke omstandigheden; hybride vergaderen blijft onzeker.",
+                 regulations=["DLB"], year=2024, severity=3, status="oplossing-voorgesteld",
+                 werf="beleidsvoering", updated=dt.datetime(2024, 2, 1)),
+        _barrier("DR-2024-008", "Online betaling van retributies",
+                 "Het retributiereglement vermeldt enkel betaling aan het loket of via "
+                 "overschrijving; een online betaling is niet voorzien.",
+                 kind="procesmatig", year=2024, severity=2, updated=dt.datetime(2024, 3, 1)),
+        _barrier("DR-2023-009", "Digitale archivering van dossiers",
+                 "Papieren dossiers moeten bewaard blijven, ook als een digitale kopie met "
+                 "gekwalificeerde handtekening bestaat.",
+                 kind="technisch", year=2023, severity=3, tags=["archief"],
+                 updated=dt.datetime(2023, 11, 1)),
+        _barrier("DR-2024-010", "Aangetekende brief bij bezwaarprocedure",
+                 "Bezwaren tegen een retributie moeten per aangetekende brief ingediend worden; "
+                 "een bezwaar via het e-loket telt niet mee.",
+                 year=2024, severity=4, status="gemeld", updated=dt.datetime(2024, 7, 1)),
+        _barrier("DR-2022-011", "Taalwetgeving bij meertalige e-loketten",
+                 "De taalwetgeving in bestuurszaken beperkt welke talen een e-loket mag tonen "
+                 "<aan> burgers & bedrijven.",
+                 level="federaal", year=2022, severity=1, updated=dt.datetime(2022, 1, 1)),
+        SearchDocument(type="article", id="article:DLB:285", code="DLB art. 285",
+                       title="Artikel 285 (testartikel)",
+                       body="Testtekst voor een artikel over de bekendmaking van besluiten.",
+                       regulations=["DLB"], refs=["DLB:285"], level="vlaams",
+                       extra={"regulation": "DLB", "article": "285"}),
+        SearchDocument(type="project", id="project:GZG-2022-001", code="GZG-2022-001",
+                       title="Digitaal e-loket voor attesten",
+                       body="Project dat attesten volledig online aanbiedt via het e-loket.",
+                       year=2022, updated=dt.datetime(2022, 10, 1)),
+    ]
+
+
+def tiny_citation_finder(text: str):
+    """Recognises 'art. N DLB' and 'artikel N DLB' only: enough to test the wiring."""
+    for m in re.finditer(r"\bart(?:ikel|\.)\s*(\d+)\s+DLB\b", text, re.IGNORECASE):
+        yield m.start(), m.end(), f"DLB:{m.group(1)}"
+
+
+NASTY_QUERIES = [
+    '"aangetekende zending', '"', '""', "-", "- -", "AND", "OR", "NOT", "AND OR NOT",
+    ":", "::", "status:", ":gemeld", "foo:bar", "status:onbekend", "jaar:twintig",
+    "(((", "*", "?", "a" * 5000, "zending\x00\x07\x1b", "\u200b\u202e", "-status:gemeld",
+    'gemeente:"', "regelgeving:", "art. DLB", "   ", "\n\t", "OR OR zending", "^~\\/",
+]
+
+
+def codes(results: SearchResults) -> list[str]:
+    return [hit.code for hit in results.hits]
+
+
+class BackendContract:
+    """Subclass and provide a ``make_backend`` fixture (a factory of empty backends)."""
+
+    @pytest.fixture
+    def empty(self, make_backend) -> SearchBackend:
+        return make_backend()
+
+    @pytest.fixture
+    def backend(self, make_backend) -> SearchBackend:
+        backend = make_backend()
+        backend.add(sample_documents())
+        return backend
+
+    def search(self, backend, text, **kw) -> SearchResults:
+        filters = kw.pop("filters", None)
+        query = parse_query(text, filters=filters, citation_finder=tiny_citation_finder)
+        return backend.search(query, **kw)
+
+    # -- writing -----------------------------------------------------------
+
+    def test_empty_index_counts_zero_and_finds_nothing(self, empty):
+        assert empty.count() == 0
+        assert self.search(empty, "zending").total == 0
+
+    def test_add_counts_every_document(self, backend):
+        assert backend.count() == len(sample_documents())
+
+    def test_add_same_id_replaces(self, backend):
+        doc = sample_documents()[0]
+        doc.title = "Vervangen titel over archeologie"
+        backend.add([doc])
+        assert backend.count() == len(sample_documents())
+        assert codes(self.search(backend, "archeologie")) == [doc.code]
+
+    def test_delete_removes_and_ignores_unknown(self, backend):
+        backend.delete(["barrier:DR-2024-001", "barrier:BESTAAT-NIET"])
+        assert backend.count() == len(sample_documents()) - 1
+        assert "DR-2024-001" not in codes(self.search(backend, "aangetekende"))
+
+    def test_rebuild_replaces_everything_and_reports_progress(self, backend):
+        seen = []
+        new = sample_documents()[:3]
+        assert backend.rebuild(new, progress=lambda done, total: seen.append((done, total))) == 3
+        assert backend.count() == 3
+        assert seen[-1] == (3, 3)
+        assert self.search(backend, "taalwetgeving").total == 0
+
+    def test_clear_empties(self, backend):
+        backend.clear()
+        assert backend.count() == 0
+
+    # -- matching ----------------------------------------------------------
+
+    def test_empty_query_gives_empty_result(self, backend):
+        results = self.search(backend, "")
+        assert results.total == 0 and results.hits == []
+
+    def test_word_finds_its_documents(self, backend):
+        found = codes(self.search(backend, "rijksregister"))
+        assert found == ["DR-2022-005"]
+
+    def test_title_match_ranks_above_body_match(self, backend):
+        found = codes(self.search(backend, "handtekening"))
+        assert found[0] == "DR-2024-002"
+        assert "DR-2023-009" in found
+
+    def test_dutch_inflection_matches(self, backend):
+        assert "DR-2024-002" in codes(self.search(backend, "handtekeningen"))
+
+    def test_phrase_needs_adjacent_words(self, backend):
+        found = codes(self.search(backend, '"aangetekende zending"'))
+        assert found == ["DR-2024-001"]
+        assert "DR-2024-010" in codes(self.search(backend, "aangetekende"))
+
+    def test_excluded_word_removes_documents(self, backend):
+        found = codes(self.search(backend, "aangetekende -bezwaar"))
+        assert "DR-2024-001" in found and "DR-2024-010" not in found
+
+    def test_all_words_required_first(self, backend):
+        found = codes(self.search(backend, "aangetekende retributie"))
+        assert set(found) == {"DR-2024-001", "DR-2024-010"}
+        assert codes(self.search(backend, "aangetekende bezwaar")) == ["DR-2024-010"]
+
+    def test_falls_back_to_any_word_with_notice(self, backend):
+        results = self.search(backend, "rijksregister taalwetgeving")
+        assert set(codes(results)) == {"DR-2022-005", "DR-2022-011"}
+        assert results.notices
+
+    def test_code_is_searchable(self, backend):
+        assert codes(self.search(backend, "dr-2023-004"))[0] == "DR-2023-004"
+
+    def test_citation_matches_linked_records_without_the_words(self, backend):
+        found = self.search(backend, "art. 285 DLB")
+        assert set(codes(found)) == {"DR-2024-001", "DLB art. 285"}
+
+    # -- filters, types, facets --------------------------------------------
+
+    @pytest.mark.parametrize(
+        "filters, expected",
+        [
+            ({"status": "opgelost"}, {"DR-2023-003", "DR-2023-004"}),
+            ({"soort": "Financieel"}, {"DR-2022-006"}),
+            ({"regelgeving": "dlb", "status": "gemeld"}, {"DR-2024-001"}),
+            ({"jaar": "2022-2022", "niveau": "federaal"}, {"DR-2022-005", "DR-2022-006", "DR-2022-011"}),
+            ({"gemeente": "44021"}, {"DR-2024-001"}),
+            ({"project": "gzg-2022-001"}, {"DR-2024-001"}),
+            ({"tag": "archief"}, {"DR-2023-009"}),
+            ({"status": ["opgelost", "in-analyse"]}, {"DR-2023-003", "DR-2023-004", "DR-2024-002"}),
+        ],
+    )
+    def test_filters_alone_list_matching_records(self, backend, filters, expected):
+        results = self.search(backend, "", filters=filters, page_size=50)
+        assert set(codes(results)) == expected
+        assert results.total == len(expected)
+
+    def test_filter_in_query_text(self, backend):
+        found = codes(self.search(backend, "retributie status:gemeld werf:backoffice"))
+        assert found == ["DR-2024-001"]
+
+    def test_types_restrict(self, backend):
+        found = self.search(backend, "attesten", types=["project"])
+        assert codes(found) == ["GZG-2022-001"]
+        assert "GZG-2022-001" not in codes(self.search(backend, "attesten", types=["barrier"]))
+
+    def test_facets_count_whole_result_set(self, backend):
+        results = self.search(backend, "", filters={"type": "barrier"}, page_size=1)
+        assert len(results.hits) == 1 and results.total == 11
+        assert results.facets["status"]["opgelost"] == 2
+        assert sum(results.facets["status"].values()) == 11
+        assert results.facets["regulation"]["DLB"] == 3
+        assert results.facets["year"]["2024"] == 5
+
+    def test_facets_can_be_skipped(self, backend):
+        assert self.search(backend, "retributie", facets=False).facets == {}
+
+    # -- order and pages ---------------------------------------------------
+
+    def test_pages_partition_the_results(self, backend):
+        first = self.search(backend, "", filters={"type": "barrier"}, page=1, page_size=4, sort="code")
+        second = self.search(backend, "", filters={"type": "barrier"}, page=2, page_size=4, sort="code")
+        last = self.search(backend, "", filters={"type": "barrier"}, page=9, page_size=4, sort="code")
+        assert first.total == second.total == 11 and first.pages == 3
+        assert len(codes(first)) == 4 and not set(codes(first)) & set(codes(second))
+        assert last.hits == [] and last.total == 11
+
+    @pytest.mark.parametrize("sort", ["code", "newest", "oldest", "severity"])
+    def test_sorts(self, backend, sort):
+        docs = {d.code: d for d in sample_documents() if d.type == "barrier"}
+        results = self.search(backend, "", filters={"type": "barrier"}, sort=sort, page_size=50)
+        keys = {
+            "code": lambda c: c,
+            "newest": lambda c: -docs[c].updated.timestamp(),
+            "oldest": lambda c: docs[c].updated.timestamp(),
+            "severity": lambda c: (-docs[c].severity, -docs[c].updated.timestamp()),
+        }
+        assert codes(results) == sorted(docs, key=keys[sort])
+
+    def test_unknown_sort_is_a_notice(self, backend):
+        results = self.search(backend, "retributie", sort="willekeurig")
+        assert results.total > 0 and any("sortering" in n for n in results.notices)
+
+    # -- presentation ------------------------------------------------------
+
+    def test_snippet_marks_matches_and_escapes_html(self, backend):
+        hit = self.search(backend, "taalwetgeving").hits[0]
+        assert "<mark>" in hit.snippet.lower()
+        assert "&lt;aan&gt;" in hit.snippet and "&amp;" in hit.snippet
+        assert "<aan>" not in hit.snippet
+
+    def test_hit_carries_fields(self, backend):
+        hit = self.search(backend, "rijksregister").hits[0]
+        assert (hit.type, hit.id, hit.title) == ("barrier", "barrier:DR-2022-005", "Toegang tot het Rijksregister")
+        assert hit.fields["level"] == "federaal" and hit.score > 0
+
+    def test_suggestion_for_misspelled_word(self, backend):
+        results = self.search(backend, "rijksregster status:gemeld")
+        assert results.suggestion == "rijksregister status:gemeld"
+        assert self.search(backend, "rijksregister").suggestion is None
+
+    def test_suggest_word(self, backend):
+        assert backend.suggest("handtekenig") == "handtekening"
+        assert backend.suggest("handtekening") is None
+        assert backend.suggest("qqqqqqq") is None
+
+    @pytest.mark.parametrize("text", NASTY_QUERIES)
+    def test_nasty_input_never_raises(self, backend, text):
+        results = self.search(backend, text)
+        assert isinstance(results, SearchResults)
+        assert results.total >= 0
+
+    # -- similarity --------------------------------------------------------
+
+    def test_similar_finds_precedent_and_explains(self, backend):
+        hits = backend.similar("barrier:DR-2024-001", limit=5)
+        assert hits and hits[0].code == "DR-2024-010"
+        assert "barrier:DR-2024-001" not in [h.id for h in hits]
+        assert all(h.type == "barrier" for h in hits)
+        assert all(0.0 <= h.score <= 1.0 for h in hits)
+        assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+        assert any("aangetekend" in w for w in hits[0].why)
+
+    def test_similar_unknown_id_is_empty(self, backend):
+        assert backend.similar("barrier:BESTAAT-NIET") == []
+
+    def test_more_like_text_ranks_near_copy_first(self, backend):
+        hits = backend.more_like_text(
+            "Papieren handtekening op aanvraagformulier",
+            "Burgers moeten het aanvraagformulier met een handgeschreven handtekening indienen.",
+            limit=3,
+        )
+        assert hits[0].code == "DR-2024-002"
+        assert hits[0].score > 0.3
+        assert all(h.score < hits[0].score for h in hits[1:])
+
+    def test_more_like_text_unrelated_scores_low(self, backend):
+        hits = backend.more_like_text("Zwembad", "Het zwembad sluit in de winter.", limit=3)
+        assert all(h.score < 0.2 for h in hits)
