@@ -12,6 +12,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Mapping
 
+from kb.enums import ArticleStatus, Kind, ProjectStatus, RegulationLevel, Status, Werf, values
+
 MAX_QUERY_CHARS = 500
 MAX_CLAUSES = 32
 
@@ -47,20 +49,13 @@ FIELD_ALIASES = {
 }
 FILTER_FIELDS = frozenset(FIELD_ALIASES.values())
 
-# The enumerations of the exchange format (shared/spec/exchange-format.md).
+# The register's enumerations (kb/enums.py); statuses of articles and projects filter too.
 KNOWN_VALUES = {
     "type": ("barrier", "article", "project"),
-    "status": (
-        "gemeld",
-        "in-analyse",
-        "oplossing-voorgesteld",
-        "in-uitvoering",
-        "opgelost",
-        "niet-weerhouden",
-    ),
-    "kind": ("juridisch", "procesmatig", "technisch", "organisatorisch", "financieel"),
-    "werf": ("frontoffice", "backoffice", "interbestuurlijke-keten", "beleidsvoering"),
-    "level": ("europees", "federaal", "vlaams", "provinciaal", "lokaal", "buitenlands"),
+    "status": tuple(values(Status) + values(ArticleStatus) + values(ProjectStatus)),
+    "kind": tuple(values(Kind)),
+    "werf": tuple(values(Werf)),
+    "level": tuple(values(RegulationLevel)),
 }
 TYPE_ALIASES = {"drempel": "barrier", "artikel": "article", "regelgeving": "article"}
 

@@ -153,3 +153,28 @@ def test_search_usage_errors(demo_home):
 def test_reindex(demo_home):
     result = run(demo_home, "reindex")
     assert result.returncode == 0 and "documenten" in result.stdout
+
+
+READERS = Path(__file__).parent / "ingest" / "resources"
+
+
+def test_import_regulations_from_real_sources(tmp_path):
+    home = tmp_path / "h"
+    justel = run(home, "import", "regulations", str(READERS / "justel-html-nl" / "strafwetboek_nl.html"),
+                 "--key", "SW", "--json")
+    assert justel.returncode == 0, justel.stderr
+    report = json.loads(justel.stdout)
+    assert report["regulations"][0]["key"] == "SW" and len(report["regulations"][0]["added"]) == 774
+    again = json.loads(run(home, "import", "regulations", str(READERS / "justel-html-nl" / "strafwetboek_nl.html"),
+                           "--key", "SW", "--json").stdout)
+    assert again["regulations"][0]["outcome"] == "unchanged"
+    eurlex = run(home, "import", "regulations", str(READERS / "eurlex-avg-nl"), "--key", "AVG")
+    assert eurlex.returncode == 0 and "99 artikels nieuw" in eurlex.stdout
+
+
+def test_import_regulations_refuses_unknown_layout(tmp_path):
+    page = tmp_path / "pagina.html"
+    page.write_text("<html><body><p>Welkom op onze website</p></body></html>", encoding="utf-8")
+    result = run(tmp_path, "import", "regulations", str(page))
+    assert result.returncode == 1 and "pagina.html" in result.stderr and "Traceback" not in result.stderr
+    assert json.loads(run(tmp_path, "doctor", "--json").stdout)["database"]["regulations"] == 0
