@@ -257,6 +257,24 @@ def check_duplicate(title: Annotated[str, typer.Option("--title", help="Titel va
     console.print(table)
 
 
+@app.command("link-citations")
+def link_citations_cmd(codes: Annotated[list[str] | None, typer.Option("--code", help="Alleen deze drempel "
+                                                                       "(herhaalbaar).")] = None,
+                       as_json: JsonOption = False, home: HomeOption = None) -> None:
+    """Zoek citaten in omschrijvingen en oplossingen en stel koppelingen aan artikels voor."""
+    from drempelbank.setup import after_write
+    from ingest.citation_linker import link_citations
+
+    rt = runtime(home)
+    report = link_citations(engine=rt.engine, codes=codes or None, actor="cli")
+    after_write(rt)
+    if as_json:
+        emit_json(report.as_dict())
+        return
+    for line in report.lines():
+        console.print(line, highlight=False, markup=False)
+
+
 @app.command()
 def reindex(home: HomeOption = None) -> None:
     """Bouw de zoekindex opnieuw op vanuit de database."""

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from ingest.citation_linker import propose_for_barriers
 from ingest.barrier_files import (
     DERIVED_FIELDS, FIELDS, FLAG_FIELDS, LIST_FIELDS, FileRefused, RawRow, read_rows, write_rows,
 )
@@ -31,6 +32,8 @@ class ImportReport:
     rejected: list[FieldError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     written: bool = False
+    written_codes: list[str] = field(default_factory=list)
+    citations: dict[str, Any] | None = None  # the citation linker's report on the written barriers
 
     @property
     def rejected_lines(self) -> list[int]:
@@ -39,6 +42,7 @@ class ImportReport:
     def as_dict(self) -> dict[str, Any]:
         return {"file": self.file, "rows": self.rows, "created": self.created, "updated": self.updated,
                 "unchanged": self.unchanged, "written": self.written, "warnings": self.warnings,
+                "citations": self.citations,
                 "rejected": [{"line": e.line, "field": e.field, "reason": e.message} for e in self.rejected]}
 
 
@@ -86,11 +90,16 @@ def import_barriers(*, engine: Engine, path: Path, actor: str | None, partial: b
     report = ImportReport(file=name)
     try:
         with session_scope(engine) as session:
-            _import_rows(session, read_rows(path, on_read=on_read, max_unpacked=max_unpacked), report,
+            refs = ReferenceIndex(session)
+            _import_rows(session, read_rows(path, on_read=on_read, max_unpacked=max_unpacked), report, refs,
                          actor=actor, partial=partial, demo=demo)
             if report.rejected and not partial:
                 raise _Rollback
             report.written = report.created + report.updated > 0
+            if report.written_codes:
+                session.flush()
+                linked = propose_for_barriers(session, report.written_codes, refs, actor=actor)
+                report.citations = linked.as_dict()
     except _Rollback:
         report.created = report.updated = report.unchanged = 0
         report.written = False
@@ -101,14 +110,14 @@ class _Rollback(Exception):
     pass
 
 
-def _import_rows(session: Session, rows: Iterator[RawRow], report: ImportReport, *, actor, partial, demo) -> None:
+def _import_rows(session: Session, rows: Iterator[RawRow], report: ImportReport, refs: ReferenceIndex, *,
+                 actor, partial, demo) -> None:
     with session.no_autoflush:
-        _import_rows_unflushed(session, rows, report, actor=actor, partial=partial, demo=demo)
+        _import_rows_unflushed(session, rows, report, refs, actor=actor, partial=partial, demo=demo)
 
 
-def _import_rows_unflushed(session: Session, rows: Iterator[RawRow], report: ImportReport, *, actor, partial,
-                           demo) -> None:
-    refs = ReferenceIndex(session)
+def _import_rows_unflushed(session: Session, rows: Iterator[RawRow], report: ImportReport, refs: ReferenceIndex,
+                           *, actor, partial, demo) -> None:
     seen: dict[str, int] = {}
     warned: set[str] = set()
     for row in rows:
@@ -131,6 +140,8 @@ def _import_rows_unflushed(session: Session, rows: Iterator[RawRow], report: Imp
             continue  # keep validating to list every bad row, but write nothing more
         outcome = upsert_barrier(session=session, data=barrier, actor=actor, refs=refs, present=set(row.values))
         setattr(report, outcome, getattr(report, outcome) + 1)
+        if outcome != "unchanged":
+            report.written_codes.append(barrier.code)
         if report.rows % 500 == 0:
             session.flush()
             session.expunge_all()

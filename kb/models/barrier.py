@@ -96,6 +96,10 @@ class BarrierRegulationLink(SQLModel, table=True):
     point: str | None = None
     role: LinkRole = Field(default=LinkRole.oorzaak, sa_type=String(40))
     confirmed: bool = True
+    # Where the citation linker found a proposal: the field and character offsets in it.
+    source_field: str | None = Field(default=None, max_length=40)
+    span_start: int | None = None
+    span_end: int | None = None
 
 
 class BarrierProjectLink(SQLModel, table=True):

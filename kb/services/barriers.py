@@ -80,7 +80,7 @@ def _link_rows(barrier_id: int, lists: dict[str, list[str]], refs: ReferenceInde
         rows.setdefault(BarrierRegulationLink, []).append(dict(
             barrier_id=barrier_id, position=position, raw=raw, regulation_id=resolved.regulation_id,
             article_id=resolved.article_id, article_number=c.article, paragraph=c.paragraph, point=c.point,
-            role="oorzaak", confirmed=True))
+            role="oorzaak", confirmed=True, source_field=None, span_start=None, span_end=None))
     for position, raw in enumerate(_dedupe(lists.get("projects", []))):
         rows.setdefault(BarrierProjectLink, []).append(
             dict(barrier_id=barrier_id, position=position, raw=raw, project_id=refs.project(raw), note=None))

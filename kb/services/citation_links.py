@@ -91,7 +91,8 @@ def propose_links(*, session: Session, barrier: Barrier, found: list[FoundCitati
         link = BarrierRegulationLink(
             barrier_id=barrier.id, position=position, raw=c.raw[:500], regulation_id=item.regulation_id,
             article_id=item.article_id, article_number=c.article, paragraph=c.paragraph, point=c.point,
-            role=_ROLE_BY_FIELD.get(item.field, LinkRole.relevant), confirmed=False)
+            role=_ROLE_BY_FIELD.get(item.field, LinkRole.relevant), confirmed=False, source_field=item.field,
+            span_start=c.span[0] if c.span else None, span_end=c.span[1] if c.span else None)
         session.add(link)
         linked.add((item.regulation_id, c.article))
         position += 1
