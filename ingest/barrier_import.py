@@ -15,7 +15,7 @@ from ingest.barrier_files import (
 from kb.db import session_scope
 from kb.errors import FieldError, ValidationFailed
 from kb.models import Barrier, BarrierCreate, BarrierMunicipalityLink, BarrierRegulationLink
-from kb.services.barriers import snapshot, upsert_barrier
+from kb.services.barriers import create_barriers, snapshots, upsert_barrier
 from kb.services.references import ReferenceIndex
 from kb.validation import validate
 
@@ -118,14 +118,13 @@ def _import_rows(session: Session, rows: Iterator[RawRow], report: ImportReport,
 
 def _import_rows_unflushed(session: Session, rows: Iterator[RawRow], report: ImportReport, refs: ReferenceIndex,
                            *, actor, partial, demo) -> None:
+    existing = set(session.exec(select(Barrier.code)))
     seen: dict[str, int] = {}
     warned: set[str] = set()
+    new: list[BarrierCreate] = []
     for row in rows:
         report.rows += 1
-        for column in row.values:
-            if column not in KNOWN and column and column not in warned:
-                warned.add(column)
-                report.warnings.append(f"{report.file}: onbekende kolom '{column}' wordt bewaard als extra veld")
+        _warn_unknown_columns(row, report, warned)
         try:
             barrier = row_to_barrier(row, report.file, demo=demo)
         except ValidationFailed as exc:
@@ -138,47 +137,82 @@ def _import_rows_unflushed(session: Session, rows: Iterator[RawRow], report: Imp
         seen[barrier.code] = row.line
         if report.rejected and not partial:
             continue  # keep validating to list every bad row, but write nothing more
+        if barrier.code not in existing:
+            new.append(barrier)
+            if len(new) >= BATCH:
+                _create(session, new, report, refs, actor)
+            continue
         outcome = upsert_barrier(session=session, data=barrier, actor=actor, refs=refs, present=set(row.values))
         setattr(report, outcome, getattr(report, outcome) + 1)
         if outcome != "unchanged":
             report.written_codes.append(barrier.code)
-        if report.rows % 500 == 0:
-            session.flush()
-            session.expunge_all()
+    if not (report.rejected and not partial):
+        _create(session, new, report, refs, actor)
+
+
+BATCH = 500
+
+
+def _create(session: Session, new: list[BarrierCreate], report: ImportReport, refs: ReferenceIndex, actor) -> None:
+    codes = create_barriers(session=session, items=new, actor=actor, refs=refs)
+    report.created += len(codes)
+    report.written_codes.extend(codes)
+    new.clear()
+
+
+def _warn_unknown_columns(row: RawRow, report: ImportReport, warned: set[str]) -> None:
+    for column in row.values:
+        if column not in KNOWN and column and column not in warned:
+            warned.add(column)
+            report.warnings.append(f"{report.file}: onbekende kolom '{column}' wordt bewaard als extra veld")
 
 
 EXPORT_COLUMNS = [*FIELDS, "is_demo", "is_public", "regulation_refs", "municipality_nis"]
 
 
-def export_records(session: Session) -> Iterator[dict[str, Any]]:
-    """Every barrier in the exchange format, resolved values beside the typed ones."""
-    barriers = session.exec(select(Barrier.id, Barrier.code).order_by(Barrier.code)).all()
-    for barrier_id, _code in barriers:
-        barrier = session.get(Barrier, barrier_id)
-        record = {"code": barrier.code, **snapshot(session, barrier)}
-        extra = record.pop("extra")
-        record["is_demo"] = barrier.is_demo
-        record["regulation_refs"] = _regulation_refs(session, barrier_id)
-        record["municipality_nis"] = list(session.exec(
-            select(BarrierMunicipalityLink.nis).where(BarrierMunicipalityLink.barrier_id == barrier_id)
-            .order_by(BarrierMunicipalityLink.position)))
-        record.update({k: v for k, v in extra.items() if k not in record})
-        yield record
-        session.expunge(barrier)
+def export_records(session: Session, *, chunk: int = 500) -> Iterator[dict[str, Any]]:
+    """Every barrier in the exchange format, resolved values beside the typed ones (read in chunks)."""
+    ids = list(session.exec(select(Barrier.id).order_by(Barrier.code)))
+    for start in range(0, len(ids), chunk):
+        part = ids[start:start + chunk]
+        barriers = {b.id: b for b in session.exec(select(Barrier).where(Barrier.id.in_(part)))}
+        snaps = snapshots(session, list(barriers.values()))
+        refs = _regulation_refs(session, part)
+        nis = _municipality_nis(session, part)
+        for barrier_id in part:
+            barrier = barriers[barrier_id]
+            record = {"code": barrier.code, **snaps[barrier_id]}
+            extra = record.pop("extra")
+            record["is_demo"] = barrier.is_demo
+            record["regulation_refs"] = refs.get(barrier_id, [])
+            record["municipality_nis"] = nis.get(barrier_id, [])
+            record.update({k: v for k, v in extra.items() if k not in record})
+            yield record
+        session.expunge_all()
 
 
-def _regulation_refs(session: Session, barrier_id: int) -> list[str | None]:
-    from kb.models import Article, Regulation
+def _municipality_nis(session: Session, barrier_ids: list[int]) -> dict[int, list[str | None]]:
+    result: dict[int, list[str | None]] = {}
+    query = (select(BarrierMunicipalityLink.barrier_id, BarrierMunicipalityLink.nis)
+             .where(BarrierMunicipalityLink.barrier_id.in_(barrier_ids))
+             .order_by(BarrierMunicipalityLink.barrier_id, BarrierMunicipalityLink.position))
+    for barrier_id, nis in session.exec(query):
+        result.setdefault(barrier_id, []).append(nis)
+    return result
 
-    query = (select(Regulation.key, BarrierRegulationLink.article_number)
+
+def _regulation_refs(session: Session, barrier_ids: list[int]) -> dict[int, list[str | None]]:
+    from kb.models import Regulation
+
+    query = (select(BarrierRegulationLink.barrier_id, Regulation.key, BarrierRegulationLink.article_number)
              .select_from(BarrierRegulationLink)
              .join(Regulation, Regulation.id == BarrierRegulationLink.regulation_id, isouter=True)
-             .where(BarrierRegulationLink.barrier_id == barrier_id, BarrierRegulationLink.confirmed == True)  # noqa: E712
-             .order_by(BarrierRegulationLink.position))
-    refs = []
-    for key, article in session.exec(query):
-        refs.append(None if key is None else (f"{key}:{article}" if article else key))
-    return refs
+             .where(BarrierRegulationLink.barrier_id.in_(barrier_ids), BarrierRegulationLink.confirmed == True)  # noqa: E712
+             .order_by(BarrierRegulationLink.barrier_id, BarrierRegulationLink.position))
+    result: dict[int, list[str | None]] = {}
+    for barrier_id, key, article in session.exec(query):
+        result.setdefault(barrier_id, []).append(None if key is None else (f"{key}:{article}" if article else key))
+    return result
 
 
 def export_barriers(*, engine: Engine, path: Path) -> int:

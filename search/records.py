@@ -14,8 +14,9 @@ from search.documents import SearchDocument
 
 
 def _refs(key: str, article: str | None, regulation: Regulation) -> list[str]:
+    """The canonical reference, its spellings, and the bare key (so "AVG" finds every AVG link)."""
     canonical = f"{key}:{article}" if article else key
-    return [canonical, *reference_forms(key, article, regulation_name(regulation))]
+    return [canonical, *reference_forms(key, article, regulation_name(regulation)), key]
 
 
 def barrier_document(session: Session, barrier: Barrier) -> SearchDocument:
@@ -36,7 +37,7 @@ def barrier_document(session: Session, barrier: Barrier) -> SearchDocument:
     tags = session.exec(select(BarrierTag.tag).where(BarrierTag.barrier_id == barrier.id)
                         .order_by(BarrierTag.position)).all()
     body = "\n\n".join(part for part in (barrier.description, barrier.proposed_solution,
-                                         " ; ".join(link.raw for link, _ in links)) if part)
+                                         " ; ".join(link.raw for link, _ in links), " ; ".join(tags)) if part)
     year = (barrier.reported_on or barrier.created_at).year
     return SearchDocument(
         type="barrier", id=f"barrier:{barrier.code}", code=barrier.code, title=barrier.title, body=body,

@@ -1,5 +1,6 @@
 """Create, update, change status and delete barriers, with audit, optimistic locking and outbox."""
 
+import json
 from datetime import date
 from typing import Any, Literal
 
@@ -9,8 +10,8 @@ from sqlmodel import Session, col, delete, func, select
 from kb.enums import Status
 from kb.errors import Conflict, NotFound, ValidationFailed, FieldError
 from kb.models import (
-    Barrier, BarrierCreate, BarrierMunicipalityLink, BarrierProjectLink, BarrierRegulationLink, BarrierTag,
-    BarrierUpdate, StatusChange, utcnow,
+    AuditEvent, Barrier, BarrierCreate, BarrierMunicipalityLink, BarrierProjectLink, BarrierRegulationLink, BarrierTag,
+    BarrierUpdate, OutboxEntry, StatusChange, utcnow,
 )
 from kb.services.journal import audit, audit_changes, enqueue
 from kb.services.references import ReferenceIndex
@@ -42,25 +43,35 @@ def _plain(value: Any) -> Any:
 
 def snapshot(session: Session, barrier: Barrier) -> dict[str, Any]:
     """The barrier as the exchange format sees it: scalars plus the list values as typed."""
-    data = {field: _plain(getattr(barrier, field)) for field in SCALARS}
-    data.update(list_values(session, barrier.id))
-    data["extra"] = dict(barrier.extra or {})
-    return data
+    return snapshots(session, [barrier])[barrier.id]
+
+
+def snapshots(session: Session, barriers: list[Barrier]) -> dict[int, dict[str, Any]]:
+    """Snapshots of many barriers with one query per link table (exports read thousands)."""
+    lists = list_values_of(session, [b.id for b in barriers])
+    result = {}
+    for barrier in barriers:
+        data = {field: _plain(getattr(barrier, field)) for field in SCALARS}
+        data.update(lists[barrier.id])
+        data["extra"] = dict(barrier.extra or {})
+        result[barrier.id] = data
+    return result
 
 
 def list_values(session: Session, barrier_id: int) -> dict[str, list[str]]:
-    def raws(model, attr="raw"):
-        query = select(getattr(model, attr)).where(model.barrier_id == barrier_id)
+    return list_values_of(session, [barrier_id])[barrier_id]
+
+
+def list_values_of(session: Session, barrier_ids: list[int]) -> dict[int, dict[str, list[str]]]:
+    values: dict[int, dict[str, list[str]]] = {i: {name: [] for name in LISTS} for i in barrier_ids}
+    for name, model in _LIST_TABLES.items():
+        column = model.tag if model is BarrierTag else model.raw
+        query = select(model.barrier_id, column).where(model.barrier_id.in_(barrier_ids))
         if model is BarrierRegulationLink:
             query = query.where(BarrierRegulationLink.confirmed == True)  # noqa: E712
-        return list(session.exec(query.order_by(model.position, model.id)))
-
-    return {
-        "regulations": raws(BarrierRegulationLink),
-        "projects": raws(BarrierProjectLink),
-        "municipalities": raws(BarrierMunicipalityLink),
-        "tags": raws(BarrierTag, "tag"),
-    }
+        for barrier_id, value in session.exec(query.order_by(model.barrier_id, model.position, model.id)):
+            values[barrier_id][name].append(value)
+    return values
 
 
 def _dedupe(values: list[str]) -> list[str]:
@@ -129,6 +140,34 @@ def _insert(session: Session, data: BarrierCreate, actor: str | None, refs: Refe
           after=data.model_dump(mode="json"))
     enqueue(session, entity=ENTITY, key=barrier.code)
     return barrier
+
+
+def create_barriers(*, session: Session, items: list[BarrierCreate], actor: str | None,
+                    refs: ReferenceIndex) -> list[str]:
+    """Insert many new barriers with a handful of statements (imports). The caller guarantees the
+    codes are new; audit, status history and outbox rows are written as for one barrier."""
+    if not items:
+        return []
+    now = utcnow()
+    rows = [{**data.model_dump(exclude=set(LISTS) | {"extra"}), "extra": dict(data.extra), "version": 1,
+             "needs_review": False, "review_note": None, "created_at": now, "updated_at": now,
+             "created_by": actor, "updated_by": actor} for data in items]
+    ids = dict(session.execute(insert(Barrier).returning(Barrier.code, Barrier.id), rows).all())
+    links: dict[type, list[dict]] = {}
+    for data in items:
+        for model, model_rows in _link_rows(ids[data.code], {n: getattr(data, n) for n in LISTS}, refs).items():
+            links.setdefault(model, []).extend(model_rows)
+    for model, model_rows in links.items():
+        session.exec(insert(model), params=model_rows)
+    session.exec(insert(StatusChange), params=[
+        dict(barrier_id=ids[d.code], from_status=None, to_status=d.status, at=now, by=actor, comment="aangemaakt")
+        for d in items])
+    session.exec(insert(AuditEvent), params=[
+        dict(at=now, actor=actor, entity=ENTITY, entity_key=d.code, action="create", field=None, before=None,
+             after=json.dumps(d.model_dump(mode="json"), ensure_ascii=False)) for d in items])
+    session.exec(insert(OutboxEntry), params=[dict(entity=ENTITY, entity_key=d.code, op="upsert", created_at=now)
+                                              for d in items])
+    return [d.code for d in items]
 
 
 def _bump_version(session: Session, barrier: Barrier, expected: int | None, before: dict[str, Any]) -> None:

@@ -1,0 +1,226 @@
+"""Search evaluation: metrics on hand-computed examples, the labelled set, the regression guard
+against the baselines, and the calibrated duplicate warning on the demo register."""
+
+import math
+import re
+from pathlib import Path
+
+import pytest
+
+from search.evaluate import (
+    CATEGORIES,
+    baseline_systems,
+    choose_threshold,
+    compare,
+    dcg_at_k,
+    demo_service,
+    duplicate_candidates,
+    evaluate,
+    load_barriers,
+    load_pairs,
+    load_queries,
+    mrr,
+    ndcg_at_k,
+    recall_at_k,
+    reciprocal_rank,
+    service_search_fn,
+    threshold_sweep,
+)
+from search.service import SearchService
+
+ROOT = Path(__file__).resolve().parents[2]
+LOG3 = math.log2(3)
+
+# -- metrics -----------------------------------------------------------------
+
+
+def test_dcg_uses_linear_gain_and_log2_discount():
+    assert dcg_at_k([2, 1, 0], 3) == pytest.approx(2 + 1 / LOG3)
+    assert dcg_at_k([2, 1, 3], 2) == pytest.approx(2 + 1 / LOG3)
+
+
+def test_ndcg_against_the_ideal_order():
+    judgements = {"b": 2, "a": 1}
+    assert ndcg_at_k(["a", "b", "c"], judgements, 3) == pytest.approx((1 + 2 / LOG3) / (2 + 1 / LOG3))
+    assert ndcg_at_k(["b", "a"], judgements, 10) == pytest.approx(1.0)
+    assert ndcg_at_k(["c", "d"], judgements, 10) == 0.0
+
+
+def test_ndcg_ideal_counts_relevant_documents_never_retrieved():
+    # Only "b" is found, at rank 1; the missing "a" still belongs in the ideal ranking.
+    assert ndcg_at_k(["b"], {"b": 2, "a": 1}, 10) == pytest.approx(2 / (2 + 1 / LOG3))
+
+
+def test_ndcg_counts_a_repeated_document_once_and_respects_k():
+    assert ndcg_at_k(["b", "b"], {"b": 2, "a": 1}, 10) == pytest.approx(2 / (2 + 1 / LOG3))
+    assert ndcg_at_k([f"x{i}" for i in range(10)] + ["a"], {"a": 2}, 10) == 0.0
+
+
+def test_ndcg_of_a_query_without_relevant_documents_is_zero():
+    assert ndcg_at_k(["a"], {}, 10) == 0.0
+
+
+def test_reciprocal_rank_and_mrr():
+    assert reciprocal_rank(["x", "y", "a"], {"a": 1}) == pytest.approx(1 / 3)
+    assert reciprocal_rank(["x", "a"], {"x": 0, "a": 2}) == pytest.approx(1 / 2)
+    assert reciprocal_rank(["x", "a"], {"a": 2}, k=1) == 0.0
+    run = {"q1": ["x", "y", "a"], "q2": ["b"]}
+    assert mrr(run, {"q1": {"a": 1}, "q2": {"b": 2}}) == pytest.approx((1 / 3 + 1) / 2)
+    assert mrr(run, {"q1": {"a": 1}, "q3": {"c": 2}}) == pytest.approx((1 / 3 + 0) / 2)
+
+
+def test_recall_at_k():
+    assert recall_at_k(["a", "x", "b"], {"a": 1, "b": 2}, 2) == pytest.approx(0.5)
+    assert recall_at_k(["a", "x", "b"], {"a": 1, "b": 2}, 3) == pytest.approx(1.0)
+
+
+def test_evaluate_means_per_query_overall_and_per_category():
+    run = {"q1": ["a"], "q2": ["x", "b"], "q3": ["c"]}
+    qrels = {"q1": {"a": 2}, "q2": {"b": 1}, "q3": {"d": 1}}
+    result = evaluate(run, qrels, {"q1": "compound", "q2": "compound", "q3": "citation"}, k=10)
+    assert result["queries"]["q2"]["mrr"] == pytest.approx(0.5)
+    assert result["categories"]["compound"]["mrr"] == pytest.approx(0.75)
+    assert result["categories"]["citation"]["ndcg@10"] == 0.0
+    assert result["overall"]["mrr"] == pytest.approx(0.5)
+    assert result["overall"]["ndcg@10"] == pytest.approx((1 + 1 / LOG3 + 0) / 3)
+
+
+# -- the labelled set --------------------------------------------------------
+
+
+def test_the_labelled_set_covers_every_category_with_known_barriers():
+    queries = load_queries()
+    codes = {b["code"] for b in load_barriers()}
+    assert len(queries) >= 36
+    for category in CATEGORIES:
+        assert sum(q.category == category for q in queries) >= 6, category
+    for q in queries:
+        assert set(q.judgements) <= codes, q.id
+        assert 2 in q.judgements.values(), f"{q.id} has no highly relevant barrier"
+
+
+@pytest.mark.parametrize("line, message", [
+    ('{"id": "q1", "category": "inflection", "query": "x", "judgements": {"DR-2022-001": 3}}', "grades"),
+    ('{"id": "q1", "category": "spelling", "query": "x", "judgements": {}}', "category"),
+    ('{"id": "q1", "category": "citation", "query": " ", "judgements": {}}', "empty"),
+])
+def test_load_queries_rejects_bad_lines(tmp_path, line, message):
+    path = tmp_path / "q.jsonl"
+    path.write_text(line + "\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=message):
+        load_queries(path)
+
+
+def test_load_queries_rejects_a_repeated_id(tmp_path):
+    line = '{"id": "q1", "category": "citation", "query": "art. 5", "judgements": {"DR-2022-001": 0}}'
+    path = tmp_path / "q.jsonl"
+    path.write_text(f"{line}\n{line}\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="duplicate"):
+        load_queries(path)
+
+
+def test_duplicate_pairs_match_the_demo_readme():
+    text = (ROOT / "corpus" / "demo" / "README.md").read_text(encoding="utf-8")
+    near, related = text.split("## Verwant")[0].split("## Bijna-dubbele")[1], text.split("## Verwant")[1]
+    related = related.split("## ")[0]
+
+    def pairs(section):
+        return {frozenset(re.findall(r"DR-\d{4}-\d{3}", row)) for row in section.splitlines()
+                if len(re.findall(r"DR-\d{4}-\d{3}", row)) == 2}
+
+    assert load_pairs() == (pairs(near), pairs(related))
+
+
+# -- threshold calibration ---------------------------------------------------
+
+
+def test_threshold_sweep_and_choice_on_a_hand_example():
+    scored = [(0.9, True), (0.8, False), (0.7, True), (0.2, False)]
+    sweep = threshold_sweep(scored, positives=2)
+    assert [round(r["f1"], 3) for r in sweep] == [0.667, 0.5, 0.8, 0.667]
+    chosen = choose_threshold(sweep)
+    assert chosen["cutoff"] == 0.7 and chosen["recall"] == 1.0
+    assert chosen["threshold"] == pytest.approx(0.45)  # midway to the next lower score
+
+
+def test_threshold_choice_breaks_f1_ties_by_precision():
+    sweep = [{"cutoff": 0.8, "precision": 0.5, "recall": 0.5, "f1": 0.5},
+             {"cutoff": 0.6, "precision": 1.0, "recall": 1 / 3, "f1": 0.5},
+             {"cutoff": 0.4, "precision": 0.2, "recall": 1.0, "f1": 1 / 3}]
+    assert choose_threshold(sweep)["cutoff"] == 0.6
+
+
+def test_sweep_counts_pairs_that_never_became_candidates_as_missed():
+    sweep = threshold_sweep([(0.5, True)], positives=4)
+    assert sweep[0]["recall"] == 0.25 and sweep[0]["precision"] == 1.0
+
+
+# -- the real register -------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def runtime(tmp_path_factory):
+    runtime = demo_service(tmp_path_factory.mktemp("register"))
+    yield runtime
+    runtime.close()
+
+
+@pytest.fixture(scope="module")
+def quality(runtime):
+    systems = {**baseline_systems(load_barriers()), "drempelbank": service_search_fn(runtime.search)}
+    return compare(systems, load_queries())
+
+
+def test_register_beats_both_baselines_and_its_floor(quality):
+    """Measured on 47 queries: drempelbank nDCG@10 0.797, bm25-raw 0.507, whoosh-dutch-stem 0.545.
+
+    The floor sits a few points under the measured value so that a change in analysis or
+    ranking that costs quality shows here.
+    """
+    ndcg = {name: scores["overall"]["ndcg@10"] for name, scores in quality["systems"].items()}
+    assert ndcg["drempelbank"] >= ndcg["bm25-raw"]
+    assert ndcg["drempelbank"] >= ndcg["whoosh-dutch-stem"]
+    assert ndcg["drempelbank"] >= 0.76
+
+
+@pytest.fixture(scope="module")
+def candidates(runtime):
+    return duplicate_candidates(runtime.search, load_barriers())
+
+
+@pytest.fixture(scope="module")
+def calibrated(candidates):
+    duplicates, _ = load_pairs()
+    top = [(found[0][1], frozenset((code, found[0][0])) in duplicates) for code, found in candidates.items() if found]
+    return choose_threshold(threshold_sweep(top, positives=2 * len(duplicates)))
+
+
+def test_every_near_duplicate_is_the_top_candidate_of_its_partner(candidates):
+    duplicates, _ = load_pairs()
+    for pair in duplicates:
+        first, second = sorted(pair)
+        assert candidates[first][0][0] == second
+        assert candidates[second][0][0] == first
+
+
+def test_calibrated_likely_flag_on_the_labelled_pairs(runtime, calibrated):
+    """Measured: threshold 0.339, top candidate P 0.667 / R 0.800 / F1 0.727.
+
+    The demo data cannot separate the classes fully: the weakest true pair scores 0.283 while
+    the related pair DR-2024-006/DR-2024-007 reaches 0.346. So this asserts what holds: every
+    near-duplicate pair warns from at least one side, and at most one related pair warns.
+    """
+    service = SearchService(runtime.search.backend, runtime.engine, duplicate_threshold=calibrated["threshold"])
+    by_code = {b["code"]: b for b in load_barriers()}
+
+    def likely(source: str, target: str) -> bool:
+        found = service.check_duplicate(by_code[source]["title"], by_code[source]["description"], limit=10)
+        return any(c["code"] == target and c["likely"] for c in found)
+
+    duplicates, related = load_pairs()
+    for pair in duplicates:
+        first, second = sorted(pair)
+        assert likely(first, second) or likely(second, first), sorted(pair)
+    warned = [sorted(p) for p in related if likely(*sorted(p)) or likely(*sorted(p, reverse=True))]
+    assert len(warned) <= 1, warned
+    assert calibrated["recall"] >= 0.8 and calibrated["precision"] >= 0.6
