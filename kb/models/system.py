@@ -49,6 +49,8 @@ class AuditEvent(SQLModel, table=True):
     field: str | None = None
     before: str | None = Field(default=None, sa_type=Text)
     after: str | None = Field(default=None, sa_type=Text)
+    # The record's version after this change (for showing a stale editor what changed since).
+    version: int | None = None
 
 
 class AuditEventPublic(SQLModel):

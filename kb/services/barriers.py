@@ -137,7 +137,7 @@ def _insert(session: Session, data: BarrierCreate, actor: str | None, refs: Refe
     session.add(StatusChange(barrier_id=barrier.id, from_status=None, to_status=barrier.status, by=actor,
                              comment="aangemaakt"))
     audit(session, entity=ENTITY, key=barrier.code, action="create", actor=actor,
-          after=data.model_dump(mode="json"))
+          after=data.model_dump(mode="json"), version=1)
     enqueue(session, entity=ENTITY, key=barrier.code)
     return barrier
 
@@ -164,13 +164,13 @@ def create_barriers(*, session: Session, items: list[BarrierCreate], actor: str 
         for d in items])
     session.exec(insert(AuditEvent), params=[
         dict(at=now, actor=actor, entity=ENTITY, entity_key=d.code, action="create", field=None, before=None,
-             after=json.dumps(d.model_dump(mode="json"), ensure_ascii=False)) for d in items])
+             after=json.dumps(d.model_dump(mode="json"), ensure_ascii=False), version=1) for d in items])
     session.exec(insert(OutboxEntry), params=[dict(entity=ENTITY, entity_key=d.code, op="upsert", created_at=now)
                                               for d in items])
     return [d.code for d in items]
 
 
-def _bump_version(session: Session, barrier: Barrier, expected: int | None, before: dict[str, Any]) -> None:
+def claim_version(session: Session, barrier: Barrier, expected: int | None) -> None:
     """Raise Conflict unless the row still has the version the editor saw; then claim the next one."""
     expected = barrier.version if expected is None else expected
     result = session.exec(update(Barrier).where(Barrier.id == barrier.id, Barrier.version == expected)
@@ -183,11 +183,9 @@ def _bump_version(session: Session, barrier: Barrier, expected: int | None, befo
 
 def changes_since(session: Session, barrier: Barrier, version: int) -> list[dict[str, Any]]:
     """What others changed after `version`: the audit events of later saves, for a stale-edit page."""
-    from kb.models import AuditEvent
-
     events = session.exec(select(AuditEvent).where(
-        AuditEvent.entity == ENTITY, AuditEvent.entity_key == barrier.code, AuditEvent.action.in_(("update", "status"))
-    ).order_by(col(AuditEvent.id).desc()).limit(50))
+        AuditEvent.entity == ENTITY, AuditEvent.entity_key == barrier.code, AuditEvent.version > version
+    ).order_by(col(AuditEvent.id)))
     return [{"field": e.field, "before": e.before, "after": e.after, "by": e.actor, "at": e.at.isoformat()}
             for e in events]
 
@@ -212,7 +210,7 @@ def update_barrier(*, session: Session, code: str, data: BarrierUpdate, actor: s
         after["status"] = _plain(status)
     if after == before:
         return barrier, []
-    _bump_version(session, barrier, expected_version, before)
+    claim_version(session, barrier, expected_version)
     for field, value in values.items():
         setattr(barrier, field, value)
     if extra is not None:
@@ -226,7 +224,8 @@ def update_barrier(*, session: Session, code: str, data: BarrierUpdate, actor: s
         _write_links(session, barrier, changed_lists, refs or ReferenceIndex(session))
     barrier.updated_at, barrier.updated_by = utcnow(), actor
     session.add(barrier)
-    changes = audit_changes(session, entity=ENTITY, key=code, actor=actor, before=before, after=after)
+    changes = audit_changes(session, entity=ENTITY, key=code, actor=actor, before=before, after=after,
+                            version=barrier.version)
     enqueue(session, entity=ENTITY, key=code)
     return barrier, changes
 

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import update
 from sqlmodel import Session, col, func, select
 
 from kb.citations import Citation
 from kb.enums import LinkRole
-from kb.errors import Conflict, NotFound
+from kb.errors import NotFound
 from kb.models import AuditEvent, Barrier, BarrierRegulationLink, Regulation, utcnow
-from kb.services.barriers import ENTITY, get_barrier, list_values
+from kb.services.barriers import ENTITY, claim_version, get_barrier, list_values
 from kb.services.journal import audit, audit_changes, enqueue
 
 __all__ = [
@@ -117,25 +116,13 @@ def _proposal(session: Session, barrier: Barrier, link_id: int) -> BarrierRegula
     return link
 
 
-def _claim_version(session: Session, barrier: Barrier, expected: int | None) -> None:
-    """Confirming or rejecting changes what an open edit form of the barrier would overwrite,
-    so it takes the next version like any other edit."""
-    expected = barrier.version if expected is None else expected
-    result = session.exec(update(Barrier).where(col(Barrier.id) == barrier.id, col(Barrier.version) == expected)
-                          .values(version=expected + 1).execution_options(synchronize_session=False))
-    if result.rowcount != 1:
-        session.refresh(barrier)
-        raise Conflict("Drempel", barrier.code, expected, barrier.version)
-    barrier.version = expected + 1
-
-
 def confirm_link(*, session: Session, barrier_code: str, link_id: int, actor: str | None,
                  role: LinkRole | None = None, expected_version: int | None = None) -> BarrierRegulationLink:
     """Make a proposal a citation of the barrier: it joins the end of its `regulations` list."""
     barrier = get_barrier(session, barrier_code)
     link = _proposal(session, barrier, link_id)
     before = list_values(session, barrier.id)["regulations"]
-    _claim_version(session, barrier, expected_version)
+    claim_version(session, barrier, expected_version)
     last = session.exec(select(func.max(BarrierRegulationLink.position)).where(
         BarrierRegulationLink.barrier_id == barrier.id, BarrierRegulationLink.confirmed == True)).one()  # noqa: E712
     link.confirmed, link.position = True, (-1 if last is None else last) + 1
@@ -146,9 +133,10 @@ def confirm_link(*, session: Session, barrier_code: str, link_id: int, actor: st
     session.add(barrier)
     session.flush()
     ref = _link_ref(session, link)
-    audit(session, entity=ENTITY, key=barrier_code, action=CONFIRMED, actor=actor, after={"ref": ref, "raw": link.raw})
+    audit(session, entity=ENTITY, key=barrier_code, action=CONFIRMED, actor=actor, after={"ref": ref, "raw": link.raw},
+          version=barrier.version)
     audit_changes(session, entity=ENTITY, key=barrier_code, actor=actor, before={"regulations": before},
-                  after={"regulations": list_values(session, barrier.id)["regulations"]})
+                  after={"regulations": list_values(session, barrier.id)["regulations"]}, version=barrier.version)
     enqueue(session, entity=ENTITY, key=barrier_code)
     return link
 
@@ -158,12 +146,13 @@ def reject_link(*, session: Session, barrier_code: str, link_id: int, actor: str
     """Delete a proposal and remember its reference as rejected; returns that reference."""
     barrier = get_barrier(session, barrier_code)
     link = _proposal(session, barrier, link_id)
-    _claim_version(session, barrier, expected_version)
+    claim_version(session, barrier, expected_version)
     ref = _link_ref(session, link)
     session.delete(link)
     barrier.updated_at, barrier.updated_by = utcnow(), actor
     session.add(barrier)
     # The ref alone in `after` is what rejected_refs() reads back.
-    audit(session, entity=ENTITY, key=barrier_code, action=REJECTED, actor=actor, before=link.raw, after=ref)
+    audit(session, entity=ENTITY, key=barrier_code, action=REJECTED, actor=actor, before=link.raw, after=ref,
+          version=barrier.version)
     enqueue(session, entity=ENTITY, key=barrier_code)
     return ref

@@ -70,7 +70,7 @@ def test_stale_update_is_refused_with_what_changed(register):
         update_barrier(session=session, code="DR-2024-001", data=BarrierUpdate(severity=1), actor="c",
                        expected_version=1)
     assert caught.value.current == 2
-    assert caught.value.changes[0]["field"] == "title" and caught.value.changes[0]["by"] == "b"
+    assert [(c["field"], c["by"]) for c in caught.value.changes] == [("title", "b")]
     with session_scope(register) as session:
         assert get_barrier(session, "DR-2024-001").severity == 4  # nothing of the stale edit was written
 
