@@ -1,113 +1,72 @@
-"""The FastAPI application: JSON API (and, as they land, the Dutch pages)."""
+"""The FastAPI application: Dutch pages and their JSON twins, sessions, security headers."""
 
-from collections.abc import Iterator
-from typing import Annotated, Any
+from pathlib import Path
 
-from fastapi import Depends, FastAPI, Query, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
-from sqlalchemy import Engine, text
+from fastapi import FastAPI, Request
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine
 from sqlmodel import Session
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from kb.errors import Conflict, NotFound, PermissionDenied, RegisterError, ValidationFailed
-from kb.models import BarriersPublic, ProjectsPublic, RegulationsPublic
-from web import data
+from web.auth import LoginThrottle, bearer_token, decode_session, encode_session, load_secret, resolve_principal
+from web.errors import install_error_handlers
+from web.templating import load_labels, make_templates
+
+STATIC = Path(__file__).parent / "static"
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+       "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+# Swagger UI sets inline styles from its own script; it still runs no inline script.
+DOCS_CSP = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin",
+                    "X-Frame-Options": "DENY", "Cross-Origin-Opener-Policy": "same-origin",
+                    "Permissions-Policy": "camera=(), microphone=(), geolocation=()"}
 
 
-def create_app(engine: Engine, *, title: str = "Drempelbank") -> FastAPI:
+def create_app(engine: Engine, *, search=None, settings=None, throttle: LoginThrottle | None = None,
+               title: str = "Drempelbank") -> FastAPI:
     app = FastAPI(title=title, description="Register van juridische en procedurele drempels voor lokale "
-                                           "e-government in Vlaanderen", version="1.0")
+                                           "e-government in Vlaanderen", version="1.0",
+                  docs_url=None, redoc_url=None)
     app.state.engine = engine
-    _install_error_handlers(app)
+    app.state.search = search
+    app.state.settings = settings
+    home = settings.home if settings is not None else None
+    app.state.secret = load_secret(home)
+    app.state.throttle = throttle or LoginThrottle()
+    app.state.uploads = (home / "uploads") if home is not None else Path("/tmp/drempelbank-uploads")
+    app.state.templates = make_templates(load_labels(settings.corpus_dir if settings else None))
+    install_error_handlers(app)
+    _install_middleware(app)
     _install_routes(app)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    with Session(request.app.state.engine, expire_on_commit=False) as session:
-        yield session
-
-
-SessionDep = Annotated[Session, Depends(get_session)]
-
-
-def _error(status: int, message: str, **extra: Any) -> JSONResponse:
-    return JSONResponse({"detail": message, **extra}, status_code=status)
-
-
-def _install_error_handlers(app: FastAPI) -> None:
-    @app.exception_handler(NotFound)
-    async def not_found(_request, exc: NotFound):
-        return _error(404, str(exc))
-
-    @app.exception_handler(ValidationFailed)
-    async def invalid(_request, exc: ValidationFailed):
-        return _error(422, "Ongeldige invoer", errors=[{"field": e.field, "message": e.message} for e in exc.errors])
-
-    @app.exception_handler(Conflict)
-    async def conflict(_request, exc: Conflict):
-        return _error(409, str(exc), current_version=exc.current, changes=exc.changes)
-
-    @app.exception_handler(PermissionDenied)
-    async def denied(_request, exc: PermissionDenied):
-        return _error(403, str(exc) or "Geen toegang")
-
-    @app.exception_handler(RegisterError)
-    async def refused(_request, exc: RegisterError):
-        return _error(400, str(exc))
-
-    @app.exception_handler(RequestValidationError)
-    async def bad_request(_request, exc: RequestValidationError):
-        errors = [{"field": ".".join(str(p) for p in e["loc"][1:]) or str(e["loc"][0]), "message": e["msg"]}
-                  for e in exc.errors()]
-        return _error(422, "Ongeldige invoer", errors=errors)
-
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(_request, exc: StarletteHTTPException):
-        messages = {404: "Deze pagina bestaat niet", 405: "Deze methode is hier niet toegelaten"}
-        return _error(exc.status_code, messages.get(exc.status_code, str(exc.detail)))
-
-    @app.exception_handler(Exception)
-    async def crashed(_request, _exc: Exception):
-        return _error(500, "Er liep iets mis aan onze kant; de fout werd gelogd")
+def _install_middleware(app: FastAPI) -> None:
+    @app.middleware("http")
+    async def session_and_headers(request: Request, call_next):
+        secret = request.app.state.secret
+        request.state.session = decode_session(secret, request.cookies.get("drempelbank_sessie"))
+        if not request.url.path.startswith("/static/"):
+            with Session(request.app.state.engine) as session:
+                resolve_principal(request, session)
+        response = await call_next(request)
+        data = request.state.session
+        html = response.headers.get("content-type", "").startswith("text/html")
+        if (data.dirty or data.expired) and (html or getattr(request.state, "session_changed", False)) \
+                and bearer_token(request) is None:
+            data.expired = False
+            response.set_cookie("drempelbank_sessie", encode_session(secret, data), httponly=True, samesite="lax",
+                                secure=request.url.scheme == "https", path="/")
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        response.headers["Content-Security-Policy"] = DOCS_CSP if request.url.path == "/docs" else CSP
+        if html:
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
 
 
 def _install_routes(app: FastAPI) -> None:
-    @app.get("/healthz", tags=["systeem"])
-    def healthz(session: SessionDep) -> dict[str, str]:
-        session.exec(text("SELECT 1"))
-        return {"status": "ok"}
+    from web.routes import account, api, barriers, imports, pages, system
 
-    @app.get("/api/overview", tags=["overzicht"])
-    def api_overview(session: SessionDep) -> dict[str, Any]:
-        return data.overview(session)
-
-    @app.get("/api/barriers", tags=["drempels"])
-    def api_barriers(session: SessionDep, offset: Annotated[int, Query(ge=0)] = 0,
-                     limit: Annotated[int, Query(ge=1, le=500)] = 50) -> BarriersPublic:
-        return data.barrier_list(session, offset=offset, limit=limit)
-
-    @app.get("/api/barriers/{code}", tags=["drempels"])
-    def api_barrier(code: str, session: SessionDep) -> dict[str, Any]:
-        return data.barrier_detail(session, code)
-
-    @app.get("/api/regulations", tags=["regelgeving"])
-    def api_regulations(session: SessionDep) -> RegulationsPublic:
-        return data.regulation_list(session)
-
-    @app.get("/api/regulations/{key}", tags=["regelgeving"])
-    def api_regulation(key: str, session: SessionDep) -> dict[str, Any]:
-        return data.regulation_page(session, key)
-
-    @app.get("/api/regulations/{key}/articles/{number}", tags=["regelgeving"])
-    def api_article(key: str, number: str, session: SessionDep) -> dict[str, Any]:
-        return data.article_page(session, key, number)
-
-    @app.get("/api/projects", tags=["projecten"])
-    def api_projects(session: SessionDep) -> ProjectsPublic:
-        return data.project_list(session)
-
-    @app.get("/api/projects/{code}", tags=["projecten"])
-    def api_project(code: str, session: SessionDep) -> dict[str, Any]:
-        return data.project_page(session, code)
+    for module in (system, account, barriers, imports, pages, api):
+        app.include_router(module.router)

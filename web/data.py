@@ -51,9 +51,10 @@ def barrier_detail(session: Session, code: str) -> dict[str, Any]:
     }
 
 
-def barrier_list(session: Session, *, offset: int = 0, limit: int = 50) -> BarriersPublic:
-    total = session.exec(select(func.count()).select_from(Barrier)).one()
-    rows = session.exec(select(Barrier).order_by(col(Barrier.code)).offset(offset).limit(limit))
+def barrier_list(session: Session, *, offset: int = 0, limit: int = 50, public_only: bool = False) -> BarriersPublic:
+    where = [Barrier.is_public == True] if public_only else []  # noqa: E712
+    total = session.exec(select(func.count()).select_from(Barrier).where(*where)).one()
+    rows = session.exec(select(Barrier).where(*where).order_by(col(Barrier.code)).offset(offset).limit(limit))
     return BarriersPublic(data=[barrier_public(session, b) for b in rows], count=total)
 
 

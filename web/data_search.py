@@ -1,0 +1,123 @@
+"""The barrier list and search page: URL parameters in, neutral query to the search service, facets out."""
+
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from sqlmodel import Session, select
+
+from kb.models import Barrier, Municipality, Project
+
+FACETS = ("status", "kind", "werf", "level", "regulation", "project", "municipality", "year")
+FILTERS = (*FACETS, "tag")
+SORTS = {"relevance": "relevantie", "newest": "nieuwste eerst", "code": "code", "severity": "ernst"}
+SCOPES = ("barriers", "articles", "all")
+TYPES = {"barriers": ("barrier",), "articles": ("article",), "all": ("barrier", "article", "project")}
+PAGE_SIZE = 20
+
+
+@dataclass
+class ListQuery:
+    """The list page's state, parsed once from the URL so every link can rebuild it."""
+
+    q: str = ""
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    sort: str = "relevance"
+    page: int = 1
+    scope: str = "barriers"
+
+    @classmethod
+    def from_params(cls, params) -> "ListQuery":
+        filters = {name: [v for v in params.getlist(name) if v.strip()][:20] for name in FILTERS}
+        sort = params.get("sort", "relevance")
+        scope = params.get("in", "barriers")
+        try:
+            page = max(1, min(10_000, int(params.get("page", "1"))))
+        except ValueError:
+            page = 1
+        return cls(q=params.get("q", "").strip()[:500], filters={k: v for k, v in filters.items() if v},
+                   sort=sort if sort in SORTS else "relevance", page=page,
+                   scope=scope if scope in SCOPES else "barriers")
+
+    def params(self, **changes: Any) -> list[tuple[str, str]]:
+        state = {"q": self.q, "filters": self.filters, "sort": self.sort, "page": self.page, "in": self.scope}
+        state.update(changes)
+        pairs = [("q", state["q"])] if state["q"] else []
+        if state["in"] != "barriers":
+            pairs.append(("in", state["in"]))
+        for name, values in state["filters"].items():
+            pairs.extend((name, v) for v in values)
+        if state["sort"] != "relevance":
+            pairs.append(("sort", state["sort"]))
+        if state["page"] != 1:
+            pairs.append(("page", str(state["page"])))
+        return pairs
+
+    def url(self, base: str = "/drempels", **changes: Any) -> str:
+        pairs = self.params(**changes)
+        return f"{base}?{urlencode(pairs)}" if pairs else base
+
+    def toggled(self, name: str, value: str) -> str:
+        values = list(self.filters.get(name, []))
+        values = [v for v in values if v != value] if value in values else [*values, value]
+        filters = {**self.filters, name: values}
+        return self.url(filters={k: v for k, v in filters.items() if v}, page=1)
+
+
+def _display_names(session: Session, facets: dict[str, dict[str, int]]) -> dict[str, dict[str, str]]:
+    nis = list(facets.get("municipality", {}))
+    codes = list(facets.get("project", {}))
+    towns = dict(session.exec(select(Municipality.nis, Municipality.name).where(Municipality.nis.in_(nis))).all())
+    projects = dict(session.exec(select(Project.code, Project.name).where(Project.code.in_(codes))).all())
+    return {"municipality": towns, "project": {c: f"{c} – {n}" for c, n in projects.items()}}
+
+
+def facet_groups(session: Session, query: ListQuery, facets: dict[str, dict[str, int]]) -> list[dict[str, Any]]:
+    names = _display_names(session, facets)
+    groups = []
+    for name in FACETS:
+        counts = dict(facets.get(name, {}))
+        for chosen in query.filters.get(name, []):
+            counts.setdefault(chosen, 0)
+        if not counts:
+            continue
+        values = [{"value": value, "count": count, "name": names.get(name, {}).get(value),
+                   "selected": value in query.filters.get(name, []), "url": query.toggled(name, value)}
+                  for value, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
+        groups.append({"field": name, "values": values[:12], "more": max(0, len(values) - 12)})
+    return groups
+
+
+def search_page(session: Session, search, query: ListQuery, *, public_only: bool = False) -> dict[str, Any]:
+    """One data function for /drempels and /api/search: the service's results plus page state."""
+    if public_only:
+        results = _public_results(session, search, query)
+    else:
+        results = run_search(search, query, PAGE_SIZE)
+    shaped = search.search_json(results, query.q)
+    return {"results": shaped, "hits": results.hits, "query": query,
+            "facets": [] if public_only else facet_groups(session, query, results.facets),
+            "sorts": SORTS, "pages": results.pages}
+
+
+def run_search(search, query: ListQuery, page_size: int):
+    """Without words the page lists everything: a filter on record type makes the query match all."""
+    filters, sort = dict(query.filters), query.sort
+    if not query.q:
+        filters.setdefault("type", list(TYPES[query.scope]))
+        sort = "newest" if sort == "relevance" else sort
+    return search.search(query.q, scope=query.scope, filters=filters, sort=sort, page=query.page,
+                         page_size=page_size)
+
+
+def _public_results(session: Session, search, query: ListQuery):
+    """Anonymous visitors (PUBLIC_READ): public barriers only, paged here because the index has no
+    public filter; the first 200 matches are considered, facets are not shown."""
+    results = run_search(search, ListQuery(q=query.q, filters=query.filters, sort=query.sort), 200)
+    codes = [h.code for h in results.hits]
+    public = set(session.exec(select(Barrier.code).where(Barrier.code.in_(codes), Barrier.is_public == True)))  # noqa: E712
+    kept = [h for h in results.hits if h.code in public]
+    start = (query.page - 1) * PAGE_SIZE
+    results.hits, results.total, results.facets = kept[start:start + PAGE_SIZE], len(kept), {}
+    results.page, results.page_size = query.page, PAGE_SIZE
+    return results

@@ -1,0 +1,129 @@
+"""Every failure becomes a Dutch page or a JSON error with the right status; never a stack trace."""
+
+import logging
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from kb.errors import Conflict, NotFound, PermissionDenied, RegisterError, ValidationFailed
+from web.deps import AuthRequired, CsrfFailed
+
+log = logging.getLogger("drempelbank.web")
+
+TITLES = {400: "Ongeldig verzoek", 401: "Aanmelden vereist", 403: "Geen toegang", 404: "Niet gevonden",
+          405: "Methode niet toegelaten", 409: "Intussen gewijzigd", 413: "Bestand te groot",
+          422: "Ongeldige invoer", 429: "Te veel pogingen", 500: "Er liep iets mis"}
+HTTP_MESSAGES = {404: "Deze pagina bestaat niet", 405: "Deze methode is hier niet toegelaten",
+                 413: "Het verzoek is te groot", 400: "Het verzoek kon niet gelezen worden"}
+CSRF_MESSAGE = ("Het formulier is verlopen of werd niet vanuit de Drempelbank verstuurd (ontbrekend of "
+                "ongeldig CSRF-token). Laad de pagina opnieuw en probeer nog eens.")
+
+
+class TooLarge(Exception):
+    def __init__(self, limit: int):
+        self.limit = limit
+        super().__init__(f"Het bestand is groter dan de toegelaten {limit // (1024 * 1024)} MB")
+
+
+class TooManyAttempts(Exception):
+    def __init__(self, wait: int):
+        self.wait = wait
+        super().__init__(f"Te veel mislukte aanmeldpogingen. Probeer het over {max(1, -(-wait // 60))} "
+                         f"minuten opnieuw.")
+
+
+def wants_json(request: Request) -> bool:
+    path = request.url.path
+    if path.startswith("/api/") or path in ("/healthz", "/openapi.json"):
+        return True
+    accept = request.headers.get("accept", "")
+    return "application/json" in accept and "text/html" not in accept
+
+
+def error_response(request: Request, status: int, message: str, **extra: Any) -> Response:
+    headers = {"Retry-After": str(extra.pop("retry_after"))} if "retry_after" in extra else None
+    if wants_json(request):
+        return JSONResponse({"detail": message, **extra}, status_code=status, headers=headers)
+    from web.templating import render
+
+    if not hasattr(request.state, "principal"):
+        from web.auth import ANONYMOUS, SessionData
+
+        request.state.principal, request.state.session = ANONYMOUS, SessionData()
+    response = render(request, "error.html", {"status": status, "title": TITLES.get(status, "Fout"),
+                                              "message": message, "extra": extra}, status=status)
+    if headers:
+        response.headers.update(headers)
+    return response
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(AuthRequired)
+    async def auth_required(request: Request, exc: AuthRequired):
+        if wants_json(request):
+            return JSONResponse({"detail": str(exc)}, status_code=401, headers={"WWW-Authenticate": "Bearer"})
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        notice = "verlopen" if request.state.session.expired else ""
+        suffix = f"&melding={notice}" if notice else ""
+        return RedirectResponse(f"/aanmelden?volgende={quote(target)}{suffix}", status_code=303)
+
+    @app.exception_handler(CsrfFailed)
+    async def csrf_failed(request: Request, _exc: CsrfFailed):
+        return error_response(request, 403, CSRF_MESSAGE)
+
+    @app.exception_handler(NotFound)
+    async def not_found(request: Request, exc: NotFound):
+        return error_response(request, 404, str(exc))
+
+    @app.exception_handler(ValidationFailed)
+    async def invalid(request: Request, exc: ValidationFailed):
+        return error_response(request, 422, "Ongeldige invoer",
+                              errors=[{"field": e.field, "message": e.message} for e in exc.errors])
+
+    @app.exception_handler(Conflict)
+    async def conflict(request: Request, exc: Conflict):
+        return error_response(request, 409, str(exc), current_version=exc.current, changes=exc.changes)
+
+    @app.exception_handler(PermissionDenied)
+    async def denied(request: Request, exc: PermissionDenied):
+        return error_response(request, 403, str(exc) or "Geen toegang")
+
+    @app.exception_handler(TooLarge)
+    async def too_large(request: Request, exc: TooLarge):
+        return error_response(request, 413, str(exc))
+
+    @app.exception_handler(TooManyAttempts)
+    async def throttled(request: Request, exc: TooManyAttempts):
+        return error_response(request, 429, str(exc), retry_after=exc.wait)
+
+    @app.exception_handler(RegisterError)
+    async def refused(request: Request, exc: RegisterError):
+        return error_response(request, 400, str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, exc: RequestValidationError):
+        errors = [{"field": ".".join(str(p) for p in e["loc"][1:]) or str(e["loc"][0]), "message": _dutch(e)}
+                  for e in exc.errors()]
+        return error_response(request, 422, "Ongeldige invoer", errors=errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        return error_response(request, exc.status_code, HTTP_MESSAGES.get(exc.status_code, str(exc.detail)))
+
+    @app.exception_handler(Exception)
+    async def crashed(request: Request, exc: Exception):
+        log.exception("onverwachte fout bij %s %s", request.method, request.url.path, exc_info=exc)
+        return error_response(request, 500, "Er liep iets mis aan onze kant; de fout werd gelogd")
+
+
+def _dutch(error: dict[str, Any]) -> str:
+    from kb.validation import dutch_message
+
+    try:
+        return dutch_message(error, None)
+    except (KeyError, IndexError, ValueError):
+        return "ongeldige waarde"

@@ -1,0 +1,125 @@
+"""Login, logout, own profile and API tokens, and the user administration (beheerder)."""
+
+from urllib.parse import urlparse
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse
+from sqlmodel import select
+
+from kb.db import session_scope
+from kb.enums import Role
+from kb.errors import ValidationFailed
+from kb.models import ApiToken, User, UserPublic
+from kb.services.users import create_token, create_user, get_user, verify_password
+from web.auth import SessionData, login_session
+from web.deps import Admin, DbSession, Reader, form_with_csrf
+from web.errors import TooManyAttempts
+from web.forms import field_errors
+from web.templating import render
+
+router = APIRouter(tags=["accounts"])
+
+
+def safe_next(target: str | None) -> str:
+    """Only local paths, so the login form cannot send anyone to another site."""
+    if not target or not target.startswith("/") or target.startswith("//") or urlparse(target).netloc:
+        return "/"
+    return target
+
+
+@router.get("/aanmelden", include_in_schema=False)
+def login_page(request: Request, volgende: str = "/", melding: str = ""):
+    notice = "Uw sessie is verlopen; meld u opnieuw aan." if melding == "verlopen" else None
+    return render(request, "login.html", {"next": safe_next(volgende), "notice": notice, "error": None,
+                                          "name": ""})
+
+
+@router.post("/aanmelden", include_in_schema=False)
+async def login(request: Request, session: DbSession, form: dict = Depends(form_with_csrf)):
+    name, password = form.get("name", "").strip(), form.get("password", "")
+    address = request.client.host if request.client else "?"
+    throttle = request.app.state.throttle
+    wait = throttle.retry_after(name, address)
+    if wait:
+        raise TooManyAttempts(wait)
+    user = session.exec(select(User).where(User.name == name)).first()
+    if user is None or not user.active or not verify_password(user, password):
+        throttle.failed(name, address)
+        return render(request, "login.html", {"next": safe_next(form.get("next")), "name": name, "notice": None,
+                                              "error": "Onbekende gebruikersnaam of verkeerd wachtwoord."},
+                      status=400)
+    throttle.succeeded(name)
+    request.state.session = login_session(user)
+    request.state.session_changed = True
+    return RedirectResponse(safe_next(form.get("next")), status_code=303)
+
+
+@router.post("/afmelden", include_in_schema=False)
+async def logout(request: Request, _form: dict = Depends(form_with_csrf)):
+    request.state.session = SessionData()
+    request.state.session_changed = True
+    return RedirectResponse("/aanmelden", status_code=303)
+
+
+def profile_data(session, name: str) -> dict:
+    user = get_user(session, name)
+    tokens = session.exec(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id))
+    return {"user": UserPublic.model_validate(user, from_attributes=True).model_dump(mode="json"),
+            "tokens": [{"created_at": t.created_at.isoformat()} for t in tokens]}
+
+
+@router.get("/profiel", include_in_schema=False)
+def profile(request: Request, session: DbSession, principal: Reader):
+    return render(request, "profile.html", {**profile_data(session, principal.name), "new_token": None},
+                  json_url="/api/profile")
+
+
+@router.get("/api/profile", tags=["accounts"])
+def api_profile(session: DbSession, principal: Reader) -> dict:
+    return profile_data(session, principal.name)
+
+
+@router.post("/profiel/tokens", include_in_schema=False)
+async def new_token(request: Request, principal: Reader, form: dict = Depends(form_with_csrf)):
+    with session_scope(request.app.state.engine) as session:
+        token = create_token(session=session, name=principal.name, actor=principal.name)
+    with session_scope(request.app.state.engine) as session:
+        context = profile_data(session, principal.name)
+    return render(request, "profile.html", {**context, "new_token": token}, json_url="/api/profile")
+
+
+def users_data(session) -> dict:
+    users = session.exec(select(User).order_by(User.name))
+    return {"data": [UserPublic.model_validate(u, from_attributes=True).model_dump(mode="json") for u in users],
+            "roles": [r.value for r in Role]}
+
+
+@router.get("/gebruikers", include_in_schema=False)
+def users(request: Request, session: DbSession, _admin: Admin):
+    return render(request, "users.html", {**users_data(session), "form": {}, "errors": {}, "created": None},
+                  json_url="/api/users")
+
+
+@router.get("/api/users", tags=["accounts"])
+def api_users(session: DbSession, _admin: Admin) -> dict:
+    return users_data(session)
+
+
+@router.post("/gebruikers", include_in_schema=False)
+async def add_user(request: Request, admin: Admin, form: dict = Depends(form_with_csrf)):
+    engine = request.app.state.engine
+    try:
+        with session_scope(engine) as session:
+            create_user(session=session, name=form.get("name", "").strip(), role=form.get("role", ""),
+                        password=form.get("password", ""), email=form.get("email", "").strip() or None,
+                        actor=admin.name)
+    except ValidationFailed as exc:
+        with session_scope(engine) as session:
+            context = users_data(session)
+        safe_form = {k: v for k, v in form.items() if k != "password"}
+        return render(request, "users.html", {**context, "form": safe_form, "errors": field_errors(exc),
+                                              "created": None}, status=422, json_url="/api/users")
+    with session_scope(engine) as session:
+        context = users_data(session)
+    return render(request, "users.html", {**context, "form": {}, "errors": {}, "created": form.get("name")},
+                  json_url="/api/users")
