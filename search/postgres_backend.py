@@ -1,0 +1,359 @@
+"""PostgreSQL full-text implementation of :class:`SearchBackend`, for several application servers.
+
+The search table is derived data: the backend creates it (and its statistics
+tables) itself, outside kb's migrations, and ``rebuild`` recreates it from
+the register. Text is analysed by search.analysis, the same Dutch analysis as
+the Whoosh backend; SQL building lives in search.postgres_sql.
+
+Writers serialise on one transaction-scoped advisory lock per table, so they
+wait for each other instead of failing, and the word and term statistics
+stay exact; readers take no lock and read one snapshot per search.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections import Counter
+from contextlib import contextmanager
+from typing import Iterable, Iterator
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
+
+from search.analysis import build_analyzer
+from search.backend import (
+    SORTS,
+    Hit,
+    Progress,
+    SearchBackend,
+    SearchResults,
+    check_paging,
+)
+from search.documents import SearchDocument
+from search.postgres_sql import (
+    STATS,
+    Plan,
+    build_plan,
+    build_row,
+    check_table_name,
+    index_ddl,
+    insert_sql,
+    order_sql,
+    stat_deltas,
+    stats_upsert_sql,
+    table_ddl,
+)
+from search.postgres_similar import rank_similar
+from search.postgres_text import best_correction, max_distance, needs_correction, snippet
+from search.query import SearchQuery
+
+log = logging.getLogger(__name__)
+
+BATCH = 500
+TRIGRAM_THRESHOLD = 0.2
+TRIGRAM_CANDIDATES = 50
+_LOCK_SQL = "SELECT pg_advisory_xact_lock(hashtext('drempelbank.search'), hashtext(:name))"
+
+
+def sqlalchemy_url(url: str) -> str:
+    """Accept plain libpq URLs too; the driver is psycopg 3."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+class PostgresBackend(SearchBackend):
+    """A search table in a PostgreSQL database, shared by every application server."""
+
+    def __init__(self, url: str, *, table: str = "search_document", thesaurus: dict | None = None,
+                 trigram: bool | None = None, engine=None):
+        self.table = check_table_name(table)
+        self.analyzer = build_analyzer(thesaurus)
+        self._owns_engine = engine is None
+        self._engine = engine if engine is not None else create_engine(sqlalchemy_url(url), pool_pre_ping=True)
+        self.trigram = self._setup(trigram)
+
+    # -- schema ------------------------------------------------------------
+
+    def _setup(self, trigram: bool | None) -> bool:
+        """Create the tables once, even when several servers start together."""
+        with self._engine.begin() as conn:
+            conn.execute(text(_LOCK_SQL), {"name": "setup"})
+            use_trigram = _ensure_trigram(conn) if trigram is not False else False
+            for statement in table_ddl(self.table) + index_ddl(self.table, trigram=use_trigram):
+                conn.execute(text(statement))
+        return use_trigram
+
+    @contextmanager
+    def _writing(self) -> Iterator[Connection]:
+        with self._engine.begin() as conn:
+            conn.execute(text(_LOCK_SQL), {"name": self.table})
+            yield conn
+
+    @contextmanager
+    def _reading(self) -> Iterator[Connection]:
+        """One snapshot for count, page and facets, so they agree with each other."""
+        with self._engine.connect() as conn:
+            conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+            with conn.begin():
+                yield conn
+
+    # -- writing -----------------------------------------------------------
+
+    def add(self, docs: Iterable[SearchDocument]) -> int:
+        latest = {doc.id: doc for doc in docs}  # the last version of an id wins
+        if not latest:
+            return 0
+        rows = [build_row(doc, self.analyzer) for doc in latest.values()]
+        with self._writing() as conn:
+            old = conn.execute(
+                text(f"SELECT words, stat_terms FROM {self.table} WHERE id = ANY(:ids)"),
+                {"ids": [r["id"] for r in rows]},
+            ).all()
+            conn.execute(text(insert_sql(self.table)), rows)
+            self._apply_stats(conn, self.table, rows, old)
+        return len(latest)
+
+    def delete(self, ids: Iterable[str]) -> int:
+        ids = list(dict.fromkeys(ids))
+        if ids:
+            with self._writing() as conn:
+                old = conn.execute(
+                    text(f"DELETE FROM {self.table} WHERE id = ANY(:ids) RETURNING words, stat_terms"),
+                    {"ids": ids},
+                ).all()
+                self._apply_stats(conn, self.table, [], old)
+        return len(ids)
+
+    @staticmethod
+    def _apply_stats(conn: Connection, table: str, rows: list[dict], old: list) -> None:
+        for index, (suffix, key, count, name) in enumerate(STATS):
+            delta = stat_deltas((r[name] for r in rows), (o[index] for o in old))
+            _write_counts(conn, table, suffix, key, count, delta)
+
+    def rebuild(self, docs: Iterable[SearchDocument], progress: Progress | None = None) -> int:
+        """Load a new table and swap it in at commit; an error leaves the old one untouched."""
+        total = len(docs) if hasattr(docs, "__len__") else None
+        new = f"{self.table}_r{uuid.uuid4().hex[:8]}"
+        with self._writing() as conn:
+            for statement in table_ddl(new):
+                conn.execute(text(statement))
+            written = self._load(conn, new, docs, progress, total)
+            for statement in index_ddl(new, trigram=self.trigram):
+                conn.execute(text(statement))
+            # Fresh tables have no planner statistics until autovacuum comes by.
+            for suffix in ("", "_words", "_terms"):
+                conn.execute(text(f"ANALYZE {new}{suffix}"))
+            self._swap(conn, new)
+        if progress:
+            progress(written, total)
+        return written
+
+    def _load(self, conn: Connection, table: str, docs: Iterable[SearchDocument],
+              progress: Progress | None, total: int | None) -> int:
+        seen: set[str] = set()
+        counts = [Counter(), Counter()]
+        batch: list[dict] = []
+        for doc in docs:
+            if doc.id in seen:
+                log.warning("dubbel document %s overgeslagen bij herbouw", doc.id)
+                continue
+            seen.add(doc.id)
+            batch.append(build_row(doc, self.analyzer))
+            if len(batch) >= BATCH:
+                self._insert_batch(conn, table, batch, counts)
+                batch = []
+            if progress and len(seen) % 1000 == 0:
+                progress(len(seen), total)
+        self._insert_batch(conn, table, batch, counts)
+        for (suffix, key, count, _name), delta in zip(STATS, counts):
+            _write_counts(conn, table, suffix, key, count, delta)
+        return len(seen)
+
+    @staticmethod
+    def _insert_batch(conn: Connection, table: str, batch: list[dict], counts: list[Counter]) -> None:
+        if not batch:
+            return
+        conn.execute(text(insert_sql(table)), batch)
+        for (_suffix, _key, _count, name), counter in zip(STATS, counts):
+            for row in batch:
+                counter.update(row[name])
+
+    def _swap(self, conn: Connection, new: str) -> None:
+        suffixes = ("", "_words", "_terms")
+        conn.execute(text("DROP TABLE IF EXISTS " + ", ".join(self.table + s for s in suffixes)))
+        for suffix in suffixes:
+            conn.execute(text(f"ALTER TABLE {new}{suffix} RENAME TO {self.table}{suffix}"))
+        indexes = conn.execute(
+            text("SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename = ANY(:t)"),
+            {"t": [self.table + s for s in suffixes]},
+        ).scalars()
+        for name in list(indexes):
+            if name.startswith(new):
+                conn.execute(text(f"ALTER INDEX {name} RENAME TO {self.table}{name[len(new):]}"))
+
+    def clear(self) -> None:
+        with self._writing() as conn:
+            conn.execute(text(f"TRUNCATE {self.table}, {self.table}_words, {self.table}_terms"))
+
+    # -- reading -----------------------------------------------------------
+
+    def count(self) -> int:
+        with self._reading() as conn:
+            return conn.execute(text(f"SELECT count(*) FROM {self.table}")).scalar_one()
+
+    def search(
+        self,
+        query: SearchQuery,
+        *,
+        types: Iterable[str] | None = None,
+        sort: str = "relevance",
+        page: int = 1,
+        page_size: int = 10,
+        facets: bool = True,
+    ) -> SearchResults:
+        page, page_size = check_paging(page, page_size)
+        out = SearchResults(page=page, page_size=page_size, notices=list(query.notices))
+        if sort not in SORTS:
+            out.notices.append(f"Onbekende sortering '{sort}': op relevantie gesorteerd.")
+            sort = "relevance"
+        if query.is_empty:
+            return out
+        types = list(types) if types else None
+        plan = build_plan(query, self.analyzer, types=types)
+        if plan.where is None:
+            return out
+        with self._reading() as conn:
+            total = self._total(conn, plan)
+            if total == 0 and plan.text_clauses > 1 and not query.any_terms:
+                wider = build_plan(query, self.analyzer, types=types, any_terms=True)
+                total = self._total(conn, wider)
+                if total:
+                    plan = wider
+                    out.notices.append("Geen resultaten met alle zoekwoorden; dit zijn resultaten met een deel ervan.")
+            out.total = total
+            if total:
+                out.hits = self._page(conn, plan, sort, page, page_size)
+                if facets:
+                    out.facets = self._facets(conn, plan)
+            out.suggestion = self._suggestion(conn, query)
+        return out
+
+    def _total(self, conn: Connection, plan: Plan) -> int:
+        return conn.execute(text(f"SELECT count(*) FROM {self.table} WHERE {plan.where}"), plan.params).scalar_one()
+
+    def _page(self, conn: Connection, plan: Plan, sort: str, page: int, page_size: int) -> list[Hit]:
+        scored = sort == "relevance" and plan.text_clauses > 0
+        sql = (f"SELECT id, type, code, title, body, display, {plan.rank if scored else '0'} AS score "
+               f"FROM {self.table} WHERE {plan.where} ORDER BY {order_sql(sort, scored)} "
+               f"LIMIT :_limit OFFSET :_offset")
+        params = {**plan.params, "_limit": page_size, "_offset": (page - 1) * page_size}
+        return [
+            Hit(type=r.type, id=r.id, code=r.code, title=r.title,
+                score=float(r.score) if scored else 0.0,
+                snippet=snippet(r.body, self.analyzer, plan.marks), fields=dict(r.display or {}))
+            for r in conn.execute(text(sql), params)
+        ]
+
+    def _facets(self, conn: Connection, plan: Plan) -> dict[str, dict[str, int]]:
+        """Counts over the whole matching set; list fields count each of their values."""
+        sql = (f"SELECT f, count(*) AS n FROM {self.table}, unnest({self.table}.facets) AS f "
+               f"WHERE {plan.where} GROUP BY f ORDER BY n DESC, f")
+        out: dict[str, dict[str, int]] = {}
+        for entry, n in conn.execute(text(sql), plan.params):
+            name, _, value = entry.partition("=")
+            out.setdefault(name, {})[value] = n
+        return out
+
+    # -- spelling ------------------------------------------------------------
+
+    def suggest(self, word: str) -> str | None:
+        with self._reading() as conn:
+            return self._correct(conn, word)
+
+    def _correct(self, conn: Connection, word: str) -> str | None:
+        word = (word or "").strip().lower()
+        if not needs_correction(word):
+            return None
+        words = f"{self.table}_words"
+        if conn.execute(text(f"SELECT 1 FROM {words} WHERE word = :w"), {"w": word}).first():
+            return None
+        return best_correction(word, self._candidates(conn, word))
+
+    def _candidates(self, conn: Connection, word: str) -> list[tuple[str, int]]:
+        words = f"{self.table}_words"
+        if self.trigram:
+            conn.execute(text("SELECT set_config('pg_trgm.similarity_threshold', :t, true)"),
+                         {"t": str(TRIGRAM_THRESHOLD)})
+            sql = (f"SELECT word, docs FROM {words} WHERE word % :w "
+                   f"ORDER BY similarity(word, :w) DESC, word LIMIT {TRIGRAM_CANDIDATES}")
+            return [tuple(r) for r in conn.execute(text(sql), {"w": word})]
+        # Without pg_trgm: every word of a possible length, compared in Python.
+        reach = max_distance(word)
+        sql = f"SELECT word, docs FROM {words} WHERE length(word) BETWEEN :lo AND :hi"
+        return [tuple(r) for r in conn.execute(text(sql), {"lo": len(word) - reach, "hi": len(word) + reach})]
+
+    def _suggestion(self, conn: Connection, query: SearchQuery) -> str | None:
+        """The query text with unknown words replaced by close known ones."""
+        text_, changed = query.text, False
+        for term in query.terms:
+            fix = self._correct(conn, term)
+            if fix:
+                text_, changed = text_.replace(term, fix, 1), True
+        return text_ if changed else None
+
+    # -- similarity ------------------------------------------------------------
+
+    def similar(self, doc_id: str, *, limit: int = 10, types: Iterable[str] | None = None) -> list[Hit]:
+        with self._reading() as conn:
+            row = conn.execute(text(f"SELECT type, title, body, display FROM {self.table} WHERE id = :id"),
+                               {"id": doc_id}).first()
+        if row is None:
+            return []
+        refs = (row.display or {}).get("refs") or []
+        return self.more_like_text(row.title, row.body, limit=limit, refs=refs,
+                                   types=types or [row.type], _exclude=doc_id)
+
+    def more_like_text(
+        self,
+        title: str,
+        body: str,
+        *,
+        limit: int = 10,
+        refs: Iterable[str] = (),
+        types: Iterable[str] | None = ("barrier",),
+        _exclude: str | None = None,
+    ) -> list[Hit]:
+        with self._reading() as conn:
+            return rank_similar(conn, self.table, self.analyzer, title, body, list(refs), limit=limit,
+                                types=list(types) if types else None, exclude=_exclude)
+
+    def close(self) -> None:
+        if self._owns_engine:
+            self._engine.dispose()
+
+
+def _ensure_trigram(conn: Connection) -> bool:
+    """pg_trgm when present or installable (it ships with postgresql-contrib); else Python only."""
+    if conn.execute(text("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")).first():
+        return True
+    try:
+        with conn.begin_nested():
+            conn.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
+        return True
+    except DBAPIError as exc:
+        log.warning("pg_trgm niet beschikbaar (%s): suggesties zonder trigramindex", exc.orig)
+        return False
+
+
+def _write_counts(conn: Connection, table: str, suffix: str, key: str, count: str, delta: Counter) -> None:
+    items = sorted((k, n) for k, n in delta.items() if n)
+    if not items:
+        return
+    keys = [k for k, _ in items]
+    conn.execute(text(stats_upsert_sql(table, suffix, key, count)), {"keys": keys, "counts": [n for _, n in items]})
+    if any(n < 0 for _, n in items):
+        conn.execute(text(f"DELETE FROM {table}{suffix} WHERE {key} = ANY(:keys) AND {count} <= 0"), {"keys": keys})

@@ -1,0 +1,101 @@
+"""Similar records on PostgreSQL: candidates from SQL, scores from search.backend's shared helpers.
+
+Candidates are the records sharing the source's strongest terms or its
+citations; each is then re-analysed and scored with the same tf-idf cosine
+and idf formula as the Whoosh backend, so a score means the same on both
+(the duplicate threshold is calibrated once).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from typing import Iterable
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+
+from search.backend import Hit, similarity, tfidf_vector
+from search.postgres_sql import quote_lexeme, unit_terms
+
+SIMILAR_TERMS = 25
+# Weight of one shared citation when picking candidates (the Whoosh backend's REF_BOOST).
+REF_CANDIDATE_WEIGHT = 5.0
+
+
+def analyze_counts(analyzer, text_: str) -> tuple[Counter, dict[str, str]]:
+    """Index-mode term counts, and the first written form of each term."""
+    counts: Counter = Counter()
+    surface: dict[str, str] = {}
+    for unit in analyzer.units(text_):
+        written = text_[unit.start:unit.end].lower()
+        for term in unit_terms(unit):
+            counts[term] += 1
+            surface.setdefault(term, written if written.strip() else term)
+    return counts, surface
+
+
+class Idf:
+    """log(1 + N / (1 + df)), df from the terms table (title and body counted apart, as in Whoosh)."""
+
+    def __init__(self, conn: Connection, table: str):
+        self.conn, self.table = conn, table
+        self.total = max(1, conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
+        self.df: dict[str, int] = {}
+
+    def load(self, terms: Iterable[str]) -> "Idf":
+        missing = sorted({t for t in terms if t not in self.df})
+        if missing:
+            found = dict(self.conn.execute(
+                text(f"SELECT term, df FROM {self.table}_terms WHERE term = ANY(:t)"), {"t": missing}).all())
+            self.df.update({t: found.get(t, 0) for t in missing})
+        return self
+
+    def __call__(self, term: str) -> float:
+        return math.log(1.0 + self.total / (1.0 + self.df.get(term, 0)))
+
+
+def candidates_sql(table: str, source: dict[str, float], refs: list[str], types: list[str] | None,
+                   exclude: str | None, size: int) -> tuple[str, dict]:
+    """Rank by the summed weights of shared strong terms plus shared citations."""
+    top = sorted(source, key=lambda t: (-source[t], t))[:SIMILAR_TERMS]
+    params = {"terms": top, "weights": [source[t] for t in top], "size": size,
+              "refs": [f"ref={r.lower()}" for r in refs], "q": " | ".join(quote_lexeme(t) for t in top)}
+    where = ["(tsv @@ CAST(:q AS tsquery) OR keys && CAST(:refs AS text[]))" if top
+             else "keys && CAST(:refs AS text[])"]
+    if types:
+        where.append("keys && CAST(:types AS text[])")
+        params["types"] = [f"type={t}" for t in types]
+    if exclude:
+        where.append("id <> :exclude")
+        params["exclude"] = exclude
+    sql = (f"SELECT id, type, code, title, body, display, "
+           f"(SELECT coalesce(sum(w.weight), 0) FROM unnest(tsv) AS u "
+           f" JOIN unnest(CAST(:terms AS text[]), CAST(:weights AS float8[])) AS w(term, weight) "
+           f" ON u.lexeme = w.term) "
+           f"+ {REF_CANDIDATE_WEIGHT} * cardinality(ARRAY(SELECT unnest(keys) INTERSECT "
+           f"SELECT unnest(CAST(:refs AS text[])))) AS pre "
+           f"FROM {table} WHERE {' AND '.join(where)} ORDER BY pre DESC, code LIMIT :size")
+    return sql, params
+
+
+def rank_similar(conn: Connection, table: str, analyzer, title: str, body: str, refs: list[str], *,
+                 limit: int, types: list[str] | None, exclude: str | None) -> list[Hit]:
+    """Fetch candidates by key terms and shared refs, then score by tf-idf cosine (0..1, with why)."""
+    counts, surface = analyze_counts(analyzer, f"{title}\n{body}")
+    if not counts and not refs:
+        return []
+    idf = Idf(conn, table)
+    source = tfidf_vector(counts, idf.load(counts))
+    sql, params = candidates_sql(table, source, refs, types, exclude, max(3 * limit, 20))
+    rows = conn.execute(text(sql), params).all()
+    targets = [(row, analyze_counts(analyzer, f"{row.title}\n{row.body}")[0]) for row in rows]
+    idf.load(t for _row, c in targets for t in c)
+    hits = []
+    for row, target_counts in targets:
+        display = dict(row.display or {})
+        score, why = similarity(source, tfidf_vector(target_counts, idf), refs, display.get("refs") or [], surface)
+        hits.append(Hit(type=row.type, id=row.id, code=row.code, title=row.title,
+                        score=round(score, 4), fields=display, why=why))
+    hits.sort(key=lambda h: (-h.score, h.code))
+    return hits[:limit]

@@ -1,0 +1,342 @@
+"""Build the PostgreSQL search table rows and WHERE clauses, without running them.
+
+Text is analysed in Python by search.analysis (never by PostgreSQL's own
+dictionaries, which would give other terms than the Whoosh backend), and the
+terms are written as tsvector/tsquery literals with positions, so phrases
+work and both backends match the same words.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from search.backend import FACET_FIELDS
+from search.documents import SearchDocument
+from search.query import SearchQuery
+
+# PostgreSQL clamps positions to 16383 and keeps 256 per lexeme.
+MAX_POSITION = 16383
+MAX_POSITIONS_PER_TERM = 256
+MAX_LEXEME_BYTES = 2046
+# ts_rank weights {D, C, B, A}: title (A) counts 2.5 times the body (B).
+RANK_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"
+# Added to the text rank when a word equals a code or a citation matches,
+# so an exact reference wins over words in running text.
+CODE_BONUS = 1.0
+# ts_rank normalisation 1: divide by 1 + log(document length), so a word in a
+# short record outranks the same word in a long one, as BM25 does in Whoosh.
+RANK_NORMALIZATION = 1
+REF_BONUS = 1.0
+# Short enough that rebuild names ("<table>_r<8 hex>_words_trgm_idx") stay under 63 bytes.
+_TABLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,29}$")
+_WORD = re.compile(r"\w+(?:\.?\w+)*")
+
+# filter name -> key prefix in the `keys` array
+FILTER_KEYS = ("type", "status", "kind", "werf", "level", "theme",
+               "regulation", "project", "municipality", "tag", "ref")
+_SCALAR_KEYS = {"type": "type", "status": "status", "kind": "kind", "werf": "werf",
+                "level": "level", "theme": "theme"}
+_LIST_KEYS = {"regulation": "regulations", "project": "projects",
+              "municipality": "municipalities", "tag": "tags", "ref": "refs"}
+
+
+def check_table_name(name: str) -> str:
+    """Table names end up in SQL text, so only plain lower-case identifiers pass."""
+    if not _TABLE_NAME.match(name or ""):
+        raise ValueError(f"ongeldige tabelnaam voor de zoekindex: {name!r}")
+    return name
+
+
+def table_ddl(table: str) -> list[str]:
+    """CREATE statements of the document table and its two statistics tables."""
+    return [
+        f"""CREATE TABLE IF NOT EXISTS {table} (
+            id text PRIMARY KEY,
+            type text NOT NULL,
+            code text NOT NULL DEFAULT '',
+            title text NOT NULL DEFAULT '',
+            body text NOT NULL DEFAULT '',
+            tsv tsvector NOT NULL,
+            keys text[] NOT NULL DEFAULT '{{}}',
+            facets text[] NOT NULL DEFAULT '{{}}',
+            year integer,
+            severity integer,
+            updated timestamp,
+            display jsonb NOT NULL DEFAULT '{{}}',
+            words text[] NOT NULL DEFAULT '{{}}',
+            stat_terms text[] NOT NULL DEFAULT '{{}}'
+        )""",
+        # Surface words and their document counts: the "bedoelde u …?" vocabulary.
+        f"CREATE TABLE IF NOT EXISTS {table}_words (word text PRIMARY KEY, docs integer NOT NULL)",
+        # Analysed terms and document frequencies (title and body counted apart, as Whoosh does).
+        f"CREATE TABLE IF NOT EXISTS {table}_terms (term text PRIMARY KEY, df integer NOT NULL)",
+    ]
+
+
+def index_ddl(table: str, *, trigram: bool) -> list[str]:
+    statements = [
+        f"CREATE INDEX IF NOT EXISTS {table}_tsv_idx ON {table} USING gin (tsv)",
+        f"CREATE INDEX IF NOT EXISTS {table}_keys_idx ON {table} USING gin (keys)",
+    ]
+    if trigram:
+        statements.append(
+            f"CREATE INDEX IF NOT EXISTS {table}_words_trgm_idx ON {table}_words USING gin (word gin_trgm_ops)")
+    return statements
+
+
+# -- documents -> rows ----------------------------------------------------------
+
+
+def quote_lexeme(term: str) -> str:
+    """A lexeme as a tsvector/tsquery literal: quoted, with ' and \\ escaped."""
+    return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def usable(term: str) -> bool:
+    return bool(term) and len(term.encode("utf-8")) <= MAX_LEXEME_BYTES
+
+
+def unit_terms(unit) -> list[str]:
+    return [t for t in (unit.term, *unit.extras) if usable(t)]
+
+
+def build_tsvector(title_units: list, body_units: list) -> str:
+    """tsvector literal: title terms at weight A, body terms at B, extras sharing their word's position.
+
+    The body starts two positions after the title so a phrase never spans both.
+    """
+    positions: dict[str, list[str]] = {}
+    body_start = len(title_units) + 2
+    for units, start, weight in ((title_units, 1, "A"), (body_units, body_start, "B")):
+        for offset, unit in enumerate(units):
+            pos = min(start + offset, MAX_POSITION)
+            for term in unit_terms(unit):
+                slots = positions.setdefault(term, [])
+                label = f"{pos}{weight}"
+                if len(slots) < MAX_POSITIONS_PER_TERM and label not in slots:
+                    slots.append(label)
+    return " ".join(f"{quote_lexeme(t)}:{','.join(p)}" for t, p in positions.items())
+
+
+def surface_words(text: str) -> list[str]:
+    """Distinct lower-cased alphabetic words: what a misspelling is corrected to."""
+    return sorted({w for w in _WORD.findall(text.lower()) if w.isalpha() and usable(w)})
+
+
+def facet_entries(doc: SearchDocument) -> list[str]:
+    """'name=value' per facet value, original case, as counted in results."""
+    out = []
+    for name in FACET_FIELDS:
+        attr = _LIST_KEYS.get(name, name)
+        value = getattr(doc, attr, None)
+        for single in value if isinstance(value, list) else [value]:
+            if single not in (None, ""):
+                out.append(f"{name}={single}")
+    return out
+
+
+def filter_keys(doc: SearchDocument) -> list[str]:
+    """Lower-cased 'name=value' keys for exact filters, citations and codes."""
+    keys = {f"code={part}" for part in (doc.code or "").lower().split()}
+    for name, attr in _SCALAR_KEYS.items():
+        value = getattr(doc, attr)
+        if value not in (None, ""):
+            keys.add(f"{name}={str(value).strip().lower()}")
+    for name, attr in _LIST_KEYS.items():
+        keys.update(f"{name}={str(v).strip().lower()}" for v in getattr(doc, attr) if str(v).strip())
+    return sorted(keys)
+
+
+def _clean(value: str | None) -> str:
+    # PostgreSQL text cannot hold NUL.
+    return (value or "").replace("\x00", "")
+
+
+def build_row(doc: SearchDocument, analyzer) -> dict[str, Any]:
+    """The column values of one document (bind parameters of the INSERT)."""
+    title, body = _clean(doc.title), _clean(doc.body)
+    title_units = analyzer.units(title)
+    body_units = analyzer.units(body)
+    title_terms = {t for u in title_units for t in unit_terms(u)}
+    body_terms = {t for u in body_units for t in unit_terms(u)}
+    display = json.dumps(doc.display_fields(), ensure_ascii=False, default=str).replace("\\u0000", "")
+    return {
+        "id": _clean(doc.id), "type": doc.type, "code": _clean(doc.code),
+        "title": title, "body": body,
+        "tsv": build_tsvector(title_units, body_units),
+        "keys": [_clean(k) for k in filter_keys(doc)],
+        "facets": [_clean(f) for f in facet_entries(doc)],
+        "year": doc.year, "severity": doc.severity, "updated": doc.updated,
+        "display": display,
+        "words": surface_words(f"{title}\n{body}"),
+        "stat_terms": sorted(title_terms) + sorted(body_terms),
+    }
+
+
+ROW_COLUMNS = ("id", "type", "code", "title", "body", "tsv", "keys", "facets", "year",
+               "severity", "updated", "display", "words", "stat_terms")
+
+
+def insert_sql(table: str) -> str:
+    values = ", ".join(
+        f"CAST(:{c} AS tsvector)" if c == "tsv" else f"CAST(:{c} AS jsonb)" if c == "display" else f":{c}"
+        for c in ROW_COLUMNS)
+    updates = ", ".join(f"{c} = excluded.{c}" for c in ROW_COLUMNS if c != "id")
+    return (f"INSERT INTO {table} ({', '.join(ROW_COLUMNS)}) VALUES ({values}) "
+            f"ON CONFLICT (id) DO UPDATE SET {updates}")
+
+
+def stat_deltas(added: Iterable[list[str]], removed: Iterable[list[str]]) -> Counter:
+    """Per word/term: documents gained minus documents lost."""
+    delta: Counter = Counter()
+    for items in added:
+        delta.update(items)
+    for items in removed:
+        delta.subtract(items)
+    return delta
+
+
+# -- queries -> WHERE ------------------------------------------------------------
+
+
+@dataclass
+class Plan:
+    """A WHERE clause with its parameters and the rank expression; sql None = nothing to search."""
+
+    where: str | None
+    params: dict[str, Any] = field(default_factory=dict)
+    rank: str = "0"
+    text_clauses: int = 0
+    # Query terms as the index sees them, for marking snippets.
+    marks: set[str] = field(default_factory=set)
+
+
+class _Params:
+    def __init__(self):
+        self.values: dict[str, Any] = {}
+
+    def add(self, value: Any) -> str:
+        name = f"p{len(self.values)}"
+        self.values[name] = value
+        return f":{name}"
+
+
+def _groups(analyzer, text: str) -> list[list[str]]:
+    """Query-mode terms per position (a thesaurus entry may give alternatives)."""
+    groups = []
+    for unit in analyzer.units(text, mode="query"):
+        alts = list(dict.fromkeys(unit_terms(unit)))
+        if alts:
+            groups.append(alts)
+    return groups
+
+
+def tsquery_text(groups: list[list[str]], *, first_only: bool = False) -> str:
+    """Adjacent positions joined by <->, alternatives by |."""
+    parts = []
+    for alts in groups:
+        alts = alts[:1] if first_only else alts
+        quoted = [quote_lexeme(a) for a in alts]
+        parts.append(quoted[0] if len(quoted) == 1 else "(" + " | ".join(quoted) + ")")
+    return " <-> ".join(parts)
+
+
+def _word_clause(word: str, analyzer, p: _Params, ranks: list[str], marks: set[str]) -> str | None:
+    groups = _groups(analyzer, word)
+    if not groups:
+        return None
+    query = tsquery_text(groups)
+    ranks.append(query)
+    marks.update(t for g in groups for t in g)
+    return f"(tsv @@ CAST({p.add(query)} AS tsquery) OR keys && CAST({p.add(['code=' + word.lower()])} AS text[]))"
+
+
+def _phrase_clause(phrase: str, analyzer, p: _Params, ranks: list[str], marks: set[str]) -> str | None:
+    groups = _groups(analyzer, phrase)
+    if len(groups) <= 1:
+        return _word_clause(phrase, analyzer, p, ranks, marks)
+    query = tsquery_text(groups, first_only=True)
+    ranks.append(query)
+    marks.update(g[0] for g in groups)
+    return f"tsv @@ CAST({p.add(query)} AS tsquery)"
+
+
+def _filter_clauses(filters: dict[str, list[str]], types: Iterable[str] | None, p: _Params) -> list[str]:
+    clauses = []
+    for name, values in filters.items():
+        if name == "year":
+            ranges = []
+            for value in values:
+                start, _, end = value.partition("-")
+                ranges.append(f"year BETWEEN {p.add(int(start))} AND {p.add(int(end or start))}")
+            clauses.append("(" + " OR ".join(ranges) + ")")
+        elif name in FILTER_KEYS:
+            keys = [f"{name}={v.strip().lower()}" for v in values]
+            clauses.append(f"keys && CAST({p.add(keys)} AS text[])")
+    if types:
+        clauses.append(f"keys && CAST({p.add([f'type={t}' for t in types])} AS text[])")
+    return clauses
+
+
+def build_plan(sq: SearchQuery, analyzer, *, types: Iterable[str] | None = None,
+               any_terms: bool | None = None) -> Plan:
+    """Translate a neutral SearchQuery into a WHERE clause and a rank expression."""
+    p, ranks, marks = _Params(), [], set()
+    clauses = [c for c in (_word_clause(t, analyzer, p, ranks, marks) for t in sq.terms) if c]
+    clauses += [c for c in (_phrase_clause(x, analyzer, p, ranks, marks) for x in sq.phrases) if c]
+    ref_keys = [f"ref={r.lower()}" for r in sq.refs]
+    if ref_keys:
+        clauses += [f"keys && CAST({p.add([k])} AS text[])" for k in ref_keys]
+    filters = _filter_clauses(sq.filters, types, p)
+    use_or = sq.any_terms if any_terms is None else any_terms
+    if clauses:
+        text_sql = "(" + (" OR " if use_or else " AND ").join(clauses) + ")"
+    elif sq.filters and not sq.has_text:
+        text_sql = "TRUE"
+    else:
+        return Plan(None)
+    negatives = [c for c in (_phrase_clause(x, analyzer, p, [], set()) for x in sq.excluded) if c]
+    where = " AND ".join([text_sql, *filters, *(f"NOT {n}" for n in negatives)])
+    rank = _rank_sql(p, ranks, [w.lower() for w in sq.terms], ref_keys)
+    return Plan(where, p.values, rank, len(clauses), marks)
+
+
+def _rank_sql(p: _Params, ranks: list[str], words: list[str], ref_keys: list[str]) -> str:
+    parts = []
+    if ranks:
+        query = " | ".join(f"({r})" for r in ranks)
+        parts.append(f"ts_rank('{RANK_WEIGHTS}', tsv, CAST({p.add(query)} AS tsquery), {RANK_NORMALIZATION})")
+    if words:
+        parts.append(f"{CODE_BONUS} * (keys && CAST({p.add(['code=' + w for w in words])} AS text[]))::int")
+    if ref_keys:
+        parts.append(f"{REF_BONUS} * (keys && CAST({p.add(ref_keys)} AS text[]))::int")
+    return " + ".join(parts) or "0"
+
+
+def order_sql(sort: str, scored: bool) -> str:
+    """ORDER BY for a sort name; unscored text-less queries list newest first."""
+    if sort == "relevance" and scored:
+        return "score DESC, code, id"
+    if sort == "code":
+        return "code, id"
+    if sort == "oldest":
+        return "updated ASC NULLS LAST, code, id"
+    if sort == "severity":
+        return "severity DESC NULLS LAST, updated DESC NULLS LAST, code, id"
+    return "updated DESC NULLS LAST, code, id"
+
+
+# (table suffix, key column, count column, row field holding a document's entries)
+STATS = (("_words", "word", "docs", "words"), ("_terms", "term", "df", "stat_terms"))
+
+
+def stats_upsert_sql(table: str, suffix: str, key: str, count: str) -> str:
+    """Add signed deltas in key order, so concurrent writers lock rows in one order."""
+    name = f"{table}{suffix}"
+    return (f"INSERT INTO {name} ({key}, {count}) "
+            f"SELECT k, n FROM unnest(CAST(:keys AS text[]), CAST(:counts AS integer[])) AS d(k, n) ORDER BY k "
+            f"ON CONFLICT ({key}) DO UPDATE SET {count} = {name}.{count} + excluded.{count}")

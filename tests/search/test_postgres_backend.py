@@ -1,0 +1,271 @@
+"""The PostgreSQL backend: the shared contract plus what only PostgreSQL has.
+
+Each test module run gets its own throwaway database on 127.0.0.1:5432 and
+each backend its own table, dropped with the database at the end.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+import uuid
+from collections import Counter
+
+import psycopg
+import pytest
+from sqlalchemy import create_engine, text
+
+from search.analysis import build_analyzer
+from search.documents import SearchDocument
+from search.postgres_backend import PostgresBackend
+from search.postgres_sql import build_plan, build_row, build_tsvector, check_table_name, quote_lexeme
+from search.query import parse_query
+
+try:
+    from .backend_contract import BackendContract, sample_documents, tiny_citation_finder
+except ImportError:  # tests/search is not a package under pytest's default import mode
+    from backend_contract import BackendContract, sample_documents, tiny_citation_finder
+
+PG_ADMIN = os.environ.get("DREMPELBANK_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+@pytest.fixture(scope="module")
+def search_db_url():
+    name = f"drempelbank_pgsearch_{uuid.uuid4().hex[:10]}"
+    try:
+        admin = psycopg.connect(PG_ADMIN, autocommit=True)
+    except psycopg.OperationalError as exc:
+        pytest.fail(f"PostgreSQL on 127.0.0.1:5432 is not reachable ({exc}); start it as .ci/run does")
+    admin.execute(f'CREATE DATABASE "{name}"')
+    base = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
+    try:
+        yield f"{base}/{name}"
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+@pytest.fixture(scope="module")
+def shared_engine(search_db_url):
+    engine = create_engine(search_db_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def make_backend(search_db_url, shared_engine):
+    opened = []
+
+    def make(**kwargs):
+        kwargs.setdefault("table", f"s_{uuid.uuid4().hex[:12]}")
+        kwargs.setdefault("engine", shared_engine)
+        backend = PostgresBackend(search_db_url, **kwargs)
+        opened.append(backend)
+        return backend
+
+    yield make
+    for backend in opened:
+        backend.close()
+
+
+class TestPostgresContract(BackendContract):
+    pass
+
+
+# -- building without a database ----------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def analyzer():
+    return build_analyzer()
+
+
+def test_lexemes_are_quoted_for_tsvector_and_tsquery():
+    assert quote_lexeme("auto's") == "'auto''s'"
+    assert quote_lexeme("a\\b") == "'a\\\\b'"
+
+
+def test_tsvector_weights_title_a_body_b_with_a_gap(analyzer):
+    literal = build_tsvector(analyzer.units("Rijksregister"), analyzer.units("rijksregister gegevens"))
+    assert "'rijksregister':1A,3B" in literal
+
+
+def test_row_keys_are_lowercase_and_facets_keep_case(analyzer):
+    doc = SearchDocument(type="barrier", id="barrier:X", code="DR-1", title="Titel\x00", body="",
+                         regulations=["DLB"], refs=["DLB:285"], status="gemeld")
+    row = build_row(doc, analyzer)
+    assert {"regulation=dlb", "ref=dlb:285", "code=dr-1", "status=gemeld"} <= set(row["keys"])
+    assert "regulation=DLB" in row["facets"] and "\x00" not in row["title"]
+
+
+def test_empty_query_plans_nothing(analyzer):
+    assert build_plan(parse_query("de het"), analyzer).where is None
+
+
+def test_filters_only_plan_is_unscored(analyzer):
+    plan = build_plan(parse_query("status:opgelost"), analyzer, types=["barrier"])
+    assert plan.text_clauses == 0 and plan.where.startswith("TRUE")
+    assert ["status=opgelost"] in plan.params.values() and ["type=barrier"] in plan.params.values()
+
+
+def test_phrase_and_citation_plan(analyzer):
+    sq = parse_query('"aangetekende zending" art. 285 DLB -bezwaar', citation_finder=tiny_citation_finder)
+    plan = build_plan(sq, analyzer)
+    values = [v for v in plan.params.values() if isinstance(v, str)]
+    assert any("<->" in v for v in values)
+    assert ["ref=dlb:285"] in plan.params.values()
+    assert "NOT " in plan.where
+
+
+def test_table_name_is_checked():
+    with pytest.raises(ValueError):
+        check_table_name("x; DROP TABLE y")
+
+
+# -- PostgreSQL specifics -------------------------------------------------------
+
+
+def _stats(backend) -> tuple[dict, dict]:
+    with backend._engine.connect() as conn:
+        words = dict(conn.execute(text(f"SELECT word, docs FROM {backend.table}_words")).all())
+        terms = dict(conn.execute(text(f"SELECT term, df FROM {backend.table}_terms")).all())
+    return words, terms
+
+
+def _expected_stats(backend) -> tuple[dict, dict]:
+    words, terms = Counter(), Counter()
+    with backend._engine.connect() as conn:
+        for w, t in conn.execute(text(f"SELECT words, stat_terms FROM {backend.table}")):
+            words.update(w)
+            terms.update(t)
+    return dict(words), dict(terms)
+
+
+def test_creates_gin_indexes(make_backend):
+    backend = make_backend()
+    with backend._engine.connect() as conn:
+        defs = conn.execute(text("SELECT indexdef FROM pg_indexes WHERE tablename LIKE :t"),
+                            {"t": backend.table + "%"}).scalars().all()
+    assert sum("USING gin" in d for d in defs) >= 2
+
+
+def test_statistics_follow_replace_and_delete(make_backend):
+    backend = make_backend()
+    backend.add(sample_documents())
+    doc = sample_documents()[1]
+    doc.title, doc.body = "Zwembadtoegang", "Het zwembad vraagt een papieren kaart."
+    backend.add([doc])
+    backend.delete(["barrier:DR-2022-005"])
+    assert _stats(backend) == _expected_stats(backend)
+    # The replaced and deleted words are no longer offered as corrections.
+    assert backend.suggest("rijksregster") is None
+    assert backend.suggest("zwenbad") == "zwembad"
+
+
+def test_suggestion_without_trigram_extension(make_backend):
+    backend = make_backend(trigram=False)
+    backend.add(sample_documents())
+    assert not backend.trigram
+    assert backend.suggest("handtekenig") == "handtekening"
+    assert backend.suggest("qqqqqqq") is None
+
+
+def test_other_instance_sees_new_writes(make_backend):
+    reader = make_backend()
+    writer = make_backend(table=reader.table)
+    writer.add(sample_documents()[:2])
+    assert reader.count() == 2
+
+
+def test_interrupted_rebuild_keeps_old_index(make_backend):
+    backend = make_backend()
+    backend.add(sample_documents())
+
+    def broken():
+        yield from sample_documents()[:2]
+        raise RuntimeError("database weg")
+
+    with pytest.raises(RuntimeError):
+        backend.rebuild(broken())
+    assert backend.count() == len(sample_documents())
+    assert backend.search(parse_query("rijksregister")).total == 1
+
+
+def test_readers_see_old_index_during_rebuild(make_backend):
+    backend = make_backend()
+    backend.add(sample_documents())
+    halfway, release = threading.Event(), threading.Event()
+
+    def slow():
+        yield from sample_documents()[:2]
+        halfway.set()
+        release.wait(10)
+
+    worker = threading.Thread(target=backend.rebuild, args=(slow(),))
+    worker.start()
+    try:
+        assert halfway.wait(10)
+        assert backend.count() == len(sample_documents())
+        assert backend.search(parse_query("taalwetgeving")).total == 1
+    finally:
+        release.set()
+        worker.join(10)
+    assert backend.count() == 2
+    assert _stats(backend) == _expected_stats(backend)
+
+
+def test_writer_waits_for_rebuild_and_lands_in_new_index(make_backend):
+    backend = make_backend()
+    other = make_backend(table=backend.table)
+    halfway, release = threading.Event(), threading.Event()
+
+    def slow():
+        yield from sample_documents()[:2]
+        halfway.set()
+        release.wait(10)
+
+    worker = threading.Thread(target=backend.rebuild, args=(slow(),))
+    worker.start()
+    assert halfway.wait(10)
+    writer = threading.Thread(target=other.add, args=(sample_documents()[5:6],))
+    writer.start()
+    writer.join(0.3)
+    assert writer.is_alive()  # waits on the rebuild, no error
+    release.set()
+    worker.join(10)
+    writer.join(10)
+    assert backend.count() == 3
+
+
+def _write_versions(url: str, table: str, prefix: str, n: int) -> None:
+    backend = PostgresBackend(url, table=table)
+    for version in ("eerste", "tweede"):
+        for i in range(n):
+            backend.add([SearchDocument(type="barrier", id=f"barrier:{prefix}-{i % 5}-{i}", code=f"{prefix}-{i}",
+                                        title=f"{version} versie", body=f"{prefix} gedeeld document {i}")])
+    backend.close()
+
+
+def test_two_processes_writing_lose_nothing(make_backend, search_db_url):
+    backend = make_backend()
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    ctx = multiprocessing.get_context(method)
+    procs = [ctx.Process(target=_write_versions, args=(search_db_url, backend.table, p, 15)) for p in ("PA", "PB")]
+    for proc in procs:
+        proc.start()
+    for proc in procs:
+        proc.join(timeout=120)
+        assert proc.exitcode == 0
+    assert backend.count() == 30
+    assert backend.search(parse_query("tweede versie"), page_size=50, facets=False).total == 30
+    assert backend.search(parse_query("eerste"), facets=False).total == 0
+    assert _stats(backend) == _expected_stats(backend)
+
+
+def test_long_and_odd_text_is_indexed(make_backend):
+    backend = make_backend()
+    body = "a" * 5000 + " auto's \\ § 2 3° " + " gemeente" * 400
+    backend.add([SearchDocument(type="barrier", id="barrier:L", code="L", title="Lang", body=body)])
+    assert backend.search(parse_query("auto's")).total == 1
+    assert backend.search(parse_query("gemeente")).total == 1
