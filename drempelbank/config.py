@@ -2,6 +2,7 @@
 
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -26,6 +27,14 @@ class Settings(BaseSettings):
                               description="Let anonymous visitors read barriers marked public, and nothing else.")
     max_upload_bytes: int = Field(default=60 * 1024 * 1024,
                                   description="Largest file accepted for import, in bytes.")
+    secret_key: str | None = Field(
+        default=None, description="Key that signs session cookies; set the same value on every application "
+                                  "server. Unset means a random key kept in the home folder (session.key).")
+    search_backend: Literal["whoosh", "postgres"] = Field(
+        default="whoosh", description="Search backend: the Whoosh index in the home folder, or PostgreSQL "
+                                      "full-text search (for several application servers).")
+    search_url: str | None = Field(
+        default=None, description="PostgreSQL URL for the postgres search backend; unset means DATABASE_URL.")
     max_unpacked_bytes: int = Field(default=200 * 1024 * 1024,
                                     description="Largest uncompressed size of a DOCX or XLSX file, in bytes.")
 

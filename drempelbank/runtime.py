@@ -32,7 +32,9 @@ class Runtime:
         """The search service over the index in the home folder (Whoosh)."""
         from search.service import SearchService, load_thesaurus, open_backend
 
-        backend = open_backend(self.settings.index_dir, thesaurus=load_thesaurus(self.corpus))
+        settings = self.settings
+        backend = open_backend(settings.index_dir, thesaurus=load_thesaurus(self.corpus), kind=settings.search_backend,
+                               url=settings.search_url or (None if settings.is_sqlite else settings.db_url))
         return SearchService(backend, self.engine)
 
     @property

@@ -10,6 +10,7 @@ from drempelbank.runtime import Runtime
 from kb.db import schema_status, session_scope
 from kb.errors import FieldError, ValidationFailed
 from kb.models import Article, Barrier, OutboxEntry, Project, Regulation, User
+from kb.services.users import ensure_first_admin
 
 
 def initialise(rt: Runtime, *, demo: bool) -> list[str]:
@@ -20,6 +21,10 @@ def initialise(rt: Runtime, *, demo: bool) -> list[str]:
     lines = [f"database: {rt.safe_url}", f"gemeenten: {report.municipalities}",
              f"regelgeving: {len(report.regulations.versions)} "
              f"({sum(v.outcome != 'unchanged' for v in report.regulations.versions)} nieuw of bijgewerkt)"]
+    with session_scope(rt.engine) as session:
+        password = ensure_first_admin(session=session)
+    if password:
+        lines.append(f"beheerdersaccount 'beheerder' aangemaakt; wachtwoord (wordt maar één keer getoond): {password}")
     if demo:
         load_demo(engine=rt.engine, corpus=rt.corpus, report=report)
         b = report.barriers

@@ -98,7 +98,7 @@ def import_barriers(*, engine: Engine, path: Path, actor: str | None, partial: b
             report.written = report.created + report.updated > 0
             if report.written_codes:
                 session.flush()
-                linked = propose_for_barriers(session, report.written_codes, refs, actor=actor)
+                linked = propose_for_barriers(session, report.written_codes, refs, actor=actor, only_found=True)
                 report.citations = linked.as_dict()
     except _Rollback:
         report.created = report.updated = report.unchanged = 0

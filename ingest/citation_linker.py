@@ -137,11 +137,16 @@ def _barriers(session: Session, codes: Iterable[str] | None) -> list[Barrier]:
 
 
 def propose_for_barriers(session: Session, codes: Iterable[str] | None, refs: ReferenceIndex, *,
-                         actor: str | None = None, nlp: Language | None = None) -> LinkReport:
-    """Propose links for these barriers inside the caller's transaction (the import hook)."""
+                         actor: str | None = None, nlp: Language | None = None,
+                         only_found: bool = False) -> LinkReport:
+    """Propose links for these barriers inside the caller's transaction (the import hook).
+    With `only_found`, barriers whose text cites nothing are skipped without touching the database."""
     nlp = nlp or citation_pipeline(refs.resolver)
     report = LinkReport()
     for barrier in _barriers(session, codes):
+        if only_found and not any((getattr(barrier, name) or "").strip() and citation_spans(nlp(getattr(barrier, name)))
+                                  for name in FIELDS):
+            continue
         report.barriers.append(link_barrier(session, barrier, nlp, refs, actor))
     return report
 

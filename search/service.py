@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, delete, func, select
 
 from kb.citations import CitationResolver
+from kb.errors import RegisterError
 from kb.models import Article, Barrier, FormerMunicipality, Municipality, OutboxEntry, Project, Regulation
 from kb.services.references import regulation_name
 from search.backend import Progress, SearchBackend, SearchResults, check_paging
@@ -34,7 +35,16 @@ def load_thesaurus(corpus: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
-def open_backend(index_dir: Path, *, thesaurus: dict | None = None) -> SearchBackend:
+def open_backend(index_dir: Path, *, thesaurus: dict | None = None, kind: str = "whoosh",
+                 url: str | None = None) -> SearchBackend:
+    """The configured backend: Whoosh in `index_dir`, or PostgreSQL full-text search at `url`."""
+    if kind == "postgres":
+        from search.postgres_backend import PostgresBackend
+
+        if not url or not url.startswith("postgresql"):
+            raise RegisterError("de zoekmachine 'postgres' vraagt een PostgreSQL-databank "
+                                "(DATABASE_URL of DREMPELBANK_SEARCH_URL)")
+        return PostgresBackend(url, thesaurus=thesaurus)
     from search.whoosh_backend import WhooshBackend
 
     return WhooshBackend(index_dir, thesaurus=thesaurus)

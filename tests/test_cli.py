@@ -25,6 +25,7 @@ def demo_home(tmp_path_factory) -> Path:
     home = tmp_path_factory.mktemp("demo")
     result = run(home, "init", "--demo")
     assert result.returncode == 0, result.stderr
+    assert "beheerdersaccount 'beheerder' aangemaakt; wachtwoord (wordt maar één keer getoond)" in result.stdout
     return home
 
 
@@ -33,6 +34,7 @@ def test_init_twice_changes_nothing(demo_home):
     result = run(demo_home, "init", "--demo")
     assert result.returncode == 0, result.stderr
     assert "0 nieuw, 0 bijgewerkt" in result.stdout
+    assert "wachtwoord" not in result.stdout  # the first beheerder is created, and shown, only once
     after = json.loads(run(demo_home, "doctor", "--json").stdout)["database"]
     assert before == after
     assert after["barriers"] >= 40 and after["projects"] >= 10 and after["regulations"] >= 10

@@ -30,7 +30,8 @@ def create_app(engine: Engine, *, search=None, settings=None, throttle: LoginThr
     app.state.search = search
     app.state.settings = settings
     home = settings.home if settings is not None else None
-    app.state.secret = load_secret(home)
+    configured = settings.secret_key if settings is not None else None
+    app.state.secret = configured.encode() if configured else load_secret(home)
     app.state.throttle = throttle or LoginThrottle()
     app.state.uploads = (home / "uploads") if home is not None else Path("/tmp/drempelbank-uploads")
     app.state.templates = make_templates(load_labels(settings.corpus_dir if settings else None))

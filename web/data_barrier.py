@@ -6,10 +6,8 @@ from sqlmodel import Session, select
 
 from kb.models import Article, Barrier, BarrierRegulationLink, Municipality, Project, Regulation
 from kb.services.barriers import get_barrier
+from kb.services.citation_links import list_proposals
 from web import data
-
-REJECTED_KEY = "verworpen_citaties"
-
 
 def linked_articles(session: Session, barrier: Barrier) -> list[dict[str, Any]]:
     """Each confirmed citation with the article text the register holds, to show it inline."""
@@ -38,22 +36,32 @@ def linked_names(session: Session, record: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def proposed_citations(search, barrier: dict[str, Any]) -> list[dict[str, Any]]:
-    """Citations the linker finds in the text that are neither linked nor rejected yet."""
-    if search is None:
-        return []
-    text = "\n".join(filter(None, [barrier["description"], barrier.get("proposed_solution")]))
-    linked = {ref["ref"] for ref in barrier["regulation_refs"] if ref.get("ref")}
-    linked |= {raw.casefold() for raw in barrier["regulations"]}
-    rejected = set(barrier.get("extra", {}).get(REJECTED_KEY) or [])
-    found: dict[str, dict[str, Any]] = {}
-    for citation in search.find_citations(text):
-        key = citation["ref"] or citation["raw"]
-        if citation["ref"] in linked or citation["raw"].casefold() in linked or key in rejected:
-            continue
-        found.setdefault(key, {"raw": citation["raw"], "ref": citation["ref"], "label": citation["label"],
-                               "resolved": citation["resolved"]})
-    return list(found.values())
+def proposed_citations(session: Session, barrier: Barrier, search) -> list[dict[str, Any]]:
+    """Open proposals of the citation linker (to confirm or reject), then citations found in the text
+    that name no regulation the register knows (shown so a jurist can add that regulation)."""
+    proposals = []
+    for link in list_proposals(session, barrier.id):
+        regulation = session.get(Regulation, link.regulation_id) if link.regulation_id else None
+        ref = (f"{regulation.key}:{link.article_number}" if link.article_number else regulation.key) \
+            if regulation else None
+        proposals.append({"id": link.id, "raw": link.raw, "ref": ref, "resolved": ref is not None,
+                          "label": _label(link, regulation), "field": link.source_field})
+    if search is not None:
+        text = "\n".join(filter(None, [barrier.description, barrier.proposed_solution]))
+        seen = set()
+        for citation in search.find_citations(text):
+            if not citation["resolved"] and citation["raw"].casefold() not in seen:
+                seen.add(citation["raw"].casefold())
+                proposals.append({"id": None, "raw": citation["raw"], "ref": None, "resolved": False,
+                                  "label": citation["label"], "field": None})
+    return proposals
+
+
+def _label(link, regulation) -> str:
+    if regulation is None:
+        return link.raw
+    name = regulation.abbreviations[0] if regulation.abbreviations else regulation.key
+    return f"art. {link.article_number} {name}" if link.article_number else name
 
 
 def barrier_page(session: Session, code: str, search) -> dict[str, Any]:
@@ -65,4 +73,4 @@ def barrier_page(session: Session, code: str, search) -> dict[str, Any]:
     return {**detail, "articles": linked_articles(session, barrier), **linked_names(session, record),
             "similar": [s for s in similar if not s["precedent"]],
             "precedents": [s for s in similar if s["precedent"]],
-            "proposed_citations": proposed_citations(search, record)}
+            "proposed_citations": proposed_citations(session, barrier, search)}

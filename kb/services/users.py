@@ -71,3 +71,23 @@ def user_for_token(session: Session, token: str) -> User | None:
         return None
     user = session.get(User, row.user_id)
     return user if user and user.active else None
+
+
+def ensure_first_admin(*, session: Session, name: str = "beheerder") -> str | None:
+    """Create a beheerder with a generated password when the register has none; return that
+    password (to show once) or None when a beheerder exists, so `init` stays repeatable."""
+    if session.exec(select(User).where(User.role == Role.beheerder.value)).first() is not None:
+        return None
+    password = generate_password()
+    create_user(session=session, name=name, role=Role.beheerder, password=password, actor="init")
+    return password
+
+
+def set_password(*, session: Session, name: str, password: str, actor: str | None) -> User:
+    if len(password) < MIN_PASSWORD:
+        raise ValidationFailed([FieldError("password", f"moet minstens {MIN_PASSWORD} tekens lang zijn")])
+    user = get_user(session, name)
+    user.password_hash = _hasher.hash(password)
+    session.add(user)
+    audit(session, entity="user", key=name, action="password", actor=actor)
+    return user

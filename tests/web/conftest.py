@@ -14,7 +14,7 @@ from drempelbank.config import Settings
 from drempelbank.runtime import Runtime
 from drempelbank.setup import build_app, initialise
 from kb.db import session_scope
-from kb.services.users import create_token, create_user
+from kb.services.users import create_token, create_user, set_password
 
 ROLES = ("lezer", "jurist", "programmateam", "beheerder")
 PASSWORD = "een-lang-testwachtwoord"
@@ -61,8 +61,10 @@ def _template_home(factory) -> Path:
         rt = Runtime(Settings(home=home))
         initialise(rt, demo=True)
         with session_scope(rt.engine) as session:
-            for role in ROLES:
+            for role in ROLES[:-1]:
                 create_user(session=session, name=role, role=role, password=PASSWORD)
+            # init created the first beheerder with a generated password; give it the test password
+            set_password(session=session, name="beheerder", password=PASSWORD, actor="test")
         rt.close()
         rt.search.close()
         _TEMPLATE["home"] = home

@@ -140,18 +140,24 @@ def test_api_create_validates_in_dutch_and_detects_stale_updates(site):
     assert any(c["field"] == "title" and c["after"] == "Nieuw" for c in stale.json()["changes"])
 
 
-def test_proposed_citation_can_be_confirmed(site):
+def test_proposed_citation_can_be_confirmed_or_rejected(site):
     client = site.client("jurist")
     post_form(client, "/drempels/nieuw", {**NEW, "code": "DR-2030-011", "title": "Citaat in de tekst"})
     page = client.get("/drempels/DR-2030-011")
     assert "Gevonden citaten in de tekst" in page.text and "art. 285 DLB" in page.text
-    version = site.api("lezer").get("/api/barriers/DR-2030-011").json()["barrier"]["version"]
+    data = site.api("lezer").get("/api/barriers/DR-2030-011").json()
+    proposal = next(p for p in data["proposed_citations"] if p["ref"] == "DLB:285")
+    assert "art. 285 DLB" not in data["barrier"]["regulations"]  # a proposal is not a citation yet
     response = post_form(client, "/drempels/DR-2030-011/citaties",
-                         {"raw": "art. 285 DLB", "ref": "DLB:285", "action": "bevestigen", "version": str(version)},
-                         "/drempels/DR-2030-011")
+                         {"link": str(proposal["id"]), "action": "bevestigen",
+                          "version": str(data["barrier"]["version"])}, "/drempels/DR-2030-011")
     assert response.status_code == 303
     data = site.api("lezer").get("/api/barriers/DR-2030-011").json()
-    assert "art. 285 DLB" in data["barrier"]["regulations"] and not data["proposed_citations"]
+    assert "art. 285 DLB" in data["barrier"]["regulations"]
+    assert not [p for p in data["proposed_citations"] if p["id"]]
+    stale = post_form(client, "/drempels/DR-2030-011/citaties",
+                      {"link": str(proposal["id"]), "action": "verwerpen", "version": "1"}, "/drempels/DR-2030-011")
+    assert stale.status_code in (404, 409)  # already confirmed, and the version is stale
 
 
 def test_beheerder_creates_users_others_cannot(site):

@@ -10,7 +10,8 @@ from kb.db import session_scope
 from kb.models import User
 from sqlmodel import select
 from tests.web.conftest import PASSWORD, Register, csrf_of, make_register
-from web.accounts import ensure_first_admin
+from kb.db import session_scope
+from kb.services.users import ensure_first_admin
 from web.auth import SESSION_SECONDS, SessionData, encode_session, fingerprint
 
 
@@ -149,7 +150,7 @@ def test_first_admin_is_created_once(site):
     with session_scope(site.rt.engine) as session:
         admins = session.exec(select(User).where(User.role == "beheerder")).all()
     assert admins  # the fixture made one, so init must not add another
-    assert ensure_first_admin(site.rt.engine) is None
+    assert _first_admin(site.rt.engine) is None
 
 
 def test_first_admin_on_an_empty_register(tmp_path):
@@ -157,9 +158,9 @@ def test_first_admin_on_an_empty_register(tmp_path):
 
     engine = make_engine(f"sqlite:///{tmp_path / 'leeg.db'}")
     migrate(engine)
-    password = ensure_first_admin(engine)
+    password = _first_admin(engine)
     assert password and len(password) >= 10
-    assert ensure_first_admin(engine) is None
+    assert _first_admin(engine) is None
     from kb.services.users import verify_password
 
     with session_scope(engine) as session:
@@ -173,3 +174,8 @@ def test_login_redirect_stays_on_this_site(site):
     response = client.post("/aanmelden", data={"csrf": csrf_of(client), "name": "lezer", "password": PASSWORD,
                                                 "next": "//evil.example/x"})
     assert response.status_code == 303 and response.headers["location"] == "/"
+
+
+def _first_admin(engine):
+    with session_scope(engine) as session:
+        return ensure_first_admin(session=session)

@@ -12,7 +12,10 @@ from kb.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
 from kb.models import BarrierCreate, BarrierUpdate
 from kb.services.barriers import change_status, create_barrier, get_barrier, update_barrier
 from web import data
-from web.data_barrier import REJECTED_KEY
+from ingest.citation_linker import propose_for_barriers
+from kb.services.citation_links import confirm_link, reject_link
+from kb.services.references import ReferenceIndex
+from search.citations_nlp import citation_pipeline
 from web.deps import DbSession, Jurist, Reader, Team, check_csrf_header, form_with_csrf, may_edit
 from web.forms import field_errors, next_code, parse_create, parse_update, record_to_form
 from web.templating import render
@@ -25,6 +28,23 @@ def _sync(request: Request) -> None:
     """Bring the index up to date right after a committed write, so the next search shows it."""
     if request.app.state.search is not None:
         request.app.state.search.sync()
+
+
+def _saved(request: Request, code: str, actor: str) -> None:
+    """After a barrier's text changed: propose the citations found in it, then update the index."""
+    with session_scope(request.app.state.engine) as session:
+        refs = ReferenceIndex(session)
+        propose_for_barriers(session, [code], refs, actor=actor, nlp=_citation_nlp(request, refs))
+    _sync(request)
+
+
+def _citation_nlp(request: Request, refs: ReferenceIndex):
+    """The citation pipeline, rebuilt only when the register's regulations change."""
+    state = request.app.state
+    key = tuple(sorted(refs.regulation_ids))
+    if getattr(state, "citation_nlp_key", None) != key:
+        state.citation_nlp, state.citation_nlp_key = citation_pipeline(refs.resolver), key
+    return state.citation_nlp
 
 
 def _duplicates(request: Request, title: str, description: str) -> list[dict[str, Any]]:
@@ -63,7 +83,7 @@ async def create_from_form(request: Request, principal: Jurist, form: dict = Dep
     except ValidationFailed as exc:
         return _form_page(request, "barrier_form.html", form=form, errors=field_errors(exc), status=422,
                           mode="nieuw")
-    _sync(request)
+    _saved(request, barrier.code, principal.name)
     return RedirectResponse(f"/drempels/{barrier.code}?bewaard=1", status_code=303)
 
 
@@ -96,7 +116,7 @@ async def update_from_form(request: Request, session: DbSession, principal: Juri
                           status=422, mode="bewerken", code=code)
     except Conflict as exc:
         return render(request, "conflict.html", {"code": code, "conflict": exc, "form": form}, status=409)
-    _sync(request)
+    _saved(request, code, principal.name)
     return RedirectResponse(f"/drempels/{code}?bewaard=1", status_code=303)
 
 
@@ -122,21 +142,23 @@ async def status_from_form(request: Request, principal: Team, code: str, form: d
 @router.post("/drempels/{code}/citaties", include_in_schema=False)
 async def citation_from_form(request: Request, session: DbSession, principal: Jurist, code: str,
                              form: dict = Depends(form_with_csrf)):
-    barrier = _editable(session, principal, code)
-    record = data.barrier_public(session, barrier).model_dump(mode="json")
+    """Confirm or reject one citation the linker proposed."""
+    _editable(session, principal, code)
     session.close()
-    raw, key = form.get("raw", "").strip(), form.get("ref", "").strip() or form.get("raw", "").strip()
-    if not raw or form.get("action") not in ("bevestigen", "verwerpen"):
+    action = form.get("action")
+    try:
+        link_id, version = int(form.get("link", "")), int(form.get("version", ""))
+    except ValueError:
+        link_id = version = None
+    if action not in ("bevestigen", "verwerpen") or link_id is None:
         raise ValidationFailed([FieldError("action", "kies bevestigen of verwerpen voor een gevonden citaat")])
-    if form["action"] == "bevestigen":
-        changes = BarrierUpdate(regulations=[*record["regulations"], raw])
-    else:
-        extra = dict(record.get("extra") or {})
-        extra[REJECTED_KEY] = [*extra.get(REJECTED_KEY, []), key]
-        changes = BarrierUpdate(extra=extra)
-    with session_scope(request.app.state.engine) as write:
-        update_barrier(session=write, code=code, data=changes, actor=principal.name,
-                       expected_version=int(form.get("version") or record["version"]))
+    service = confirm_link if action == "bevestigen" else reject_link
+    try:
+        with session_scope(request.app.state.engine) as write:
+            service(session=write, barrier_code=code, link_id=link_id, actor=principal.name,
+                    expected_version=version)
+    except Conflict as exc:
+        return render(request, "conflict.html", {"code": code, "conflict": exc, "form": None}, status=409)
     _sync(request)
     return RedirectResponse(f"/drempels/{code}#citaties", status_code=303)
 
@@ -166,7 +188,7 @@ class TextInput(BaseModel):
 def api_create(request: Request, body: BarrierCreate, principal: Jurist) -> dict[str, Any]:
     with session_scope(request.app.state.engine) as session:
         create_barrier(session=session, data=body, actor=principal.name)
-    _sync(request)
+    _saved(request, body.code, principal.name)
     with session_scope(request.app.state.engine) as session:
         return data.barrier_detail(session, body.code)
 
@@ -180,7 +202,7 @@ def api_update(request: Request, code: str, body: UpdateInput, session: DbSessio
         raise PermissionDenied("Alleen het programmateam maakt een drempel publiek")
     with session_scope(request.app.state.engine) as write:
         update_barrier(session=write, code=code, data=changes, actor=principal.name, expected_version=body.version)
-    _sync(request)
+    _saved(request, code, principal.name)
     with session_scope(request.app.state.engine) as read:
         return data.barrier_detail(read, code)
 
