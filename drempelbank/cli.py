@@ -25,8 +25,8 @@ app.add_typer(export_app, name="export")
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
 
-console = Console()
-errors = Console(stderr=True)
+console = Console(soft_wrap=True)
+errors = Console(stderr=True, soft_wrap=True)
 
 HomeOption = Annotated[Path | None, typer.Option("--home", help="Map met de gegevens (DREMPELBANK_HOME).")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Uitvoer als JSON.")]
