@@ -117,8 +117,8 @@ def parse_query(
     query.text = cleaned
     remaining = _take_citations(cleaned, citation_finder, query)
     _read_tokens(remaining, query, municipality_resolver)
-    for name, values in (filters or {}).items():
-        for value in [values] if isinstance(values, str) else values:
+    for name, wanted in (filters or {}).items():
+        for value in [wanted] if isinstance(wanted, str) else wanted:
             _add_filter(query, str(name), str(value), municipality_resolver)
     _limit_clauses(query)
     return query

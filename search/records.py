@@ -4,19 +4,17 @@ from collections.abc import Iterator
 
 from sqlmodel import Session, select
 
-from kb.citations import reference_forms
 from kb.models import (
     Article, Barrier, BarrierMunicipalityLink, BarrierProjectLink, BarrierRegulationLink, BarrierTag, Project,
     Regulation,
 )
-from kb.services.references import regulation_name
 from search.documents import SearchDocument
 
 
-def _refs(key: str, article: str | None, regulation: Regulation) -> list[str]:
-    """The canonical reference, its spellings, and the bare key (so "AVG" finds every AVG link)."""
-    canonical = f"{key}:{article}" if article else key
-    return [canonical, *reference_forms(key, article, regulation_name(regulation)), key]
+def _refs(key: str, article: str | None) -> list[str]:
+    """The canonical reference and the bare key (so "AVG" finds every AVG link). Spellings need no
+    indexing: queries go through the same citation grammar, which yields these canonical forms."""
+    return list(dict.fromkeys([f"{key}:{article}" if article else key, key]))
 
 
 def barrier_document(session: Session, barrier: Barrier) -> SearchDocument:
@@ -29,7 +27,7 @@ def barrier_document(session: Session, barrier: Barrier) -> SearchDocument:
     for link, regulation in links:
         if regulation is not None:
             keys.append(regulation.key)
-            refs.extend(_refs(regulation.key, link.article_number, regulation))
+            refs.extend(_refs(regulation.key, link.article_number))
     projects = session.exec(select(Project.code).join(BarrierProjectLink)
                             .where(BarrierProjectLink.barrier_id == barrier.id)).all()
     nis = session.exec(select(BarrierMunicipalityLink.nis).where(BarrierMunicipalityLink.barrier_id == barrier.id,
@@ -55,7 +53,7 @@ def article_document(article: Article, regulation: Regulation) -> SearchDocument
     return SearchDocument(
         type="article", id=f"article:{regulation.key}:{article.number}", code=f"{regulation.key}:{article.number}",
         title=title, body=article.text, level=regulation.level, regulations=[regulation.key],
-        refs=_refs(regulation.key, article.number, regulation), status=article.status,
+        refs=_refs(regulation.key, article.number), status=article.status,
         year=regulation.date.year if regulation.date else None, updated=article.updated_at,
         extra={"regulation": regulation.key, "article": article.number, "regulation_title": regulation.title})
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, func, select
 
 from kb.citations import Citation
 from kb.enums import LinkRole

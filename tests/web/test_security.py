@@ -10,7 +10,6 @@ from kb.db import session_scope
 from kb.models import User
 from sqlmodel import select
 from tests.web.conftest import PASSWORD, Register, csrf_of, make_register
-from kb.db import session_scope
 from kb.services.users import ensure_first_admin
 from web.auth import SESSION_SECONDS, SessionData, encode_session, fingerprint
 
