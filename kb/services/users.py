@@ -91,3 +91,43 @@ def set_password(*, session: Session, name: str, password: str, actor: str | Non
     session.add(user)
     audit(session, entity="user", key=name, action="password", actor=actor)
     return user
+
+
+def update_user(*, session: Session, name: str, actor: str | None, role: Role | str | None = None,
+                active: bool | None = None) -> User:
+    """Change a user's role or deactivate them; the register always keeps one active beheerder."""
+    user = get_user(session, name)
+    if role is not None and role not in {r.value for r in Role}:
+        raise ValidationFailed([FieldError("role", f"onbekende rol {role!r}; toegelaten: "
+                                                   f"{', '.join(r.value for r in Role)}")])
+    new_role = Role(role) if role is not None else Role(user.role)
+    new_active = user.active if active is None else active
+    if user.role == Role.beheerder and (new_role != Role.beheerder or not new_active) and _last_admin(session, user):
+        raise ValidationFailed([FieldError("role", "dit is de laatste actieve beheerder; maak eerst een andere "
+                                                   "beheerder aan")])
+    before = {"role": str(user.role), "active": user.active}
+    user.role, user.active = new_role, new_active
+    session.add(user)
+    audit(session, entity="user", key=name, action="update", actor=actor, before=before,
+          after={"role": str(new_role), "active": new_active})
+    return user
+
+
+def _last_admin(session: Session, user: User) -> bool:
+    others = session.exec(select(User).where(User.role == Role.beheerder.value, User.active == True,  # noqa: E712
+                                             User.id != user.id)).first()
+    return others is None
+
+
+def list_tokens(session: Session, name: str) -> list[ApiToken]:
+    user = get_user(session, name)
+    return list(session.exec(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id)))
+
+
+def revoke_token(*, session: Session, name: str, token_id: int, actor: str | None) -> None:
+    user = get_user(session, name)
+    token = session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id:
+        raise NotFound("API-token", str(token_id))
+    session.delete(token)
+    audit(session, entity="user", key=name, action="token-revoked", actor=actor, after=str(token_id))

@@ -2,6 +2,8 @@
 
 import re
 
+from fastapi.testclient import TestClient
+
 from tests.web.conftest import csrf_of
 
 NEW = {"title": "Inschrijving voor de sportkampen vraagt een ondertekende papieren fiche",
@@ -180,3 +182,36 @@ def test_profile_creates_a_working_api_token(site):
     token = re.search(r'id="nieuw-token" class="token" readonly value="([^"]+)"', page.text).group(1)
     api = site.api()
     assert api.get("/api/overview", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+
+
+def test_beheerder_changes_role_and_deactivates_and_keeps_one_admin(site):
+    admin = site.client("beheerder")
+    post_form(admin, "/gebruikers", {"name": "tijdelijk", "role": "lezer", "password": "een-lang-wachtwoord"})
+    changed = post_form(admin, "/gebruikers/tijdelijk", {"role": "jurist", "active": "on"}, "/gebruikers")
+    assert changed.status_code == 200 and "Account tijdelijk werd bijgewerkt" in changed.text
+    users = {u["name"]: u for u in site.api("beheerder").get("/api/users").json()["data"]}
+    assert users["tijdelijk"]["role"] == "jurist" and users["tijdelijk"]["active"] is True
+    user = site.client(None)
+    login_page = user.post("/aanmelden", data={"csrf": csrf_of(user), "name": "tijdelijk",
+                                               "password": "een-lang-wachtwoord"})
+    assert login_page.status_code == 303
+    post_form(admin, "/gebruikers/tijdelijk", {"role": "jurist"}, "/gebruikers")  # unchecked: deactivated
+    assert user.get("/drempels").status_code in (302, 303, 401)  # the open session no longer counts
+    last = post_form(admin, "/gebruikers/beheerder", {"role": "lezer", "active": "on"}, "/gebruikers")
+    assert last.status_code == 422 and "laatste actieve beheerder" in last.text
+    assert post_form(site.client("jurist"), "/gebruikers/tijdelijk", {"role": "beheerder", "active": "on"},
+                     "/drempels").status_code == 403
+
+
+def test_own_password_and_token_revocation(site):
+    client = site.client("lezer")
+    page = post_form(client, "/profiel/tokens", {}, "/profiel")
+    token = page.text.split('id="nieuw-token" class="token" readonly value="')[1].split('"')[0]
+    script = TestClient(site.app, headers={"Authorization": f"Bearer {token}"}, follow_redirects=False)
+    assert script.get("/api/overview").status_code == 200
+    token_id = max(t["id"] for t in client.get("/api/profile").json()["tokens"])
+    assert post_form(client, f"/profiel/tokens/{token_id}/intrekken", {}, "/profiel").status_code == 303
+    assert script.get("/api/overview").status_code == 401
+    wrong = post_form(client, "/profiel/wachtwoord", {"current": "fout-wachtwoord", "password": "nieuw-wachtwoord-1"},
+                      "/profiel")
+    assert wrong.status_code == 422 and "klopt niet" in wrong.text

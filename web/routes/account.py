@@ -9,8 +9,11 @@ from sqlmodel import select
 from kb.db import session_scope
 from kb.enums import Role
 from kb.errors import ValidationFailed
-from kb.models import ApiToken, User, UserPublic
-from kb.services.users import create_token, create_user, get_user, verify_password
+from kb.models import User, UserPublic
+from kb.errors import FieldError
+from kb.services.users import (
+    create_token, create_user, get_user, list_tokens, revoke_token, set_password, update_user, verify_password,
+)
 from web.auth import SessionData, login_session
 from web.deps import Admin, DbSession, Reader, form_with_csrf
 from web.errors import TooManyAttempts
@@ -63,14 +66,13 @@ async def logout(request: Request, _form: dict = Depends(form_with_csrf)):
 
 def profile_data(session, name: str) -> dict:
     user = get_user(session, name)
-    tokens = session.exec(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id))
     return {"user": UserPublic.model_validate(user, from_attributes=True).model_dump(mode="json"),
-            "tokens": [{"created_at": t.created_at.isoformat()} for t in tokens]}
+            "tokens": [{"id": t.id, "created_at": t.created_at.isoformat()} for t in list_tokens(session, name)]}
 
 
 @router.get("/profiel", include_in_schema=False)
 def profile(request: Request, session: DbSession, principal: Reader):
-    return render(request, "profile.html", {**profile_data(session, principal.name), "new_token": None},
+    return render(request, "profile.html", {**profile_data(session, principal.name), "new_token": None, "errors": {}},
                   json_url="/api/profile")
 
 
@@ -85,7 +87,7 @@ async def new_token(request: Request, principal: Reader, form: dict = Depends(fo
         token = create_token(session=session, name=principal.name, actor=principal.name)
     with session_scope(request.app.state.engine) as session:
         context = profile_data(session, principal.name)
-    return render(request, "profile.html", {**context, "new_token": token}, json_url="/api/profile")
+    return render(request, "profile.html", {**context, "new_token": token, "errors": {}}, json_url="/api/profile")
 
 
 def users_data(session) -> dict:
@@ -122,4 +124,49 @@ async def add_user(request: Request, admin: Admin, form: dict = Depends(form_wit
     with session_scope(engine) as session:
         context = users_data(session)
     return render(request, "users.html", {**context, "form": {}, "errors": {}, "created": form.get("name")},
+                  json_url="/api/users")
+
+
+@router.post("/profiel/tokens/{token_id}/intrekken", include_in_schema=False)
+async def revoke(request: Request, token_id: int, principal: Reader, _form: dict = Depends(form_with_csrf)):
+    with session_scope(request.app.state.engine) as session:
+        revoke_token(session=session, name=principal.name, token_id=token_id, actor=principal.name)
+    return RedirectResponse("/profiel", status_code=303)
+
+
+@router.post("/profiel/wachtwoord", include_in_schema=False)
+async def change_password(request: Request, principal: Reader, form: dict = Depends(form_with_csrf)):
+    engine = request.app.state.engine
+    try:
+        with session_scope(engine) as session:
+            if not verify_password(get_user(session, principal.name), form.get("current", "")):
+                raise ValidationFailed([FieldError("current", "het huidige wachtwoord klopt niet")])
+            set_password(session=session, name=principal.name, password=form.get("password", ""),
+                         actor=principal.name)
+    except ValidationFailed as exc:
+        with session_scope(engine) as session:
+            context = profile_data(session, principal.name)
+        return render(request, "profile.html", {**context, "new_token": None, "errors": field_errors(exc)},
+                      status=422, json_url="/api/profile")
+    with session_scope(engine) as session:
+        context = profile_data(session, principal.name)
+    return render(request, "profile.html", {**context, "new_token": None, "password_changed": True, "errors": {}},
+                  json_url="/api/profile")
+
+
+@router.post("/gebruikers/{name}", include_in_schema=False)
+async def change_user(request: Request, name: str, admin: Admin, form: dict = Depends(form_with_csrf)):
+    engine = request.app.state.engine
+    try:
+        with session_scope(engine) as session:
+            update_user(session=session, name=name, actor=admin.name, role=form.get("role") or None,
+                        active=form.get("active") == "on")
+    except ValidationFailed as exc:
+        with session_scope(engine) as session:
+            context = users_data(session)
+        return render(request, "users.html", {**context, "form": {}, "errors": field_errors(exc), "created": None},
+                      status=422, json_url="/api/users")
+    with session_scope(engine) as session:
+        context = users_data(session)
+    return render(request, "users.html", {**context, "form": {}, "errors": {}, "created": None, "changed": name},
                   json_url="/api/users")
