@@ -37,7 +37,7 @@ def found(nlp, text: str) -> list[tuple[str, str | None]]:
 
 
 @pytest.mark.parametrize("text, expected", [
-    # Sentences of the demo barriers (corpus/demo/barriers.jsonl).
+    # Sentences as the demo barriers write them (adapted from corpus/demo/barriers.jsonl).
     ("We vragen een juridische analyse van de gelijkstellingsregels van het Bestuursdecreet en van de "
      "eIDAS-verordening.", [("Bestuursdecreet", "BD"), ("eIDAS-verordening", "EIDAS")]),
     ("De rechtsgrond onder de AVG is duidelijk (taak van algemeen belang), maar de toegangsprocedure "
