@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import sqlite3
 import statistics
@@ -95,6 +96,7 @@ def bench_whoosh(docs, queries, workdir: Path, analyzer) -> dict:
         "query_full": timed(lambda q: backend.search(q), parsed),
         "query_no_facets": timed(lambda q: backend.search(q, facets=False), parsed),
         "hits_mean": round(statistics.mean(backend.search(q, facets=False).total for q in parsed[:50]), 1),
+        "writer_procs": backend._rebuild_writer_args(len(docs)).get("procs", 1),
     }
     backend.close()
     return result
@@ -141,13 +143,16 @@ def main(argv=None) -> int:
     analyzer = dutch_analyzer() if args.analyzer == "dutch" else _plain_analyzer()
     words, weights = load_vocabulary()
     queries = generate_queries(args.queries, words)
-    report = {"analyzer": type(analyzer).__name__, "queries": args.queries, "vocabulary": len(words), "runs": []}
+    report = {"analyzer": type(analyzer).__name__, "queries": args.queries, "vocabulary": len(words),
+              "cpus": os.cpu_count(), "runs": []}
     for size in (int(s) for s in args.sizes.split(",")):
         docs = generate_documents(size, words, weights)
         with tempfile.TemporaryDirectory() as tmp:
             run = {"docs": size,
                    "whoosh": bench_whoosh(docs, queries, Path(tmp), analyzer),
                    "fts5": bench_fts5(docs, queries, Path(tmp))}
+        # Other work on the machine disturbs the figures: keep the load beside them.
+        run["load_avg_1m"] = round(os.getloadavg()[0], 2)
         report["runs"].append(run)
         print_row(run)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)

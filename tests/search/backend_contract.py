@@ -142,6 +142,26 @@ class BackendContract:
         assert backend.count() == len(sample_documents())
         assert codes(self.search(backend, "archeologie")) == [doc.code]
 
+    def test_replaced_or_deleted_text_is_never_found(self, backend):
+        assert codes(self.search(backend, "rijksregister")) == ["DR-2022-005"]
+        doc = sample_documents()[4]
+        doc.title, doc.body = "Toegang tot de kruispuntbank", "Geen machtiging voor de kruispuntbank."
+        backend.add([doc])
+        assert self.search(backend, "rijksregister").total == 0
+        assert codes(self.search(backend, "kruispuntbank")) == ["DR-2022-005"]
+        backend.delete([doc.id])
+        assert self.search(backend, "kruispuntbank").total == 0
+        assert self.search(backend, "rijksregister").total == 0
+
+    def test_facets_follow_a_replaced_document(self, backend):
+        before = self.search(backend, "", filters={"type": "barrier"}).facets["status"]
+        doc = sample_documents()[5]
+        doc.status = "opgelost"
+        backend.add([doc])
+        after = self.search(backend, "", filters={"type": "barrier"}).facets["status"]
+        assert after["opgelost"] == before["opgelost"] + 1
+        assert after["gemeld"] == before["gemeld"] - 1
+
     def test_delete_removes_and_ignores_unknown(self, backend):
         backend.delete(["barrier:DR-2024-001", "barrier:BESTAAT-NIET"])
         assert backend.count() == len(sample_documents()) - 1

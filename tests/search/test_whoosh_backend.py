@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import multiprocessing
+import os
 import threading
 import time
 
@@ -11,10 +12,14 @@ import pytest
 from whoosh import query as wq
 from whoosh.index import LockError
 
+import search.whoosh_backend as whoosh_backend
 from search.backend import IndexBusyError
 from search.documents import SearchDocument
 from search.query import parse_query
 from search.whoosh_backend import WhooshBackend, build_fields, build_whoosh_query, dutch_analyzer
+from search.whoosh_matching import match
+from search.whoosh_query import highlight_terms
+from search.whoosh_snippets import SNIPPET_CHARS, snippet
 
 try:
     from .backend_contract import BackendContract, sample_documents, tiny_citation_finder
@@ -182,3 +187,136 @@ def test_two_processes_writing_lose_nothing(make_backend):
     latest = backend.search(parse_query("tweede versie"), page_size=50, facets=False)
     assert latest.total == 30
     assert backend.search(parse_query("eerste"), facets=False).total == 0
+
+
+# -- one matching pass, facets, snippets ------------------------------------
+
+
+def _docs_in_segments(count: int, start: int = 0) -> list[SearchDocument]:
+    """Small documents with a word shared by all and words shared by some."""
+    return [SearchDocument(type="barrier", id=f"barrier:S-{i}", code=f"S-{i:03d}",
+                           title=f"segment document {i}",
+                           body=f"gedeelde tekst {'even' if i % 2 == 0 else 'oneven'} nummer{i % 3}",
+                           status="opgelost" if i % 4 == 0 else "gemeld", year=2020 + i % 3)
+            for i in range(start, start + count)]
+
+
+@pytest.fixture
+def segmented(make_backend):
+    """An index of several segments with deletions, as after incremental writes."""
+    backend = make_backend()
+    for first in (0, 20, 40):
+        backend.add(_docs_in_segments(20, first))
+    backend.delete([f"barrier:S-{i}" for i in (3, 24, 45)])
+    backend.add([SearchDocument(type="barrier", id="barrier:S-7", code="S-007", title="vervangen",
+                                body="andere tekst", status="gemeld", year=2020)])
+    return backend
+
+
+@pytest.mark.parametrize("text", ["gedeelde", "oneven", "gedeelde nummer1", '"gedeelde tekst" -oneven',
+                                  "segment OR vervangen", "status:opgelost", "jaar:2021 tekst"])
+def test_one_pass_matching_equals_whoosh_own(segmented, text):
+    with segmented._reading() as searcher:
+        analyzer = searcher.schema["body"].analyzer
+        plan = build_whoosh_query(parse_query(text), analyzer, types=["barrier"])
+        ours = match(searcher, plan.query, plan.filter).global_docnums()
+        allowed = set(searcher.docs_for_query(plan.filter))
+        whoosh_own = {d for d in searcher.docs_for_query(plan.query) if d in allowed}
+        assert len(list(searcher.leaf_searchers())) > 1
+    assert ours == whoosh_own and ours
+
+
+def test_total_and_facets_count_every_match_across_segments(segmented):
+    results = segmented.search(parse_query("gedeelde"), page_size=5)
+    expected = [d for d in _docs_in_segments(60) if d.code not in ("S-003", "S-024", "S-045", "S-007")]
+    assert results.total == len(expected) and len(results.hits) == 5
+    opgelost = sum(d.status == "opgelost" for d in expected)
+    assert results.facets["status"] == {"gemeld": len(expected) - opgelost, "opgelost": opgelost}
+
+
+def test_facet_values_with_equal_counts_are_ordered_by_value(make_backend):
+    backend = make_backend()
+    backend.add([SearchDocument(type="barrier", id=f"barrier:F-{s}", code=f"F-{s}", title="gelijk",
+                                status=s) for s in ("opgelost", "gemeld", "in-analyse")])
+    facets = backend.search(parse_query("gelijk")).facets
+    assert list(facets["status"]) == ["gemeld", "in-analyse", "opgelost"]
+
+
+def test_sorted_text_query_orders_all_matches(segmented):
+    results = segmented.search(parse_query("gedeelde"), sort="code", page=2, page_size=10)
+    all_codes = sorted(d.code for d in _docs_in_segments(60) if d.code not in ("S-003", "S-024", "S-045", "S-007"))
+    assert [h.code for h in results.hits] == all_codes[10:20]
+    assert all(h.score == 0.0 for h in results.hits)
+
+
+def test_snippet_marks_every_inflected_form(analyzer):
+    text = "De handtekening ontbreekt. Alle handtekeningen worden nagekeken."
+    terms = highlight_terms(build_whoosh_query(parse_query("handtekening"), analyzer).query)
+    marked = snippet(analyzer, text, terms)
+    assert marked.count("<mark>") == 2
+    assert "<mark>handtekeningen</mark>" in marked
+
+
+def test_snippet_never_marks_an_excluded_word(analyzer):
+    terms = highlight_terms(build_whoosh_query(parse_query("zending -bezwaar"), analyzer).query)
+    marked = snippet(analyzer, "Een zending na een bezwaar.", terms)
+    assert "<mark>zending</mark>" in marked and "<mark>bezwaar" not in marked
+
+
+def test_snippet_of_long_text_is_cut_around_the_match(analyzer):
+    filler = " ".join(f"woord{i}" for i in range(120))
+    text = f"{filler} de aanplakking aan het gemeentehuis {filler}"
+    terms = highlight_terms(build_whoosh_query(parse_query("aanplakking"), analyzer).query)
+    marked = snippet(analyzer, text, terms)
+    assert "<mark>aanplakking</mark>" in marked
+    assert len(marked.replace("<mark>", "").replace("</mark>", "")) <= SNIPPET_CHARS
+
+
+def test_snippet_keeps_two_best_sentences_in_text_order(analyzer):
+    text = ("Eerst de retributie. Dan iets anders. Een aangetekende zending en een retributie. "
+            "Nog een aangetekende brief.")
+    terms = highlight_terms(build_whoosh_query(parse_query("aangetekende retributie"), analyzer).query)
+    first, best = snippet(analyzer, text, terms).split(" … ")
+    # The sentence with both words, and of the equal others the first.
+    assert best == "Een <mark>aangetekende</mark> zending en een <mark>retributie</mark>."
+    assert first == "Eerst de <mark>retributie</mark>."
+
+
+def test_snippet_without_match_is_the_escaped_start(analyzer):
+    assert snippet(analyzer, "a < b & c", {"zzz"}) == "a &lt; b &amp; c"
+
+
+def test_suggestions_only_for_small_results(make_backend, monkeypatch):
+    backend = make_backend()
+    backend.add(sample_documents())
+    assert backend.search(parse_query("handtekenig")).suggestion == "handtekening"
+    monkeypatch.setattr(whoosh_backend, "SUGGEST_BELOW", 0)
+    assert backend.search(parse_query("handtekenig")).suggestion is None
+
+
+def test_rebuild_uses_one_process_by_default(make_backend):
+    assert make_backend()._rebuild_writer_args(1_000_000) == {}
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="a parallel rebuild needs two processors")
+def test_large_rebuild_writes_in_parallel_and_finds_everything(make_backend, monkeypatch):
+    monkeypatch.setattr(whoosh_backend, "PARALLEL_REBUILD_MIN", 10)
+    backend = make_backend(writer_procs=2)
+    backend.add(sample_documents()[:2])
+    assert backend._rebuild_writer_args(60) == {"procs": 2, "multisegment": True}
+    assert backend.rebuild(_docs_in_segments(60)) == 60
+    assert backend.count() == 60
+    assert backend.search(parse_query("gedeelde"), page_size=1).total == 60
+    assert backend.search(parse_query("rijksregister")).total == 0
+
+
+def test_rebuild_with_another_schema_stays_in_one_process(make_backend, monkeypatch):
+    monkeypatch.setattr(whoosh_backend, "PARALLEL_REBUILD_MIN", 10)
+    first = make_backend()
+    other = WhooshBackend(first.path, thesaurus={"entries": [{"terms": ["AVG", "GDPR"]}]}, writer_procs=2)
+    try:
+        assert other._rebuild_writer_args(60) == {}
+        other.rebuild(_docs_in_segments(20))
+        assert other.search(parse_query("gdpr")).total == 0 and other.count() == 20
+    finally:
+        other.close()

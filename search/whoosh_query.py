@@ -1,0 +1,170 @@
+"""Translate a neutral :class:`SearchQuery` into Whoosh query objects.
+
+Nothing here searches: a plan can be built and inspected without an index.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Iterable, Iterator
+
+from whoosh import query as wq
+from whoosh import sorting
+
+from search.query import SearchQuery
+from search.whoosh_schema import REF_BOOST
+
+# filter name -> index field
+FILTER_INDEX_FIELDS = {
+    "type": "type",
+    "status": "status",
+    "kind": "kind",
+    "werf": "werf",
+    "level": "level",
+    "theme": "theme",
+    "regulation": "regulations",
+    "project": "projects",
+    "municipality": "municipalities",
+    "tag": "tags",
+    "ref": "refs",
+}
+TEXT_FIELDS = ("title", "body")
+
+Resolver = Callable[[str, str], list[str]]
+
+
+@dataclass
+class WhooshPlan:
+    """What to run: a scored query (None = nothing to search) and a filter."""
+
+    query: wq.Query | None
+    filter: wq.Query | None
+    text_clauses: int = 0
+
+
+def build_whoosh_query(
+    sq: SearchQuery,
+    analyzer,
+    *,
+    types: Iterable[str] | None = None,
+    any_terms: bool | None = None,
+    resolve: Resolver | None = None,
+) -> WhooshPlan:
+    """Translate a neutral SearchQuery into Whoosh query objects (no searching)."""
+    clauses = [c for c in (_word_clause(t, analyzer) for t in sq.terms) if c is not None]
+    clauses += [c for c in (_phrase_clause(p, analyzer) for p in sq.phrases) if c is not None]
+    clauses += [wq.Term("refs", ref.lower(), boost=REF_BOOST) for ref in sq.refs]
+    negatives = [_phrase_clause(x, analyzer) for x in sq.excluded]
+    negatives = [wq.Not(c) for c in negatives if c is not None]
+    filter_q = _filter_query(sq.filters, types, resolve or (lambda _f, v: [v]))
+    use_or = sq.any_terms if any_terms is None else any_terms
+    if clauses:
+        text_q = wq.Or(clauses) if use_or else wq.And(clauses)
+    elif sq.filters and not sq.has_text:
+        text_q = wq.Every()
+    else:
+        return WhooshPlan(None, filter_q)
+    query = wq.And([text_q, *negatives]) if negatives else text_q
+    return WhooshPlan(query, filter_q, len(clauses))
+
+
+def highlight_terms(q: wq.Query | None) -> set[str]:
+    """The text terms a hit may have matched: everything but excluded words."""
+    return {text for field, text in _positive_terms(q) if field in TEXT_FIELDS} if q is not None else set()
+
+
+def _positive_terms(q: wq.Query) -> Iterator[tuple[str, str]]:
+    if isinstance(q, wq.Not):
+        return
+    if q.is_leaf():
+        yield from q.terms()
+        return
+    for child in q.children():
+        yield from _positive_terms(child)
+
+
+def sort_facet(sort: str, scored: bool):
+    """The Whoosh facet to order by, or None to order by relevance."""
+    if sort == "relevance" and scored:
+        return None
+    if sort == "code":
+        return sorting.FieldFacet("code")
+    if sort == "oldest":
+        return sorting.FieldFacet("updated")
+    newest = sorting.FieldFacet("updated", reverse=True)
+    if sort == "severity":
+        return sorting.MultiFacet([sorting.FieldFacet("severity", reverse=True), newest])
+    return newest
+
+
+def vocabulary_resolver(searcher) -> Resolver:
+    """Match filter values case-insensitively against the values in the index."""
+    cache: dict[str, dict[str, list[str]]] = {}
+
+    def resolve(field: str, value: str) -> list[str]:
+        if field not in cache:
+            known: dict[str, list[str]] = {}
+            for term in searcher.reader().lexicon(field):
+                text = term.decode("utf-8") if isinstance(term, bytes) else term
+                known.setdefault(text.lower(), []).append(text)
+            cache[field] = known
+        return cache[field].get(value.lower(), [value])
+
+    return resolve
+
+
+def _token_groups(analyzer, text: str) -> list[list[str]]:
+    """Query-mode tokens grouped by position (synonyms share a position)."""
+    groups: dict[int, list[str]] = {}
+    for i, tok in enumerate(analyzer(text, mode="query", positions=True)):
+        pos = getattr(tok, "pos", i)
+        alts = groups.setdefault(pos, [])
+        if tok.text and tok.text not in alts:
+            alts.append(tok.text)
+    return [groups[p] for p in sorted(groups) if groups[p]]
+
+
+def _field_clause(fieldname: str, groups: list[list[str]]) -> wq.Query:
+    if len(groups) == 1:
+        terms = [wq.Term(fieldname, t) for t in groups[0]]
+        return terms[0] if len(terms) == 1 else wq.Or(terms)
+    if all(len(g) == 1 for g in groups):
+        return wq.Phrase(fieldname, [g[0] for g in groups])
+    return wq.And([wq.Or([wq.Term(fieldname, t) for t in g]) for g in groups])
+
+
+def _word_clause(word: str, analyzer) -> wq.Query | None:
+    groups = _token_groups(analyzer, word)
+    code = wq.Term("code_key", word.lower(), boost=REF_BOOST)
+    if not groups:
+        return None
+    return wq.Or([_field_clause(f, groups) for f in TEXT_FIELDS] + [code])
+
+
+def _phrase_clause(phrase: str, analyzer) -> wq.Query | None:
+    groups = _token_groups(analyzer, phrase)
+    if len(groups) <= 1:
+        return _word_clause(phrase, analyzer)
+    words = [[g[0]] for g in groups]
+    return wq.Or([_field_clause(f, words) for f in TEXT_FIELDS])
+
+
+def _filter_query(filters: dict, types: Iterable[str] | None, resolve: Resolver):
+    parts = []
+    for name, values in filters.items():
+        if name == "year":
+            parts.append(wq.Or([_year_range(v) for v in values]))
+        elif name in FILTER_INDEX_FIELDS:
+            field = FILTER_INDEX_FIELDS[name]
+            found = [r for v in values for r in (resolve(field, v) or [v])]
+            parts.append(wq.Or([wq.Term(field, v.lower() if field == "refs" else v) for v in found]))
+    if types:
+        parts.append(wq.Or([wq.Term("type", t) for t in types]))
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else wq.And(parts)
+
+
+def _year_range(value: str) -> wq.Query:
+    start, _, end = value.partition("-")
+    return wq.NumericRange("year", int(start), int(end or start))

@@ -1,0 +1,92 @@
+"""Similar records and spelling suggestions, read from an open Whoosh searcher."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from typing import Callable
+
+from whoosh import query as wq
+
+from search.backend import Hit, similarity, tfidf_vector
+from search.query import SearchQuery
+from search.whoosh_schema import REF_BOOST
+
+KEY_TERMS = 25
+
+
+def rank_similar(
+    searcher, title: str, body: str, refs: list[str], *, limit: int,
+    types: list[str] | None, exclude: str | None,
+) -> list[Hit]:
+    """Fetch candidates by key terms and shared refs, then score by tf-idf cosine."""
+    analyzer = searcher.schema["body"].analyzer
+    counts, surface = analyze_counts(analyzer, f"{title}\n{body}")
+    if not counts and not refs:
+        return []
+    idf = _idf(searcher)
+    source = tfidf_vector(counts, idf)
+    top = sorted(source, key=source.get, reverse=True)[:KEY_TERMS]
+    clauses = [wq.Term(f, t, boost=source[t]) for t in top for f in ("title", "body")]
+    clauses += [wq.Term("refs", r.lower(), boost=REF_BOOST) for r in refs]
+    mask = wq.Term("id", exclude) if exclude else None
+    type_filter = wq.Or([wq.Term("type", t) for t in types]) if types else None
+    results = searcher.search(wq.Or(clauses), filter=type_filter, mask=mask, limit=max(3 * limit, 20))
+    hits = [_similar_hit(hit, analyzer, idf, source, surface, refs) for hit in results]
+    hits.sort(key=lambda h: (-h.score, h.code))
+    return hits[:limit]
+
+
+def _similar_hit(hit, analyzer, idf, source, surface, refs) -> Hit:
+    stored = hit.fields()
+    display = dict(stored.get("display") or {})
+    counts, _ = analyze_counts(analyzer, f"{stored.get('title', '')}\n{stored.get('body', '')}")
+    target = tfidf_vector(counts, idf)
+    score, why = similarity(source, target, refs, display.get("refs") or [], surface)
+    return Hit(type=stored["type"], id=stored["id"], code=stored.get("code", ""),
+               title=stored.get("title", ""), score=round(score, 4), fields=display, why=why)
+
+
+def analyze_counts(analyzer, text: str) -> tuple[Counter, dict[str, str]]:
+    """Index-mode token counts, and the first written form of each token."""
+    counts: Counter = Counter()
+    surface: dict[str, str] = {}
+    for tok in analyzer(text, mode="index", chars=True):
+        counts[tok.text] += 1
+        if tok.text not in surface:
+            start, end = getattr(tok, "startchar", None), getattr(tok, "endchar", None)
+            written = text[start:end] if start is not None and end else tok.text
+            surface[tok.text] = written.lower() if written.strip() else tok.text
+    return counts, surface
+
+
+def _idf(searcher) -> Callable[[str], float]:
+    total = max(1, searcher.doc_count_all())
+    cache: dict[str, float] = {}
+
+    def idf(term: str) -> float:
+        if term not in cache:
+            df = searcher.doc_frequency("body", term) + searcher.doc_frequency("title", term)
+            cache[term] = math.log(1.0 + total / (1.0 + df))
+        return cache[term]
+
+    return idf
+
+
+def correct(searcher, word: str) -> str | None:
+    """A close known word for an unknown one, else None."""
+    word = (word or "").strip().lower()
+    if len(word) < 3 or not word.isalpha() or searcher.doc_frequency("words", word) > 0:
+        return None
+    found = searcher.corrector("words").suggest(word, limit=1, maxdist=1 if len(word) < 6 else 2)
+    return found[0] if found else None
+
+
+def suggestion(searcher, query: SearchQuery) -> str | None:
+    """The query text with unknown words replaced by close known ones."""
+    text, changed = query.text, False
+    for term in query.terms:
+        fix = correct(searcher, term)
+        if fix:
+            text, changed = text.replace(term, fix, 1), True
+    return text if changed else None
