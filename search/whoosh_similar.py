@@ -12,7 +12,7 @@ from search.backend import Hit, similarity, tfidf_vector
 from search.query import SearchQuery
 from search.whoosh_schema import REF_BOOST
 
-KEY_TERMS = 25
+KEY_TERMS = 12
 
 
 def rank_similar(
