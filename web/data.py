@@ -1,5 +1,6 @@
 """Page data functions: each gathers plain data once for both the HTML page and its JSON twin."""
 
+import json
 from typing import Any
 
 from sqlmodel import Session, col, func, select
@@ -38,6 +39,26 @@ def barrier_public(session: Session, barrier: Barrier) -> BarrierPublic:
                          regulation_refs=refs, municipality_nis=nis, project_codes=projects)
 
 
+ACTION_LABELS = {"create": "aangemaakt", "update": "gewijzigd", "review": "te herbekijken", "delete": "verwijderd",
+                 "citation-proposed": "citaat voorgesteld", "citation-confirmed": "citaat bevestigd",
+                 "citation-rejected": "citaat verworpen"}
+
+
+def _shown(value: str | None) -> str:
+    """An audit value as a person reads it: lists joined, a citation as 'text → reference'."""
+    if not value:
+        return ""
+    try:
+        data = json.loads(value)
+    except ValueError:
+        return value
+    if isinstance(data, list):
+        return ", ".join(str(v) for v in data)
+    if isinstance(data, dict) and "raw" in data:
+        return f"{data['raw']} → {data.get('ref') or 'niet herkend'}"
+    return value if not isinstance(data, (int, float, bool)) else str(data)
+
+
 def barrier_detail(session: Session, code: str) -> dict[str, Any]:
     barrier = get_barrier(session, code)
     statuses = session.exec(select(StatusChange).where(StatusChange.barrier_id == barrier.id)
@@ -47,7 +68,9 @@ def barrier_detail(session: Session, code: str) -> dict[str, Any]:
         "status_history": [StatusChangePublic.model_validate(s, from_attributes=True).model_dump(mode="json")
                            for s in statuses],
         "history": [{"at": e.at.isoformat(), "actor": e.actor, "action": e.action, "field": e.field,
-                     "before": e.before, "after": e.after} for e in history(session, entity="barrier", key=code)],
+                     "before": e.before, "after": e.after, "label": ACTION_LABELS.get(e.action, e.action),
+                     "shown": _shown(e.after) if e.action != "create" else ""}
+                    for e in history(session, entity="barrier", key=code)],
     }
 
 

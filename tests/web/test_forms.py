@@ -147,6 +147,7 @@ def test_proposed_citation_can_be_confirmed_or_rejected(site):
     post_form(client, "/drempels/nieuw", {**NEW, "code": "DR-2030-011", "title": "Citaat in de tekst"})
     page = client.get("/drempels/DR-2030-011")
     assert "Gevonden citaten in de tekst" in page.text and "art. 285 DLB" in page.text
+    assert "citaat voorgesteld" in page.text and "citation-proposed" not in page.text  # history in Dutch
     data = site.api("lezer").get("/api/barriers/DR-2030-011").json()
     proposal = next(p for p in data["proposed_citations"] if p["ref"] == "DLB:285")
     assert "art. 285 DLB" not in data["barrier"]["regulations"]  # a proposal is not a citation yet
