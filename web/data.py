@@ -9,10 +9,10 @@ from kb.enums import Level, Status, Werf
 from kb.errors import NotFound
 from kb.models import (
     Article, Barrier, BarrierMunicipalityLink, BarrierProjectLink, BarrierPublic, BarrierRegulationLink,
-    BarriersPublic, LinkPublic, Project, ProjectsPublic, Regulation, RegulationsPublic, StatusChange,
+    BarriersPublic, CommentPublic, LinkPublic, Project, ProjectsPublic, Regulation, RegulationsPublic, StatusChange,
     StatusChangePublic,
 )
-from kb.services.barriers import get_barrier, snapshot
+from kb.services.barriers import comments_of, get_barrier, snapshot
 from kb.services.journal import history
 from kb.services.reference import get_project, project_public
 from kb.services.regulations import get_regulation, regulation_detail, regulation_public
@@ -39,7 +39,7 @@ def barrier_public(session: Session, barrier: Barrier) -> BarrierPublic:
                          regulation_refs=refs, municipality_nis=nis, project_codes=projects)
 
 
-ACTION_LABELS = {"create": "aangemaakt", "update": "gewijzigd", "review": "te herbekijken", "delete": "verwijderd",
+ACTION_LABELS = {"comment": "opmerking", "create": "aangemaakt", "update": "gewijzigd", "review": "te herbekijken", "delete": "verwijderd",
                  "citation-proposed": "citaat voorgesteld", "citation-confirmed": "citaat bevestigd",
                  "citation-rejected": "citaat verworpen"}
 
@@ -65,6 +65,8 @@ def barrier_detail(session: Session, code: str) -> dict[str, Any]:
                             .order_by(StatusChange.id))
     return {
         "barrier": barrier_public(session, barrier).model_dump(mode="json"),
+        "comments": [CommentPublic.model_validate(c, from_attributes=True).model_dump(mode="json")
+                     for c in comments_of(session, barrier.id)],
         "status_history": [StatusChangePublic.model_validate(s, from_attributes=True).model_dump(mode="json")
                            for s in statuses],
         "history": [{"at": e.at.isoformat(), "actor": e.actor, "action": e.action, "field": e.field,

@@ -4,8 +4,7 @@ from datetime import date, datetime
 from typing import Any
 
 from pydantic import field_validator
-from sqlalchemy import UniqueConstraint
-from sqlalchemy import String
+from sqlalchemy import String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from kb.enums import Kind, Level, LinkRole, Status, Werf
@@ -141,6 +140,23 @@ class StatusChange(SQLModel, table=True):
     comment: str | None = None
 
 
+class Comment(SQLModel, table=True):
+    """A remark on a barrier by a jurist or the programme team; comments never change the barrier."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    barrier_id: int = Field(foreign_key="barrier.id", index=True, ondelete="CASCADE")
+    at: datetime = timestamp_field()
+    by: str | None = None
+    text: str = Field(sa_type=Text)
+
+
+class CommentPublic(SQLModel):
+    id: int
+    at: datetime
+    by: str | None
+    text: str
+
+
 class LinkPublic(SQLModel):
     raw: str
     ref: str | None = None
@@ -178,5 +194,5 @@ class BarriersPublic(SQLModel):
 __all__ = [
     "Barrier", "BarrierCreate", "BarrierUpdate", "BarrierPublic", "BarriersPublic",
     "BarrierRegulationLink", "BarrierProjectLink", "BarrierMunicipalityLink", "BarrierTag",
-    "StatusChange", "StatusChangePublic", "LinkPublic", "utcnow",
+    "StatusChange", "StatusChangePublic", "LinkPublic", "Comment", "CommentPublic", "utcnow",
 ]

@@ -11,7 +11,7 @@ from kb.enums import Status
 from kb.errors import Conflict, NotFound, ValidationFailed, FieldError
 from kb.models import (
     AuditEvent, Barrier, BarrierCreate, BarrierMunicipalityLink, BarrierProjectLink, BarrierRegulationLink, BarrierTag,
-    BarrierUpdate, OutboxEntry, StatusChange, utcnow,
+    BarrierUpdate, Comment, OutboxEntry, StatusChange, utcnow,
 )
 from kb.services.journal import audit, audit_changes, enqueue
 from kb.services.references import ReferenceIndex
@@ -258,7 +258,8 @@ def upsert_barrier(*, session: Session, data: BarrierCreate, actor: str | None, 
 def delete_barrier(*, session: Session, code: str, actor: str | None) -> None:
     barrier = get_barrier(session, code)
     audit(session, entity=ENTITY, key=code, action="delete", actor=actor, before=snapshot(session, barrier))
-    for model in (BarrierRegulationLink, BarrierProjectLink, BarrierMunicipalityLink, BarrierTag, StatusChange):
+    for model in (BarrierRegulationLink, BarrierProjectLink, BarrierMunicipalityLink, BarrierTag, StatusChange,
+                  Comment):
         session.exec(delete(model).where(model.barrier_id == barrier.id))
     session.delete(barrier)
     enqueue(session, entity=ENTITY, key=code, op="delete")
@@ -266,3 +267,24 @@ def delete_barrier(*, session: Session, code: str, actor: str | None) -> None:
 
 def count_barriers(session: Session) -> int:
     return session.exec(select(func.count()).select_from(Barrier)).one()
+
+
+MAX_COMMENT = 5000
+
+
+def add_comment(*, session: Session, code: str, text: str, actor: str | None) -> Comment:
+    """A remark on a barrier (audited, indexed with nothing: comments are not searchable text)."""
+    barrier = get_barrier(session, code)
+    text = (text or "").strip()
+    if not text:
+        raise ValidationFailed([FieldError("text", "mag niet leeg zijn")])
+    if len(text) > MAX_COMMENT:
+        raise ValidationFailed([FieldError("text", f"is te lang (maximaal {MAX_COMMENT} tekens)")])
+    comment = Comment(barrier_id=barrier.id, by=actor, text=text)
+    session.add(comment)
+    audit(session, entity=ENTITY, key=code, action="comment", actor=actor, after=text)
+    return comment
+
+
+def comments_of(session: Session, barrier_id: int) -> list[Comment]:
+    return list(session.exec(select(Comment).where(Comment.barrier_id == barrier_id).order_by(Comment.id)))

@@ -216,3 +216,22 @@ def test_own_password_and_token_revocation(site):
     wrong = post_form(client, "/profiel/wachtwoord", {"current": "fout-wachtwoord", "password": "nieuw-wachtwoord-1"},
                       "/profiel")
     assert wrong.status_code == 422 and "klopt niet" in wrong.text
+
+
+def test_jurist_comments_lezer_cannot(site):
+    jurist = site.client("jurist")
+    added = post_form(jurist, "/drempels/DR-2022-001/opmerkingen", {"text": "Ook in Leuven gezien."},
+                      "/drempels/DR-2022-001")
+    assert added.status_code == 303
+    page = jurist.get("/drempels/DR-2022-001")
+    assert "Ook in Leuven gezien." in page.text and "Opmerking toevoegen" in page.text
+    data = site.api("lezer").get("/api/barriers/DR-2022-001").json()
+    assert [(c["by"], c["text"]) for c in data["comments"]][-1] == ("jurist", "Ook in Leuven gezien.")
+    assert "Opmerking toevoegen" not in site.client("lezer").get("/drempels/DR-2022-001").text
+    assert post_form(site.client("lezer"), "/drempels/DR-2022-001/opmerkingen", {"text": "x"},
+                     "/drempels/DR-2022-001").status_code == 403
+    assert post_form(jurist, "/drempels/DR-2022-001/opmerkingen", {"text": "   "},
+                     "/drempels/DR-2022-001").status_code == 422
+    api = site.api("jurist").post("/api/barriers/DR-2022-001/comments", json={"text": "Via een script."})
+    assert api.status_code == 201 and api.json()["by"] == "jurist"
+    assert site.api("jurist").post("/api/barriers/DR-0000-000/comments", json={"text": "x"}).status_code == 404

@@ -10,7 +10,7 @@ from kb.db import session_scope
 from kb.enums import Role, Status
 from kb.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
 from kb.models import BarrierCreate, BarrierUpdate
-from kb.services.barriers import change_status, create_barrier, get_barrier, update_barrier
+from kb.services.barriers import add_comment, change_status, create_barrier, get_barrier, update_barrier
 from web import data
 from ingest.citation_linker import propose_for_barriers
 from kb.services.citation_links import confirm_link, reject_link
@@ -137,6 +137,25 @@ async def status_from_form(request: Request, principal: Team, code: str, form: d
         return render(request, "conflict.html", {"code": code, "conflict": exc, "form": None}, status=409)
     _sync(request)
     return RedirectResponse(f"/drempels/{code}?status=1#geschiedenis", status_code=303)
+
+
+@router.post("/drempels/{code}/opmerkingen", include_in_schema=False)
+async def comment_from_form(request: Request, principal: Jurist, code: str, form: dict = Depends(form_with_csrf)):
+    with session_scope(request.app.state.engine) as session:
+        add_comment(session=session, code=code, text=form.get("text", ""), actor=principal.name)
+    return RedirectResponse(f"/drempels/{code}#opmerkingen", status_code=303)
+
+
+class CommentInput(BaseModel):
+    text: str = Field(min_length=1, max_length=5000)
+
+
+@router.post("/api/barriers/{code}/comments", tags=["drempels"], status_code=201, dependencies=CSRF_HEADER)
+def api_comment(request: Request, code: str, body: CommentInput, principal: Jurist) -> dict[str, Any]:
+    with session_scope(request.app.state.engine) as session:
+        comment = add_comment(session=session, code=code, text=body.text, actor=principal.name)
+        session.flush()
+        return {"id": comment.id, "at": comment.at.isoformat(), "by": comment.by, "text": comment.text}
 
 
 @router.post("/drempels/{code}/citaties", include_in_schema=False)

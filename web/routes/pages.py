@@ -5,6 +5,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 
+from kb.enums import Role
 from kb.errors import RegisterError
 from kb.services.barriers import get_barrier
 from web import data, data_barrier, data_misc
@@ -43,7 +44,8 @@ def barrier_page_data(request: Request, session: DbSession, principal, code: str
     if principal.anonymous:
         # Anonymous readers see public records only: no history, no links to closed barriers.
         page = {"barrier": page["barrier"], "articles": page["articles"], "projects": [], "municipalities": [],
-                "status_history": [], "history": [], "similar": [], "precedents": [], "proposed_citations": []}
+                "status_history": [], "history": [], "similar": [], "precedents": [], "proposed_citations": [],
+                "comments": []}
     return page
 
 
@@ -51,7 +53,8 @@ def barrier_page_data(request: Request, session: DbSession, principal, code: str
 def barrier(request: Request, session: DbSession, principal: Viewer, code: str):
     page = barrier_page_data(request, session, principal, code)
     editable = not principal.anonymous and may_edit(principal, get_barrier(session, code))
-    return render(request, "barrier.html", {"b": page, "editable": editable},
+    may_comment = not principal.anonymous and principal.at_least(Role.jurist)
+    return render(request, "barrier.html", {"b": page, "editable": editable, "may_comment": may_comment},
                   json_url=f"/api/barriers/{code}")
 
 
