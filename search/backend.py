@@ -143,6 +143,19 @@ class SearchBackend(abc.ABC):
         self.close()
 
 
+FALLBACK_NOTICE = "Geen resultaten met alle zoekwoorden; dit zijn resultaten met een deel ervan."
+
+
+def start_results(query: SearchQuery, sort: str, page: int, page_size: int) -> tuple[SearchResults, str]:
+    """The empty result every backend starts from: paging clamped, an unknown sort noticed (relevance)."""
+    page, page_size = check_paging(page, page_size)
+    out = SearchResults(page=page, page_size=page_size, notices=list(query.notices))
+    if sort not in SORTS:
+        out.notices.append(f"Onbekende sortering '{sort}': op relevantie gesorteerd.")
+        sort = "relevance"
+    return out, sort
+
+
 def check_paging(page: int, page_size: int) -> tuple[int, int]:
     """Clamp paging values from URLs so a silly value never errors."""
     page = max(1, int(page or 1))

@@ -24,12 +24,12 @@ from sqlalchemy.exc import DBAPIError
 
 from search.analysis import build_analyzer
 from search.backend import (
-    SORTS,
+    FALLBACK_NOTICE,
     Hit,
     Progress,
     SearchBackend,
     SearchResults,
-    check_paging,
+    start_results,
 )
 from search.documents import SearchDocument
 from search.postgres_sql import (
@@ -215,11 +215,8 @@ class PostgresBackend(SearchBackend):
         page_size: int = 10,
         facets: bool = True,
     ) -> SearchResults:
-        page, page_size = check_paging(page, page_size)
-        out = SearchResults(page=page, page_size=page_size, notices=list(query.notices))
-        if sort not in SORTS:
-            out.notices.append(f"Onbekende sortering '{sort}': op relevantie gesorteerd.")
-            sort = "relevance"
+        out, sort = start_results(query, sort, page, page_size)
+        page, page_size = out.page, out.page_size
         if query.is_empty:
             return out
         types = list(types) if types else None
@@ -233,7 +230,7 @@ class PostgresBackend(SearchBackend):
                 total = self._total(conn, wider)
                 if total:
                     plan = wider
-                    out.notices.append("Geen resultaten met alle zoekwoorden; dit zijn resultaten met een deel ervan.")
+                    out.notices.append(FALLBACK_NOTICE)
             out.total = total
             if total:
                 out.hits = self._page(conn, plan, sort, page, page_size)

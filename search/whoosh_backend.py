@@ -25,13 +25,13 @@ from whoosh.reading import EmptyReader
 from whoosh.writing import CLEAR
 
 from search.backend import (
-    SORTS,
+    FALLBACK_NOTICE,
     Hit,
     IndexBusyError,
     Progress,
     SearchBackend,
     SearchResults,
-    check_paging,
+    start_results,
 )
 from search.documents import SearchDocument
 from search.query import SearchQuery
@@ -57,7 +57,6 @@ log = logging.getLogger(__name__)
 
 # Below this many all-word matches a query may well be misspelt: look for "bedoelde u …?".
 SUGGEST_BELOW = 10
-FALLBACK_NOTICE = "Geen resultaten met alle zoekwoorden; dit zijn resultaten met een deel ervan."
 
 # A rebuild this large uses several processes; below it, starting them costs more than it saves.
 PARALLEL_REBUILD_MIN = 5000
@@ -224,11 +223,8 @@ class WhooshBackend(SearchBackend):
         page_size: int = 10,
         facets: bool = True,
     ) -> SearchResults:
-        page, page_size = check_paging(page, page_size)
-        out = SearchResults(page=page, page_size=page_size, notices=list(query.notices))
-        if sort not in SORTS:
-            out.notices.append(f"Onbekende sortering '{sort}': op relevantie gesorteerd.")
-            sort = "relevance"
+        out, sort = start_results(query, sort, page, page_size)
+        page, page_size = out.page, out.page_size
         if query.is_empty:
             return out
         types = list(types) if types else None

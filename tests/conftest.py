@@ -4,38 +4,25 @@ PostgreSQL is this machine's server on 127.0.0.1:5432 (trust auth); `.ci/run` st
 Each run gets its own database, dropped at the end.
 """
 
-import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
 from sqlalchemy import Engine, text
 from sqlmodel import SQLModel
 
 from kb.db import make_engine, migrate
+from tests.pgtools import temporary_database
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 SHARED = ROOT.parent / "shared"
-PG_ADMIN = os.environ.get("DREMPELBANK_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
 @pytest.fixture(scope="session")
 def pg_url() -> Iterator[str]:
-    name = f"drempelbank_test_{uuid.uuid4().hex[:10]}"
-    try:
-        admin = psycopg.connect(PG_ADMIN, autocommit=True)
-    except psycopg.OperationalError as exc:
-        pytest.fail(f"PostgreSQL on 127.0.0.1:5432 is not reachable ({exc}); start it as .ci/run does")
-    admin.execute(f'CREATE DATABASE "{name}"')
-    base = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
-    try:
-        yield f"{base}/{name}"
-    finally:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
+    with temporary_database("drempelbank_test") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

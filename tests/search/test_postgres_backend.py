@@ -7,12 +7,10 @@ each backend its own table, dropped with the database at the end.
 from __future__ import annotations
 
 import multiprocessing
-import os
 import threading
 import uuid
 from collections import Counter
 
-import psycopg
 import pytest
 from sqlalchemy import create_engine, text
 
@@ -21,29 +19,17 @@ from search.documents import SearchDocument
 from search.postgres_backend import PostgresBackend
 from search.postgres_sql import build_plan, build_row, build_tsvector, check_table_name, quote_lexeme
 from search.query import parse_query
+from tests.pgtools import temporary_database
 
 try:
     from .backend_contract import BackendContract, sample_documents, tiny_citation_finder
 except ImportError:  # tests/search is not a package under pytest's default import mode
     from backend_contract import BackendContract, sample_documents, tiny_citation_finder
 
-PG_ADMIN = os.environ.get("DREMPELBANK_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
-
-
 @pytest.fixture(scope="module")
 def search_db_url():
-    name = f"drempelbank_pgsearch_{uuid.uuid4().hex[:10]}"
-    try:
-        admin = psycopg.connect(PG_ADMIN, autocommit=True)
-    except psycopg.OperationalError as exc:
-        pytest.fail(f"PostgreSQL on 127.0.0.1:5432 is not reachable ({exc}); start it as .ci/run does")
-    admin.execute(f'CREATE DATABASE "{name}"')
-    base = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
-    try:
-        yield f"{base}/{name}"
-    finally:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
+    with temporary_database("drempelbank_pgsearch") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
