@@ -18,24 +18,45 @@ def _refs(key: str, article: str | None) -> list[str]:
 
 
 def barrier_document(session: Session, barrier: Barrier) -> SearchDocument:
-    links = session.exec(
-        select(BarrierRegulationLink, Regulation).join(Regulation, isouter=True)
-        .where(BarrierRegulationLink.barrier_id == barrier.id, BarrierRegulationLink.confirmed == True)  # noqa: E712
-        .order_by(BarrierRegulationLink.position)).all()
+    return barrier_documents(session, [barrier])[0]
+
+
+def barrier_documents(session: Session, barriers: list[Barrier]) -> list[SearchDocument]:
+    """Documents for many barriers with one query per link table (the outbox drains thousands)."""
+    ids = [b.id for b in barriers]
+    links = _grouped(session.exec(
+        select(BarrierRegulationLink.barrier_id, BarrierRegulationLink.raw, BarrierRegulationLink.article_number,
+               Regulation.key).join(Regulation, isouter=True)
+        .where(BarrierRegulationLink.barrier_id.in_(ids), BarrierRegulationLink.confirmed == True)  # noqa: E712
+        .order_by(BarrierRegulationLink.position)))
+    projects = _grouped(session.exec(select(BarrierProjectLink.barrier_id, Project.code).join(Project)
+                                     .where(BarrierProjectLink.barrier_id.in_(ids))))
+    nis = _grouped(session.exec(select(BarrierMunicipalityLink.barrier_id, BarrierMunicipalityLink.nis)
+                                .where(BarrierMunicipalityLink.barrier_id.in_(ids),
+                                       BarrierMunicipalityLink.nis != None)))  # noqa: E711
+    tags = _grouped(session.exec(select(BarrierTag.barrier_id, BarrierTag.tag).where(BarrierTag.barrier_id.in_(ids))
+                                 .order_by(BarrierTag.position)))
+    return [_barrier_document(b, links.get(b.id, []), projects.get(b.id, []), nis.get(b.id, []), tags.get(b.id, []))
+            for b in barriers]
+
+
+def _grouped(rows) -> dict[int, list]:
+    grouped: dict[int, list] = {}
+    for barrier_id, *values in rows:
+        grouped.setdefault(barrier_id, []).append(values[0] if len(values) == 1 else tuple(values))
+    return grouped
+
+
+def _barrier_document(barrier: Barrier, links: list[tuple], projects: list[str], nis: list[str],
+                      tags: list[str]) -> SearchDocument:
     refs: list[str] = []
     keys: list[str] = []
-    for link, regulation in links:
-        if regulation is not None:
-            keys.append(regulation.key)
-            refs.extend(_refs(regulation.key, link.article_number))
-    projects = session.exec(select(Project.code).join(BarrierProjectLink)
-                            .where(BarrierProjectLink.barrier_id == barrier.id)).all()
-    nis = session.exec(select(BarrierMunicipalityLink.nis).where(BarrierMunicipalityLink.barrier_id == barrier.id,
-                                                                   BarrierMunicipalityLink.nis != None)).all()  # noqa: E711
-    tags = session.exec(select(BarrierTag.tag).where(BarrierTag.barrier_id == barrier.id)
-                        .order_by(BarrierTag.position)).all()
+    for _raw, article, key in links:
+        if key is not None:
+            keys.append(key)
+            refs.extend(_refs(key, article))
     body = "\n\n".join(part for part in (barrier.description, barrier.proposed_solution,
-                                         " ; ".join(link.raw for link, _ in links), " ; ".join(tags)) if part)
+                                         " ; ".join(raw for raw, _, _ in links), " ; ".join(tags)) if part)
     year = (barrier.reported_on or barrier.created_at).year
     return SearchDocument(
         type="barrier", id=f"barrier:{barrier.code}", code=barrier.code, title=barrier.title, body=body,
@@ -67,8 +88,10 @@ def project_document(project: Project) -> SearchDocument:
 
 
 def all_documents(session: Session) -> Iterator[SearchDocument]:
-    for barrier in session.exec(select(Barrier).order_by(Barrier.id)):
-        yield barrier_document(session, barrier)
+    ids = list(session.exec(select(Barrier.id).order_by(Barrier.id)))
+    for start in range(0, len(ids), 500):
+        chunk = list(session.exec(select(Barrier).where(Barrier.id.in_(ids[start:start + 500])).order_by(Barrier.id)))
+        yield from barrier_documents(session, chunk)
     regulations = {r.id: r for r in session.exec(select(Regulation))}
     for article in session.exec(select(Article).order_by(Article.regulation_id, Article.position)):
         yield article_document(article, regulations[article.regulation_id])

@@ -19,7 +19,7 @@ from kb.models import Article, Barrier, FormerMunicipality, Municipality, Outbox
 from kb.services.references import regulation_name
 from search.backend import Progress, SearchBackend, SearchResults, check_paging
 from search.query import SearchQuery, parse_query
-from search.records import all_documents, article_document, barrier_document, project_document
+from search.records import all_documents, article_document, barrier_documents, project_document
 
 SCOPES = {"barriers": ["barrier"], "articles": ["article"], "projects": ["project"],
           "all": ["barrier", "article", "project"]}
@@ -27,7 +27,7 @@ SCOPES = {"barriers": ["barrier"], "articles": ["article"], "projects": ["projec
 # top candidate has P 0.833 / R 1.0; true pairs score 0.499-0.706, the closest merely related pair 0.485.
 # Rerun the calibration after any change to analysis, ranking or the demo texts.
 DUPLICATE_THRESHOLD = 0.49
-SYNC_BATCH = 500
+SYNC_BATCH = 5000
 
 
 def load_thesaurus(corpus: Path) -> dict:
@@ -161,6 +161,11 @@ class SearchService:
 
     def _apply(self, session: Session, entries: list[OutboxEntry]) -> None:
         docs, deletes = {}, set()
+        barrier_codes = {e.entity_key for e in entries if e.entity == "barrier"}
+        barriers = {b.code: b for b in session.exec(select(Barrier).where(Barrier.code.in_(barrier_codes)))}
+        for doc in barrier_documents(session, list(barriers.values())):
+            docs[doc.id] = doc
+        deletes.update(f"barrier:{code}" for code in barrier_codes - set(barriers))
         for entry in entries:
             if entry.entity == "regulation":
                 self._forget_reference_data()
@@ -177,10 +182,8 @@ class SearchService:
             self.backend.add(docs.values())
 
     def _documents_for(self, session: Session, entry: OutboxEntry):
-        if entry.entity == "barrier":
-            barrier = session.exec(select(Barrier).where(Barrier.code == entry.entity_key)).first()
-            yield f"barrier:{entry.entity_key}", barrier_document(session, barrier) if barrier else None
-        elif entry.entity == "project":
+        """Documents of projects, articles and regulations (barriers are mapped in bulk above)."""
+        if entry.entity == "project":
             project = session.exec(select(Project).where(Project.code == entry.entity_key)).first()
             yield f"project:{entry.entity_key}", project_document(project) if project else None
         elif entry.entity == "article":
