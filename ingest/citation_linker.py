@@ -138,17 +138,27 @@ def _barriers(session: Session, codes: Iterable[str] | None) -> list[Barrier]:
 
 def propose_for_barriers(session: Session, codes: Iterable[str] | None, refs: ReferenceIndex, *,
                          actor: str | None = None, nlp: Language | None = None,
-                         only_found: bool = False) -> LinkReport:
+                         only_found: bool = False, chunk: int = 500) -> LinkReport:
     """Propose links for these barriers inside the caller's transaction (the import hook).
-    With `only_found`, barriers whose text cites nothing are skipped without touching the database."""
+    With `only_found`, barriers whose text cites nothing are skipped without touching the database.
+    Barriers are read `chunk` at a time, so a large import does not hold them all in memory."""
     nlp = nlp or citation_pipeline(refs.resolver)
     report = LinkReport()
-    for barrier in _barriers(session, codes):
-        if only_found and not any((getattr(barrier, name) or "").strip() and citation_spans(nlp(getattr(barrier, name)))
-                                  for name in FIELDS):
-            continue
-        report.barriers.append(link_barrier(session, barrier, nlp, refs, actor))
+    wanted = list(dict.fromkeys(codes)) if codes is not None else list(session.exec(select(Barrier.code)
+                                                                                    .order_by(Barrier.code)))
+    for start in range(0, len(wanted), chunk):
+        for barrier in _barriers(session, wanted[start:start + chunk]):
+            if only_found and not _cites_something(barrier, nlp):
+                continue
+            report.barriers.append(link_barrier(session, barrier, nlp, refs, actor))
+        session.flush()
+        session.expunge_all()
     return report
+
+
+def _cites_something(barrier: Barrier, nlp: Language) -> bool:
+    return any((getattr(barrier, name) or "").strip() and citation_spans(nlp(getattr(barrier, name)))
+               for name in FIELDS)
 
 
 def link_citations(*, engine: Engine, codes: Iterable[str] | None = None, actor: str | None) -> LinkReport:
