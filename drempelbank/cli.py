@@ -1,18 +1,22 @@
 """The `drempelbank` command (spec/cli.md): exit 0 done, 1 input refused, 2 wrong usage."""
 
+import errno
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from drempelbank.config import Settings
 from drempelbank.runtime import Runtime
 from kb.errors import RegisterError, ValidationFailed
+from search.backend import SearchError
 
 app = typer.Typer(help="Drempelbank: register van drempels voor lokale e-government.", no_args_is_help=True,
                   pretty_exceptions_enable=False, add_completion=False)
@@ -354,8 +358,13 @@ def token_create(name: str, home: HomeOption = None) -> None:
     sys.stdout.write(token + "\n")
 
 
+OS_ERRORS = {errno.ENOENT: "bestand of map bestaat niet", errno.EACCES: "geen toegang",
+             errno.EISDIR: "dit is een map, geen bestand", errno.ENOSPC: "de schijf is vol",
+             errno.EROFS: "alleen-lezen bestandssysteem"}
+
+
 def main() -> None:
-    """Entry point: register errors become a Dutch message and exit 1, never a traceback."""
+    """Entry point: every error becomes a Dutch message and an exit status, never a traceback."""
     try:
         app()
     except ValidationFailed as exc:
@@ -363,9 +372,32 @@ def main() -> None:
         for e in exc.errors:
             errors.print(f"  - {e}", highlight=False, markup=False)
         sys.exit(1)
-    except RegisterError as exc:
-        errors.print(f"[bold red]Geweigerd:[/] {exc}", highlight=False, markup=True)
+    except (RegisterError, SearchError) as exc:
+        errors.print(f"[bold red]Geweigerd:[/] {escape(str(exc))}", highlight=False)
+        sys.exit(1)
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        reason = OS_ERRORS.get(exc.errno, exc.strerror or str(exc))
+        errors.print(f"[bold red]Geweigerd:[/] {escape(where)}{escape(reason)}", highlight=False)
         sys.exit(1)
     except KeyboardInterrupt:
         errors.print("Onderbroken; er werd niets half geschreven.")
         sys.exit(130)
+    except Exception as exc:  # the last line of defence: log the details, show a sentence
+        log_path = _log_crash()
+        errors.print(f"[bold red]Onverwachte fout[/] ({type(exc).__name__}); er werd niets half geschreven. "
+                     f"Details staan in {escape(str(log_path))}.", highlight=False)
+        sys.exit(1)
+
+
+def _log_crash() -> Path:
+    """Write the traceback where a developer finds it, not on a user's screen."""
+    import tempfile
+    import traceback
+
+    home = _state["home"] or Path(os.environ.get("DREMPELBANK_HOME", ".drempelbank"))
+    folder = home if home.is_dir() else Path(tempfile.gettempdir())
+    path = folder / "drempelbank-fouten.log"
+    with path.open("a", encoding="utf-8") as log:
+        log.write(traceback.format_exc() + "\n")
+    return path

@@ -180,3 +180,9 @@ def test_import_regulations_refuses_unknown_layout(tmp_path):
     result = run(tmp_path, "import", "regulations", str(page))
     assert result.returncode == 1 and "pagina.html" in result.stderr and "Traceback" not in result.stderr
     assert json.loads(run(tmp_path, "doctor", "--json").stdout)["database"]["regulations"] == 0
+
+
+def test_file_system_errors_are_dutch_messages(tmp_path):
+    result = run(tmp_path, "export", "barriers", str(tmp_path / "bestaat-niet" / "uit.jsonl"))
+    assert result.returncode == 1 and "bestand of map bestaat niet" in result.stderr
+    assert "Traceback" not in result.stderr
