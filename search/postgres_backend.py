@@ -24,11 +24,12 @@ from sqlalchemy.exc import DBAPIError
 
 from search.analysis import build_analyzer
 from search.backend import (
-    FALLBACK_NOTICE,
+    FALLBACK_BELOW,
     Hit,
     Progress,
     SearchBackend,
     SearchResults,
+    fallback_notice,
     start_results,
 )
 from search.documents import SearchDocument
@@ -225,12 +226,12 @@ class PostgresBackend(SearchBackend):
             return out
         with self._reading() as conn:
             total = self._total(conn, plan)
-            if total == 0 and plan.text_clauses > 1 and not query.any_terms:
+            if total < FALLBACK_BELOW and plan.text_clauses > 1 and not query.any_terms:
                 wider = build_plan(query, self.analyzer, types=types, any_terms=True)
-                total = self._total(conn, wider)
-                if total:
-                    plan = wider
-                    out.notices.append(FALLBACK_NOTICE)
+                wider_total = self._total(conn, wider)
+                if wider_total > total:
+                    out.notices.append(fallback_notice(total))
+                    plan, total = wider, wider_total
             out.total = total
             if total:
                 out.hits = self._page(conn, plan, sort, page, page_size)

@@ -25,12 +25,13 @@ from whoosh.reading import EmptyReader
 from whoosh.writing import CLEAR
 
 from search.backend import (
-    FALLBACK_NOTICE,
+    FALLBACK_BELOW,
     Hit,
     IndexBusyError,
     Progress,
     SearchBackend,
     SearchResults,
+    fallback_notice,
     start_results,
 )
 from search.documents import SearchDocument
@@ -243,7 +244,7 @@ class WhooshBackend(SearchBackend):
         return out
 
     def _plan_and_match(self, searcher, query: SearchQuery, types, out: SearchResults):
-        """The plan to rank by and its matches: all words first, any word when none match."""
+        """The plan to rank by and its matches: all words first, any word when that finds (almost) nothing."""
         analyzer = searcher.schema["body"].analyzer
         resolve = vocabulary_resolver(searcher)
         plan = build_whoosh_query(query, analyzer, types=types, resolve=resolve)
@@ -251,11 +252,12 @@ class WhooshBackend(SearchBackend):
             return None, MatchSet()
         matches = match(searcher, plan.query, plan.filter)
         strict_total = len(matches)
-        if not strict_total and plan.text_clauses > 1 and not query.any_terms:
-            plan = build_whoosh_query(query, analyzer, types=types, any_terms=True, resolve=resolve)
-            matches = match(searcher, plan.query, plan.filter)
-            if matches:
-                out.notices.append(FALLBACK_NOTICE)
+        if strict_total < FALLBACK_BELOW and plan.text_clauses > 1 and not query.any_terms:
+            wider = build_whoosh_query(query, analyzer, types=types, any_terms=True, resolve=resolve)
+            wider_matches = match(searcher, wider.query, wider.filter)
+            if len(wider_matches) > strict_total:
+                plan, matches = wider, wider_matches
+                out.notices.append(fallback_notice(strict_total))
         if strict_total < SUGGEST_BELOW:
             out.suggestion = suggestion(searcher, query)
         return plan, matches

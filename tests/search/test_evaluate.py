@@ -172,7 +172,7 @@ def quality(runtime):
 
 
 def test_register_beats_both_baselines_and_its_floor(quality):
-    """Measured on 47 queries: drempelbank nDCG@10 0.797, bm25-raw 0.507, whoosh-dutch-stem 0.545.
+    """Measured on 47 queries: drempelbank nDCG@10 0.866, bm25-raw 0.617, whoosh-dutch-stem 0.646.
 
     The floor sits a few points under the measured value so that a change in analysis or
     ranking that costs quality shows here.
@@ -180,7 +180,7 @@ def test_register_beats_both_baselines_and_its_floor(quality):
     ndcg = {name: scores["overall"]["ndcg@10"] for name, scores in quality["systems"].items()}
     assert ndcg["drempelbank"] >= ndcg["bm25-raw"]
     assert ndcg["drempelbank"] >= ndcg["whoosh-dutch-stem"]
-    assert ndcg["drempelbank"] >= 0.76
+    assert ndcg["drempelbank"] >= 0.83
 
 
 @pytest.fixture(scope="module")
