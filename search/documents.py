@@ -39,6 +39,9 @@ class SearchDocument:
     updated: dt.datetime | None = None
     # Display-only data (regulation key and article number of an article…).
     extra: dict[str, Any] = field(default_factory=dict)
+    # The readable part of the body that snippets are cut from (the body also holds citations and
+    # tags to match on); empty means the body itself.
+    summary: str = ""
 
     def __post_init__(self) -> None:
         if self.type not in DOCUMENT_TYPES:

@@ -252,7 +252,8 @@ class PostgresBackend(SearchBackend):
         return [
             Hit(type=r.type, id=r.id, code=r.code, title=r.title,
                 score=float(r.score) if scored else 0.0,
-                snippet=snippet(r.body, self.analyzer, plan.marks), fields=dict(r.display or {}))
+                snippet=snippet((r.display or {}).get("summary") or r.body, self.analyzer, plan.marks),
+                fields=dict(r.display or {}))
             for r in conn.execute(text(sql), params)
         ]
 

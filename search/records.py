@@ -63,7 +63,7 @@ def _barrier_document(barrier: Barrier, links: list[tuple], projects: list[str],
         status=barrier.status, kind=barrier.kind, werf=barrier.werf, level=barrier.level,
         regulations=list(dict.fromkeys(keys)), refs=list(dict.fromkeys(refs)), projects=list(projects),
         municipalities=list(dict.fromkeys(nis)), year=year, tags=list(tags), severity=barrier.severity,
-        updated=barrier.updated_at,
+        updated=barrier.updated_at, summary="\n\n".join(p for p in (barrier.description, barrier.proposed_solution) if p),
         extra={"public": barrier.is_public, "needs_review": barrier.needs_review})
 
 

@@ -270,14 +270,15 @@ class WhooshBackend(SearchBackend):
 
     def _hit(self, searcher, docnum: int, score: float, terms: set[str]) -> Hit:
         stored = searcher.stored_fields(docnum)
+        display = dict(stored.get("display") or {})
         return Hit(
             type=stored["type"],
             id=stored["id"],
             code=stored.get("code", ""),
             title=stored.get("title", ""),
             score=score,
-            snippet=snippet(searcher.schema["body"].analyzer, stored.get("body", ""), terms),
-            fields=dict(stored.get("display") or {}),
+            snippet=snippet(searcher.schema["body"].analyzer, display.get("summary") or stored.get("body", ""), terms),
+            fields=display,
         )
 
     def suggest(self, word: str) -> str | None:

@@ -300,6 +300,13 @@ class BackendContract:
         assert "&lt;aan&gt;" in hit.snippet and "&amp;" in hit.snippet
         assert "<aan>" not in hit.snippet
 
+    def test_snippet_comes_from_the_summary_when_given(self, backend):
+        backend.add([_barrier("DR-2030-001", "Drempel met trefwoorden", "Het loket vraagt papier.\n\nxylofoonsleutel",
+                              summary="Het loket vraagt papier.")])
+        hit = self.search(backend, "xylofoonsleutel").hits[0]
+        assert hit.code == "DR-2030-001" and "xylofoonsleutel" not in hit.snippet
+        assert hit.snippet.startswith("Het loket vraagt papier")
+
     def test_hit_carries_fields(self, backend):
         hit = self.search(backend, "rijksregister").hits[0]
         assert (hit.type, hit.id, hit.title) == ("barrier", "barrier:DR-2022-005", "Toegang tot het Rijksregister")
