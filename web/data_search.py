@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from sqlmodel import Session, select
 
-from kb.models import Barrier, Municipality, Project
+from kb.models import Barrier, Municipality, Project, Regulation
 
 FACETS = ("status", "kind", "werf", "level", "regulation", "project", "municipality", "year")
 FILTERS = (*FACETS, "tag")
@@ -69,7 +69,11 @@ def _display_names(session: Session, facets: dict[str, dict[str, int]]) -> dict[
     codes = list(facets.get("project", {}))
     towns = dict(session.exec(select(Municipality.nis, Municipality.name).where(Municipality.nis.in_(nis))).all())
     projects = dict(session.exec(select(Project.code, Project.name).where(Project.code.in_(codes))).all())
-    return {"municipality": towns, "project": {c: f"{c} – {n}" for c, n in projects.items()}}
+    keys = list(facets.get("regulation", {}))
+    regulations = {r.key: r.short_title or r.title
+                   for r in session.exec(select(Regulation).where(Regulation.key.in_(keys)))}
+    return {"municipality": towns, "project": {c: f"{c} – {n}" for c, n in projects.items()},
+            "regulation": regulations}
 
 
 def facet_groups(session: Session, query: ListQuery, facets: dict[str, dict[str, int]]) -> list[dict[str, Any]]:

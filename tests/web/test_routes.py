@@ -168,3 +168,9 @@ def test_method_not_allowed_is_dutch(clients):
     response = clients["lezer"].put("/api/overview")
     assert response.status_code == 405
     assert "niet toegelaten" in response.json()["detail"]
+
+
+def test_regulation_facet_shows_names(site):
+    page = site.client("lezer").get("/drempels", params={"q": "handtekening"})
+    facet = page.text.split('id="facet-regulation"')[1].split("</section>")[0]
+    assert "eIDAS-verordening" in facet and ">EIDAS<" not in facet
