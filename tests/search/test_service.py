@@ -130,3 +130,28 @@ def test_bad_queries_give_a_result_never_an_error(rt, q):
 def test_unknown_filter_gives_a_dutch_notice(rt):
     results = rt.search.search("handtekening", filters={"kleur": ["rood"]})
     assert any("kleur" in notice for notice in results.notices)
+
+
+def test_postgres_search_backend_by_configuration(tmp_path):
+    """DREMPELBANK_SEARCH_BACKEND=postgres: the same service over PostgreSQL full-text search."""
+    from tests.pgtools import temporary_database
+
+    with temporary_database("drempelbank_cfg") as url:
+        runtime = Runtime(Settings(home=tmp_path, database_url=url, search_backend="postgres"))
+        try:
+            initialise(runtime, demo=True)
+            assert runtime.search.status()["backend"] == "PostgresBackend"
+            assert runtime.search.status()["pending"] == 0
+            found = codes(runtime.search.search("aangetekende zending"))
+            assert "DR-2022-002" in found
+            assert not (tmp_path / "index").exists()  # nothing written beside the database
+        finally:
+            runtime.close()
+
+
+def test_postgres_search_backend_needs_postgresql(tmp_path):
+    from kb.errors import RegisterError
+
+    runtime = Runtime(Settings(home=tmp_path, search_backend="postgres"))
+    with pytest.raises(RegisterError, match="vraagt een PostgreSQL-databank"):
+        runtime.search
