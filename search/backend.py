@@ -10,6 +10,7 @@ from __future__ import annotations
 import abc
 import math
 from dataclasses import dataclass, field
+from contextlib import AbstractContextManager
 from typing import Any, Callable, Iterable
 
 from search.documents import SearchDocument
@@ -132,6 +133,12 @@ class SearchBackend(abc.ABC):
     @abc.abstractmethod
     def clear(self) -> None:
         """Remove every document."""
+
+    @abc.abstractmethod
+    def exclusive(self) -> AbstractContextManager[None]:
+        """Held by whoever brings the index up to date from the database (outbox drain, rebuild),
+        across processes: otherwise a drain that read a record before another process changed it
+        could write the older version after the newer one."""
 
     def close(self) -> None:
         """Release files and connections; the default holds none."""

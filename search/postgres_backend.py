@@ -95,6 +95,20 @@ class PostgresBackend(SearchBackend):
             yield conn
 
     @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """A session-level advisory lock, held on its own connection for the whole drain."""
+        with self._engine.connect() as conn:
+            conn.execute(text("SELECT pg_advisory_lock(hashtext('drempelbank.sync'), hashtext(:name))"),
+                         {"name": self.table})
+            conn.commit()
+            try:
+                yield
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(hashtext('drempelbank.sync'), hashtext(:name))"),
+                             {"name": self.table})
+                conn.commit()
+
+    @contextmanager
     def _reading(self) -> Iterator[Connection]:
         """One snapshot for count, page and facets, so they agree with each other."""
         with self._engine.connect() as conn:

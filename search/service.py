@@ -147,17 +147,19 @@ class SearchService:
     # -- keeping the index true to the database ---------------------------
 
     def sync(self) -> int:
-        """Apply pending outbox entries to the index, then delete them (at-least-once, idempotent)."""
+        """Apply pending outbox entries to the index, then delete them (at-least-once, idempotent).
+        One process at a time (backend.exclusive), so an older version never overwrites a newer one."""
         done = 0
-        while True:
-            with Session(self.engine) as session:
-                entries = list(session.exec(select(OutboxEntry).order_by(OutboxEntry.id).limit(SYNC_BATCH)))
-                if not entries:
-                    return done
-                self._apply(session, entries)
-                session.exec(delete(OutboxEntry).where(OutboxEntry.id.in_([e.id for e in entries])))
-                session.commit()
-            done += len(entries)
+        with self.backend.exclusive():
+            while True:
+                with Session(self.engine) as session:
+                    entries = list(session.exec(select(OutboxEntry).order_by(OutboxEntry.id).limit(SYNC_BATCH)))
+                    if not entries:
+                        return done
+                    self._apply(session, entries)
+                    session.exec(delete(OutboxEntry).where(OutboxEntry.id.in_([e.id for e in entries])))
+                    session.commit()
+                done += len(entries)
 
     def _apply(self, session: Session, entries: list[OutboxEntry]) -> None:
         docs, deletes = {}, set()
@@ -196,7 +198,7 @@ class SearchService:
 
     def rebuild(self, progress: Progress | None = None) -> int:
         """Rebuild the whole index from the database (`drempelbank reindex`)."""
-        with Session(self.engine) as session:
+        with self.backend.exclusive(), Session(self.engine) as session:
             last = session.exec(select(func.max(OutboxEntry.id))).one()
             total = sum(session.exec(select(func.count()).select_from(m)).one() for m in (Barrier, Article, Project))
             count = self.backend.rebuild(all_documents(session), progress=_with_total(progress, total))

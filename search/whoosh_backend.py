@@ -9,6 +9,7 @@ writes safely under concurrency and runs those parts.
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 import random
@@ -130,6 +131,17 @@ class WhooshBackend(SearchBackend):
                     ) from None
                 time.sleep(delay * random.uniform(0.5, 1.5))
                 delay = min(delay * 2, 0.5)
+
+    @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """An OS file lock beside the index (one host: Whoosh is a local index); also held by
+        threads of one process in turn, since each takes its own open file description."""
+        with (self.path / "SYNC.lock").open("a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
     @contextmanager
     def _writing(self, writer_args: dict | None = None, **commit_args) -> Iterator:

@@ -7,6 +7,7 @@ each backend its own table, dropped with the database at the end.
 from __future__ import annotations
 
 import multiprocessing
+from functools import partial
 import threading
 import uuid
 from collections import Counter
@@ -21,6 +22,10 @@ from search.postgres_sql import build_plan, build_row, build_tsvector, check_tab
 from search.query import parse_query
 from tests.pgtools import temporary_database
 
+try:
+    from .exclusive_check import check_exclusive_across_processes
+except ImportError:  # tests/search is not a package under pytest's default import mode
+    from exclusive_check import check_exclusive_across_processes
 try:
     from .backend_contract import BackendContract, sample_documents, tiny_citation_finder
 except ImportError:  # tests/search is not a package under pytest's default import mode
@@ -255,3 +260,9 @@ def test_long_and_odd_text_is_indexed(make_backend):
     backend.add([SearchDocument(type="barrier", id="barrier:L", code="L", title="Lang", body=body)])
     assert backend.search(parse_query("auto's")).total == 1
     assert backend.search(parse_query("gemeente")).total == 1
+
+
+def test_exclusive_holds_across_processes(make_backend, search_db_url, tmp_path):
+    backend = make_backend()
+    check_exclusive_across_processes(backend, partial(PostgresBackend, table=backend.table), (search_db_url,),
+                                     tmp_path)

@@ -22,6 +22,10 @@ from search.whoosh_query import highlight_terms
 from search.whoosh_snippets import SNIPPET_CHARS, snippet
 
 try:
+    from .exclusive_check import check_exclusive_across_processes
+except ImportError:  # tests/search is not a package under pytest's default import mode
+    from exclusive_check import check_exclusive_across_processes
+try:
     from .backend_contract import BackendContract, sample_documents, tiny_citation_finder
 except ImportError:  # tests/search is not a package under pytest's default import mode
     from backend_contract import BackendContract, sample_documents, tiny_citation_finder
@@ -320,3 +324,8 @@ def test_rebuild_with_another_schema_stays_in_one_process(make_backend, monkeypa
         assert other.search(parse_query("gdpr")).total == 0 and other.count() == 20
     finally:
         other.close()
+
+
+def test_exclusive_holds_across_processes(make_backend, tmp_path):
+    backend = make_backend()
+    check_exclusive_across_processes(backend, WhooshBackend, (str(backend.path),), tmp_path)
