@@ -36,7 +36,7 @@ report = import_barriers(engine=rt.engine, path=source, actor="bench")
 out.update(import_s=round(time.perf_counter() - start, 1), import_rows_per_s=round({rows} / (time.perf_counter() - start)),
            peak_rss_mb_after_import=rss())
 start = time.perf_counter()
-rt.search.sync()
+rt.after_commit()
 out.update(index_s=round(time.perf_counter() - start, 1), peak_rss_mb_after_index=rss(), created=report.created)
 print(json.dumps(out))
 """

@@ -86,7 +86,7 @@ def main() -> None:
         report = import_barriers(engine=rt.engine, path=home / "barriers.jsonl", actor="bench")
         imported_s = time.perf_counter() - start
         start = time.perf_counter()
-        rt.search.sync()
+        rt.after_commit()
         indexed_s = time.perf_counter() - start
         with session_scope(rt.engine) as session:
             create_user(session=session, name="bench", role="lezer", password="bench-wachtwoord")

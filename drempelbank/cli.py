@@ -55,6 +55,17 @@ def refuse(message: str, lines: list[str] | None = None) -> None:
     raise typer.Exit(1)
 
 
+def _citation_report(drained) -> dict[str, Any] | None:
+    """The citation linker's findings on what the import wrote (one report per drained batch)."""
+    reports = drained.reports.get("citaten") or []
+    if not reports:
+        return None
+    merged = reports[0]
+    for more in reports[1:]:
+        merged.barriers.extend(more.barriers)
+    return merged.as_dict()
+
+
 def emit_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=1, default=str) + "\n")
 
@@ -95,7 +106,6 @@ def import_barriers_cmd(file: Annotated[Path, typer.Argument(help="Een .jsonl-, 
                                                               "lijst de geweigerde op.")] = False,
                         as_json: JsonOption = False, home: HomeOption = None) -> None:
     """Lees drempels in volgens het uitwisselingsformaat."""
-    from drempelbank.setup import after_write
     from ingest.barrier_files import FileRefused
     from ingest.barrier_import import import_barriers
 
@@ -110,7 +120,8 @@ def import_barriers_cmd(file: Annotated[Path, typer.Argument(help="Een .jsonl-, 
                                      max_unpacked=rt.settings.max_unpacked_bytes)
     except FileRefused as exc:
         refuse(str(exc))
-    after_write(rt)
+    drained = rt.after_commit()
+    report.citations = _citation_report(drained)
     if as_json:
         emit_json(report.as_dict())
     for warning in report.warnings:
@@ -135,7 +146,7 @@ def import_regulations_cmd(path: Annotated[Path, typer.Argument(help="Een bestan
                            key: Annotated[str | None, typer.Option("--key", help="Sleutel van de regelgeving.")] = None,
                            as_json: JsonOption = False, home: HomeOption = None) -> None:
     """Lees regelgeving in (artikel per artikel)."""
-    from drempelbank.setup import after_write, read_regulation_items
+    from drempelbank.setup import read_regulation_items
     from ingest.regulation_import import import_regulation_objects
 
     if not path.exists():
@@ -145,7 +156,7 @@ def import_regulations_cmd(path: Annotated[Path, typer.Argument(help="Een bestan
     report = import_regulation_objects(engine=rt.engine, items=items, actor="cli")
     if report.rejected:
         refuse(f"{path.name}: geweigerd, er werd niets ingelezen", [str(e) for e in report.rejected])
-    after_write(rt)
+    rt.after_commit()
     if as_json:
         emit_json(report.as_dict())
         return
@@ -266,12 +277,11 @@ def link_citations_cmd(codes: Annotated[list[str] | None, typer.Option("--code",
                                                                        "(herhaalbaar).")] = None,
                        as_json: JsonOption = False, home: HomeOption = None) -> None:
     """Zoek citaten in omschrijvingen en oplossingen en stel koppelingen aan artikels voor."""
-    from drempelbank.setup import after_write
     from ingest.citation_linker import link_citations
 
     rt = runtime(home)
     report = link_citations(engine=rt.engine, codes=codes or None, actor="cli")
-    after_write(rt)
+    rt.after_commit()
     if as_json:
         emit_json(report.as_dict())
         return
@@ -286,7 +296,7 @@ def reindex(home: HomeOption = None) -> None:
     with Progress(TextColumn("Zoekindex"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                   console=errors, transient=True, disable=not errors.is_terminal) as progress:
         task = progress.add_task("reindex", total=None)
-        count = rt.search.rebuild(lambda done, total: progress.update(task, completed=done, total=total))
+        count = rt.after_commit.rebuild(lambda done, total: progress.update(task, completed=done, total=total))
     console.print(f"zoekindex opnieuw opgebouwd: {count} documenten", highlight=False)
 
 
@@ -318,14 +328,13 @@ def backup(file: Annotated[Path, typer.Argument(help="Doelbestand (.jsonl.gz).")
 def restore(file: Annotated[Path, typer.Argument(help="Een back-up gemaakt met 'drempelbank backup'.")],
             home: HomeOption = None) -> None:
     """Zet een back-up terug; de huidige inhoud wordt vervangen."""
-    from drempelbank.setup import after_restore
     from kb.backup import restore as do_restore
 
     if not file.is_file():
         refuse(f"{file}: bestand niet gevonden")
     rt = runtime(home)
     counts = do_restore(rt.engine, file)
-    after_restore(rt)
+    rt.after_commit.rebuild()
     console.print(f"back-up teruggezet: {sum(counts.values())} rijen", highlight=False)
 
 

@@ -37,6 +37,13 @@ class Runtime:
                                url=settings.search_url or (None if settings.is_sqlite else settings.db_url))
         return SearchService(backend, self.engine)
 
+    @cached_property
+    def after_commit(self):
+        """The one step list every entry point runs after a committed write."""
+        from drempelbank.after_commit import AfterCommit, build_steps
+
+        return AfterCommit(self.engine, build_steps(self.engine, self.search), self.search.exclusive)
+
     @property
     def safe_url(self) -> str:
         from sqlalchemy.engine import make_url

@@ -30,25 +30,15 @@ def initialise(rt: Runtime, *, demo: bool) -> list[str]:
         b = report.barriers
         lines.append(f"demoprojecten: {sum(report.projects.values())}; demodrempels: {b.created} nieuw, "
                      f"{b.updated} bijgewerkt, {b.unchanged} ongewijzigd")
-    lines.extend(after_write(rt))
+    lines.extend(rt.after_commit().lines())
     return lines
-
-
-def after_write(rt: Runtime) -> list[str]:
-    """Bring derived stores up to date with the database (drains the outbox)."""
-    applied = rt.search.sync()
-    return [f"zoekindex: {applied} wijzigingen verwerkt"] if applied else []
-
-
-def after_restore(rt: Runtime) -> None:
-    rt.search.rebuild()
 
 
 def build_app(rt: Runtime) -> FastAPI:
     from web.app import create_app
 
-    after_write(rt)
-    return create_app(rt.engine, search=rt.search, settings=rt.settings)
+    rt.after_commit()  # repair what a crash between a commit and its steps left behind
+    return create_app(rt.engine, search=rt.search, settings=rt.settings, after_commit=rt.after_commit)
 
 
 def read_regulation_items(path: Path, fmt: str, *, key: str | None, max_bytes: int) -> list[tuple[str, Any, Any]]:
@@ -75,7 +65,8 @@ def diagnose(rt: Runtime) -> dict[str, Any]:
         report["database"].update(schema_status(engine))
         report["database"].update(barriers=count(Barrier), regulations=count(Regulation), articles=count(Article),
                                   projects=count(Project), users=count(User), outbox_pending=count(OutboxEntry))
-    report["index"] = {"path": str(rt.settings.index_dir), **rt.search.status()}
+    report["index"] = {"path": str(rt.settings.index_dir), **rt.search.status(),
+                       "pending": report["database"]["outbox_pending"]}
     try:
         from search.nlp import pipeline_info
 

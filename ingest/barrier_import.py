@@ -8,7 +8,6 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from ingest.citation_linker import propose_for_barriers
 from ingest.barrier_files import (
     DERIVED_FIELDS, FIELDS, FLAG_FIELDS, LIST_FIELDS, FileRefused, RawRow, read_rows, write_rows,
 )
@@ -33,7 +32,7 @@ class ImportReport:
     warnings: list[str] = field(default_factory=list)
     written: bool = False
     written_codes: list[str] = field(default_factory=list)
-    citations: dict[str, Any] | None = None  # the citation linker's report on the written barriers
+    citations: dict[str, Any] | None = None  # filled by the caller from the after-commit citation step
 
     @property
     def rejected_lines(self) -> list[int]:
@@ -96,10 +95,6 @@ def import_barriers(*, engine: Engine, path: Path, actor: str | None, partial: b
             if report.rejected and not partial:
                 raise _Rollback
             report.written = report.created + report.updated > 0
-            if report.written_codes:
-                session.flush()
-                linked = propose_for_barriers(session, report.written_codes, refs, actor=actor, only_found=True)
-                report.citations = linked.as_dict()
     except _Rollback:
         report.created = report.updated = report.unchanged = 0
         report.written = False

@@ -27,12 +27,21 @@ _MESSAGES = {
     "string_type": "moet tekst zijn",
     "dict_type": "moet een object zijn",
     "value_error": "{msg}",
+    "extra_forbidden": "is geen veld dat hier gewijzigd kan worden",
 }
+# Fields an update refuses with their own reason (the rest get "extra_forbidden").
+_NOT_UPDATABLE = {"status": "verandert niet met een bewerking; gebruik de statuswijziging",
+                  "code": "is de sleutel van de drempel en verandert niet",
+                  "is_demo": "komt alleen met de demogegevens"}
 
 
 def dutch_message(error: dict[str, Any], model: type[BaseModel]) -> str:
     kind = error["type"]
     ctx = error.get("ctx") or {}
+    if kind == "extra_forbidden" and error["loc"] and error["loc"][-1] in _NOT_UPDATABLE:
+        return _NOT_UPDATABLE[str(error["loc"][-1])]
+    if error.get("input", "") is None and kind != "missing":
+        return "is verplicht en mag niet leeg (null) zijn"
     if kind == "enum":
         return f"onbekende waarde {error.get('input')!r}; toegelaten: {ctx.get('expected', '')}"
     template = _MESSAGES.get(kind)
@@ -64,7 +73,7 @@ def validate(model: type[M], data: dict[str, Any], *, line: int | None = None,
         for error in exc.errors():
             field = ".".join(str(p) for p in error["loc"]) or "(record)"
             message = dutch_message(error, model)
-            if error["type"] == "enum" and error["loc"]:
+            if error["type"] == "enum" and error["loc"] and error.get("input") is not None:
                 allowed = enum_choices(model, str(error["loc"][0]))
                 if allowed:
                     message = f"onbekende waarde {error.get('input')!r}; toegelaten: {', '.join(allowed)}"

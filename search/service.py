@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
-from sqlmodel import Session, delete, func, select
+from sqlmodel import Session, func, select
 
 from kb.citations import CitationResolver
 from kb.errors import RegisterError
@@ -27,7 +27,6 @@ SCOPES = {"barriers": ["barrier"], "articles": ["article"], "projects": ["projec
 # top candidate has P 0.833 / R 1.0; true pairs score 0.499-0.706, the closest merely related pair 0.485.
 # Rerun the calibration after any change to analysis, ranking or the demo texts.
 DUPLICATE_THRESHOLD = 0.49
-SYNC_BATCH = 5000
 
 
 def load_thesaurus(corpus: Path) -> dict:
@@ -146,20 +145,14 @@ class SearchService:
 
     # -- keeping the index true to the database ---------------------------
 
-    def sync(self) -> int:
-        """Apply pending outbox entries to the index, then delete them (at-least-once, idempotent).
-        One process at a time (backend.exclusive), so an older version never overwrites a newer one."""
-        done = 0
-        with self.backend.exclusive():
-            while True:
-                with Session(self.engine) as session:
-                    entries = list(session.exec(select(OutboxEntry).order_by(OutboxEntry.id).limit(SYNC_BATCH)))
-                    if not entries:
-                        return done
-                    self._apply(session, entries)
-                    session.exec(delete(OutboxEntry).where(OutboxEntry.id.in_([e.id for e in entries])))
-                    session.commit()
-                done += len(entries)
+    def exclusive(self):
+        """One process at a time applies changes, so an older version never overwrites a newer one."""
+        return self.backend.exclusive()
+
+    def apply(self, entries: list[OutboxEntry]) -> None:
+        """Bring the index up to date with these outbox entries (idempotent; the caller acknowledges them)."""
+        with Session(self.engine) as session:
+            self._apply(session, entries)
 
     def _apply(self, session: Session, entries: list[OutboxEntry]) -> None:
         docs, deletes = {}, set()
@@ -197,21 +190,16 @@ class SearchService:
                     yield f"article:{regulation.key}:{article.number}", article_document(article, regulation)
 
     def rebuild(self, progress: Progress | None = None) -> int:
-        """Rebuild the whole index from the database (`drempelbank reindex`)."""
-        with self.backend.exclusive(), Session(self.engine) as session:
-            last = session.exec(select(func.max(OutboxEntry.id))).one()
+        """Rebuild the whole index from the database; the caller holds `exclusive()` and acknowledges
+        the outbox entries the rebuild covered."""
+        with Session(self.engine) as session:
             total = sum(session.exec(select(func.count()).select_from(m)).one() for m in (Barrier, Article, Project))
             count = self.backend.rebuild(all_documents(session), progress=_with_total(progress, total))
-            if last is not None:
-                session.exec(delete(OutboxEntry).where(OutboxEntry.id <= last))
-                session.commit()
         self._forget_reference_data()
         return count
 
     def status(self) -> dict[str, Any]:
-        with Session(self.engine) as session:
-            pending = session.exec(select(func.count()).select_from(OutboxEntry)).one()
-        return {"backend": type(self.backend).__name__, "documents": self.backend.count(), "pending": pending}
+        return {"backend": type(self.backend).__name__, "documents": self.backend.count()}
 
     def close(self) -> None:
         self.backend.close()

@@ -1,6 +1,8 @@
 """The FastAPI application: Dutch pages and their JSON twins, sessions, security headers."""
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI, Request
 from fastapi.staticfiles import StaticFiles
@@ -10,6 +12,9 @@ from sqlmodel import Session
 from web.auth import LoginThrottle, bearer_token, decode_session, encode_session, load_secret, resolve_principal
 from web.errors import install_error_handlers
 from web.templating import load_labels, make_templates
+
+if TYPE_CHECKING:
+    from search.service import SearchService
 
 STATIC = Path(__file__).parent / "static"
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
@@ -21,13 +26,15 @@ SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "sam
                     "Permissions-Policy": "camera=(), microphone=(), geolocation=()"}
 
 
-def create_app(engine: Engine, *, search=None, settings=None, throttle: LoginThrottle | None = None,
-               title: str = "Drempelbank") -> FastAPI:
+def create_app(engine: Engine, *, after_commit: Callable[[], object], search: "SearchService | None" = None,
+               settings=None, throttle: LoginThrottle | None = None, title: str = "Drempelbank") -> FastAPI:
+    """The web application; `after_commit` is the composition root's step list, run after every write."""
     app = FastAPI(title=title, description="Register van juridische en procedurele drempels voor lokale "
                                            "e-government in Vlaanderen", version="1.0",
                   docs_url=None, redoc_url=None)
     app.state.engine = engine
     app.state.search = search
+    app.state.after_commit = after_commit
     app.state.settings = settings
     home = settings.home if settings is not None else None
     configured = settings.secret_key if settings is not None else None

@@ -3,8 +3,11 @@
 from datetime import UTC, datetime
 from typing import Any
 
+from copy import copy
+
+from pydantic import ConfigDict, create_model
 from sqlalchemy import JSON, Column, DateTime
-from sqlmodel import Field
+from sqlmodel import Field, SQLModel
 
 
 def utcnow() -> datetime:
@@ -18,3 +21,27 @@ def json_field(default_factory=list, **kwargs: Any):
 
 def timestamp_field(**kwargs: Any):
     return Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False), **kwargs)
+
+
+def partial_model(name: str, bases: tuple[type[SQLModel], ...], *, exclude: tuple[str, ...] = (),
+                  validators: dict[str, Any] | None = None) -> type[SQLModel]:
+    """The Update member of a schema family, derived from the Create fields so the two never drift.
+
+    Every field may be left out (default None, not validated); a field that is given must satisfy the
+    same type and constraints as on create, so an explicit null for a required field is refused.
+    """
+    fields: dict[str, Any] = {}
+    for base in bases:
+        for field_name, info in base.model_fields.items():
+            if field_name in exclude:
+                continue
+            optional = copy(info)
+            optional.default, optional.default_factory = None, None
+            fields[field_name] = (info.annotation, optional)
+    return create_model(name, __base__=_Strict, __validators__=validators or {}, **fields)
+
+
+class _Strict(SQLModel):
+    """Unknown or create-only fields in an update are refused, not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")

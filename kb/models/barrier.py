@@ -8,9 +8,16 @@ from sqlalchemy import String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from kb.enums import Kind, Level, LinkRole, Status, Werf
-from kb.models._common import json_field, timestamp_field, utcnow
+from kb.models._common import json_field, partial_model, timestamp_field, utcnow
 
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$"
+
+
+def not_blank(cls, value: str) -> str:
+    """Required text must hold more than white space; stored without the surrounding white space."""
+    if not value.strip():
+        raise ValueError("mag niet leeg zijn")
+    return value.strip()
 
 
 class BarrierBase(SQLModel):
@@ -28,12 +35,7 @@ class BarrierBase(SQLModel):
     is_demo: bool = False
     is_public: bool = False
 
-    @field_validator("title", "description")
-    @classmethod
-    def _not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("mag niet leeg zijn")
-        return value.strip() if value else value
+    _not_blank = field_validator("title", "description")(not_blank)
 
 
 class BarrierLists(SQLModel):
@@ -50,22 +52,13 @@ class BarrierCreate(BarrierBase, BarrierLists):
     pass
 
 
-class BarrierUpdate(SQLModel):
-    title: str | None = Field(default=None, min_length=1, max_length=300)
-    description: str | None = Field(default=None, min_length=1, max_length=50_000)
-    kind: Kind | None = Field(default=None, sa_type=String(40))
-    werf: Werf | None = Field(default=None, sa_type=String(40))
-    level: Level | None = Field(default=None, sa_type=String(40))
-    severity: int | None = Field(default=None, ge=1, le=5)
-    proposed_solution: str | None = None
-    reported_by: str | None = None
-    reported_on: date | None = None
-    is_public: bool | None = None
-    regulations: list[str] | None = None
-    projects: list[str] | None = None
-    municipalities: list[str] | None = None
-    tags: list[str] | None = None
-    extra: dict[str, Any] | None = None
+# Fields a barrier gets at creation only: its code is its identity, status changes have their own route
+# and the demo mark comes with the demo data.
+CREATE_ONLY = ("code", "status", "is_demo")
+
+BarrierUpdate = partial_model("BarrierUpdate", (BarrierBase, BarrierLists), exclude=CREATE_ONLY,
+                              validators={"_not_blank": field_validator("title", "description")(not_blank)})
+BarrierUpdate.__doc__ = """Changes to a barrier: every field may be left out; a given field meets the create rules."""
 
 
 class Barrier(BarrierBase, table=True):

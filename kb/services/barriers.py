@@ -11,9 +11,10 @@ from kb.enums import Status
 from kb.errors import Conflict, NotFound, ValidationFailed, FieldError
 from kb.models import (
     AuditEvent, Barrier, BarrierCreate, BarrierMunicipalityLink, BarrierProjectLink, BarrierRegulationLink, BarrierTag,
-    BarrierUpdate, Comment, OutboxEntry, StatusChange, utcnow,
+    BarrierUpdate, Comment, StatusChange, utcnow,
 )
-from kb.services.journal import audit, audit_changes, enqueue
+from kb.services.journal import audit, audit_changes
+from kb.services.outbox import enqueue, enqueue_many
 from kb.services.references import ReferenceIndex
 
 SCALARS = ("title", "description", "kind", "werf", "level", "status", "severity", "proposed_solution",
@@ -165,8 +166,7 @@ def create_barriers(*, session: Session, items: list[BarrierCreate], actor: str 
     session.exec(insert(AuditEvent), params=[
         dict(at=now, actor=actor, entity=ENTITY, entity_key=d.code, action="create", field=None, before=None,
              after=json.dumps(d.model_dump(mode="json"), ensure_ascii=False), version=1) for d in items])
-    session.exec(insert(OutboxEntry), params=[dict(entity=ENTITY, entity_key=d.code, op="upsert", created_at=now)
-                                              for d in items])
+    enqueue_many(session, entity=ENTITY, keys=[d.code for d in items], at=now)
     return [d.code for d in items]
 
 

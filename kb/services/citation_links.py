@@ -17,7 +17,8 @@ from kb.enums import LinkRole
 from kb.errors import NotFound
 from kb.models import AuditEvent, Barrier, BarrierRegulationLink, Regulation, utcnow
 from kb.services.barriers import ENTITY, claim_version, get_barrier, list_values
-from kb.services.journal import audit, audit_changes, enqueue
+from kb.services.journal import audit, audit_changes
+from kb.services.outbox import enqueue
 
 __all__ = [
     "FoundCitation", "propose_links", "confirm_link", "reject_link", "list_proposals", "rejected_refs",

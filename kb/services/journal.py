@@ -1,11 +1,11 @@
-"""Audit trail and outbox rows, written in the caller's transaction."""
+"""Audit trail rows, written in the caller's transaction (outbox rows: kb/services/outbox.py)."""
 
 import json
 from typing import Any
 
 from sqlmodel import Session, select
 
-from kb.models import AuditEvent, OutboxEntry
+from kb.models import AuditEvent
 
 
 def _text(value: Any) -> str | None:
@@ -34,14 +34,7 @@ def audit_changes(session: Session, *, entity: str, key: str, actor: str | None,
     return changes
 
 
-def enqueue(session: Session, *, entity: str, key: str, op: str = "upsert") -> None:
-    session.add(OutboxEntry(entity=entity, entity_key=key, op=op))
-
-
 def history(session: Session, *, entity: str, key: str) -> list[AuditEvent]:
     query = select(AuditEvent).where(AuditEvent.entity == entity, AuditEvent.entity_key == key)
     return list(session.exec(query.order_by(AuditEvent.id)))
 
-
-def pending_outbox(session: Session, *, limit: int = 1000) -> list[OutboxEntry]:
-    return list(session.exec(select(OutboxEntry).order_by(OutboxEntry.id).limit(limit)))

@@ -9,7 +9,8 @@ from kb.models import (
     BarrierProjectLink, FormerMunicipality, Municipality, MunicipalityPublic, Project, ProjectCreate, ProjectPublic,
     utcnow,
 )
-from kb.services.journal import audit, enqueue
+from kb.services.journal import audit
+from kb.services.outbox import enqueue
 
 
 def load_municipalities(*, session: Session, items: list[dict[str, Any]]) -> int:

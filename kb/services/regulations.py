@@ -11,7 +11,8 @@ from kb.models import (
     Article, ArticleCreate, Barrier, BarrierRegulationLink, Identifiers, Regulation, RegulationCreate,
     RegulationDetail, RegulationPublic, utcnow,
 )
-from kb.services.journal import audit, enqueue
+from kb.services.journal import audit
+from kb.services.outbox import enqueue
 
 ENTITY = "regulation"
 META = ("title", "short_title", "kind", "level", "date", "published", "url")

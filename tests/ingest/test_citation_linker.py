@@ -13,7 +13,7 @@ from kb.errors import Conflict, NotFound
 from kb.models import AuditEvent, BarrierCreate, BarrierRegulationLink
 from kb.services.barriers import create_barrier, get_barrier, list_values
 from kb.services.citation_links import confirm_link, list_proposals, reject_link
-from kb.services.journal import pending_outbox
+from kb.services.outbox import pending
 from kb.services.references import ReferenceIndex
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -85,7 +85,7 @@ def test_confirm_appends_the_citation_with_audit_and_outbox(register):
     link_citations(engine=register, actor="linker")
     avg = proposals(register)[0]
     with session_scope(register) as session:
-        outbox_before = len(pending_outbox(session))
+        outbox_before = len(pending(session, limit=1000))
         confirm_link(session=session, barrier_code="DR-2030-001", link_id=avg.id, actor="jurist",
                      role="oorzaak", expected_version=1)
     with session_scope(register) as session:
@@ -97,7 +97,7 @@ def test_confirm_appends_the_citation_with_audit_and_outbox(register):
         assert session.get(BarrierRegulationLink, avg.id).role == "oorzaak"
         actions = [e.action for e in session.exec(select(AuditEvent).where(AuditEvent.entity_key == barrier.code))]
         assert "citation-confirmed" in actions and "update" in actions
-        assert len(pending_outbox(session)) == outbox_before + 1
+        assert len(pending(session, limit=1000)) == outbox_before + 1
     assert [p.raw for p in proposals(register)] == ["Bestuursdecreet"]
 
 

@@ -12,10 +12,7 @@ from kb.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
 from kb.models import BarrierCreate, BarrierUpdate
 from kb.services.barriers import add_comment, change_status, create_barrier, get_barrier, update_barrier
 from web import data
-from ingest.citation_linker import propose_for_barriers
 from kb.services.citation_links import confirm_link, reject_link
-from kb.services.references import ReferenceIndex
-from search.citations_nlp import citation_pipeline
 from web.deps import DbSession, Jurist, Reader, Team, check_csrf_header, form_with_csrf, may_edit
 from web.forms import field_errors, next_code, parse_create, parse_update, record_to_form
 from web.templating import render
@@ -24,27 +21,10 @@ router = APIRouter()
 CSRF_HEADER = [Depends(check_csrf_header)]
 
 
-def _sync(request: Request) -> None:
-    """Bring the index up to date right after a committed write, so the next search shows it."""
-    if request.app.state.search is not None:
-        request.app.state.search.sync()
-
-
-def _saved(request: Request, code: str, actor: str) -> None:
-    """After a barrier's text changed: propose the citations found in it, then update the index."""
-    with session_scope(request.app.state.engine) as session:
-        refs = ReferenceIndex(session)
-        propose_for_barriers(session, [code], refs, actor=actor, nlp=_citation_nlp(request, refs))
-    _sync(request)
-
-
-def _citation_nlp(request: Request, refs: ReferenceIndex):
-    """The citation pipeline, rebuilt only when the register's regulations change."""
-    state = request.app.state
-    key = tuple(sorted(refs.regulation_ids))
-    if getattr(state, "citation_nlp_key", None) != key:
-        state.citation_nlp, state.citation_nlp_key = citation_pipeline(refs.resolver), key
-    return state.citation_nlp
+def _after_commit(request: Request) -> None:
+    """The composition root's after-commit steps (citation proposals, themes, index), so the next
+    page and search show the write."""
+    request.app.state.after_commit()
 
 
 def _duplicates(request: Request, title: str, description: str) -> list[dict[str, Any]]:
@@ -83,7 +63,7 @@ async def create_from_form(request: Request, principal: Jurist, form: dict = Dep
     except ValidationFailed as exc:
         return _form_page(request, "barrier_form.html", form=form, errors=field_errors(exc), status=422,
                           mode="nieuw")
-    _saved(request, barrier.code, principal.name)
+    _after_commit(request)
     return RedirectResponse(f"/drempels/{barrier.code}?bewaard=1", status_code=303)
 
 
@@ -116,7 +96,7 @@ async def update_from_form(request: Request, session: DbSession, principal: Juri
                           status=422, mode="bewerken", code=code)
     except Conflict as exc:
         return render(request, "conflict.html", {"code": code, "conflict": exc, "form": form}, status=409)
-    _saved(request, code, principal.name)
+    _after_commit(request)
     return RedirectResponse(f"/drempels/{code}?bewaard=1", status_code=303)
 
 
@@ -135,7 +115,7 @@ async def status_from_form(request: Request, principal: Team, code: str, form: d
                           expected_version=version)
     except Conflict as exc:
         return render(request, "conflict.html", {"code": code, "conflict": exc, "form": None}, status=409)
-    _sync(request)
+    _after_commit(request)
     return RedirectResponse(f"/drempels/{code}?status=1#geschiedenis", status_code=303)
 
 
@@ -178,7 +158,7 @@ async def citation_from_form(request: Request, session: DbSession, principal: Ju
                     expected_version=version)
     except Conflict as exc:
         return render(request, "conflict.html", {"code": code, "conflict": exc, "form": None}, status=409)
-    _sync(request)
+    _after_commit(request)
     return RedirectResponse(f"/drempels/{code}#citaties", status_code=303)
 
 
@@ -191,7 +171,7 @@ class StatusInput(BaseModel):
 
 
 class UpdateInput(BarrierUpdate):
-    version: int | None = None
+    version: int = Field(description="De versie die u las; een wijziging zonder versie zou blind overschrijven.")
 
 
 class DuplicateInput(BaseModel):
@@ -207,7 +187,7 @@ class TextInput(BaseModel):
 def api_create(request: Request, body: BarrierCreate, principal: Jurist) -> dict[str, Any]:
     with session_scope(request.app.state.engine) as session:
         create_barrier(session=session, data=body, actor=principal.name)
-    _saved(request, body.code, principal.name)
+    _after_commit(request)
     with session_scope(request.app.state.engine) as session:
         return data.barrier_detail(session, body.code)
 
@@ -221,7 +201,7 @@ def api_update(request: Request, code: str, body: UpdateInput, session: DbSessio
         raise PermissionDenied("Alleen het programmateam maakt een drempel publiek")
     with session_scope(request.app.state.engine) as write:
         update_barrier(session=write, code=code, data=changes, actor=principal.name, expected_version=body.version)
-    _saved(request, code, principal.name)
+    _after_commit(request)
     with session_scope(request.app.state.engine) as read:
         return data.barrier_detail(read, code)
 
@@ -231,7 +211,7 @@ def api_status(request: Request, code: str, body: StatusInput, principal: Team) 
     with session_scope(request.app.state.engine) as session:
         change_status(session=session, code=code, status=body.status, actor=principal.name, comment=body.comment,
                       expected_version=body.version)
-    _sync(request)
+    _after_commit(request)
     with session_scope(request.app.state.engine) as session:
         return data.barrier_detail(session, code)
 

@@ -92,6 +92,5 @@ async def confirm(request: Request, principal: Team, form: dict = Depends(form_w
             report["file"] = display
     finally:
         path.unlink(missing_ok=True)
-    if request.app.state.search is not None:
-        request.app.state.search.sync()
+    request.app.state.after_commit()
     return render(request, "import.html", {"errors": {}, "preview": None, "report": report})
