@@ -146,8 +146,7 @@ def import_regulations_cmd(path: Annotated[Path, typer.Argument(help="Een bestan
                            key: Annotated[str | None, typer.Option("--key", help="Sleutel van de regelgeving.")] = None,
                            as_json: JsonOption = False, home: HomeOption = None) -> None:
     """Lees regelgeving in (artikel per artikel)."""
-    from drempelbank.setup import read_regulation_items
-    from ingest.regulation_import import import_regulation_objects
+    from ingest.regulation_import import import_regulation_objects, read_regulation_items
 
     if not path.exists():
         refuse(f"{path}: bestand of map niet gevonden")
@@ -218,8 +217,10 @@ def search(query: Annotated[str, typer.Argument(help="Zoekvraag, bv. 'aangeteken
            filters: FilterOption = None, limit: LimitOption = 10, as_json: JsonOption = False,
            home: HomeOption = None) -> None:
     """Zoek in drempels en artikels (Nederlandse zoektaal, citaten, filters)."""
-    if scope not in ("barriers", "articles", "all"):
-        errors.print(f"Onbekende waarde voor --in: '{scope}' (barriers, articles of all)", highlight=False)
+    from search.service import SCOPES
+
+    if scope not in SCOPES:
+        errors.print(f"Onbekende waarde voor --in: '{scope}' ({', '.join(SCOPES)})", highlight=False)
         raise typer.Exit(2)
     service = runtime(home).search
     results = service.search(query, scope=scope, filters=parse_filters(filters), page_size=limit)

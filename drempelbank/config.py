@@ -7,6 +7,8 @@ from typing import Literal
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from ingest.limits import MAX_UNPACKED_BYTES, MAX_UPLOAD_BYTES
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -25,7 +27,7 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, description="Port `serve` listens on.")
     public_read: bool = Field(default=False,
                               description="Let anonymous visitors read barriers marked public, and nothing else.")
-    max_upload_bytes: int = Field(default=60 * 1024 * 1024,
+    max_upload_bytes: int = Field(default=MAX_UPLOAD_BYTES,
                                   description="Largest file accepted for import, in bytes.")
     secret_key: str | None = Field(
         default=None, description="Key that signs session cookies; set the same value on every application "
@@ -35,7 +37,7 @@ class Settings(BaseSettings):
                                       "full-text search (for several application servers).")
     search_url: str | None = Field(
         default=None, description="PostgreSQL URL for the postgres search backend; unset means DATABASE_URL.")
-    max_unpacked_bytes: int = Field(default=200 * 1024 * 1024,
+    max_unpacked_bytes: int = Field(default=MAX_UNPACKED_BYTES,
                                     description="Largest uncompressed size of a DOCX or XLSX file, in bytes.")
 
     @cached_property

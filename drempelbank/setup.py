@@ -1,6 +1,5 @@
 """Composition of the layers for the CLI and the web server: init, indexing hooks, doctor."""
 
-from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
@@ -8,7 +7,6 @@ from sqlmodel import func, select
 
 from drempelbank.runtime import Runtime
 from kb.db import schema_status, session_scope
-from kb.errors import FieldError, ValidationFailed
 from kb.models import Article, Barrier, OutboxEntry, Project, Regulation, User
 from kb.services.users import ensure_first_admin
 
@@ -39,22 +37,6 @@ def build_app(rt: Runtime) -> FastAPI:
 
     rt.after_commit()  # repair what a crash between a commit and its steps left behind
     return create_app(rt.engine, search=rt.search, settings=rt.settings, after_commit=rt.after_commit)
-
-
-def read_regulation_items(path: Path, fmt: str, *, key: str | None, max_bytes: int) -> list[tuple[str, Any, Any]]:
-    """(file, line, object) triples in the exchange format from any supported source format."""
-    from ingest.regulation_import import read_json_regulations
-
-    if fmt == "json" or (fmt == "auto" and path.is_file() and path.suffix.lower() in (".json", ".jsonl")):
-        return [(path.name, line, item) for line, item in read_json_regulations(path)]
-    try:
-        from ingest.readers import ReaderError, read_regulations
-    except ImportError:
-        raise ValidationFailed([FieldError("--format", f"formaat '{fmt}' wordt nog niet ondersteund", file=path.name)])
-    try:
-        return [(path.name, None, item) for item in read_regulations(path, fmt, key=key, max_bytes=max_bytes)]
-    except ReaderError as exc:
-        raise ValidationFailed([FieldError("(bestand)", exc.message, exc.line, path.name)]) from None
 
 
 def diagnose(rt: Runtime) -> dict[str, Any]:

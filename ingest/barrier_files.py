@@ -15,6 +15,8 @@ from typing import Any, BinaryIO
 
 from lxml import etree
 
+from ingest.limits import MAX_UNPACKED_BYTES
+
 LIST_FIELDS = ("regulations", "projects", "municipalities", "tags")
 FIELDS = ("code", "title", "description", "kind", "werf", "level", "status", "severity", "regulations",
           "projects", "municipalities", "proposed_solution", "reported_by", "reported_on", "tags")
@@ -61,7 +63,7 @@ def file_format(path: Path) -> str:
 
 
 def read_rows(path: Path, *, on_read: Callable[[int], None] | None = None,
-              max_unpacked: int = 200 * 1024 * 1024) -> Iterator[RawRow]:
+              max_unpacked: int = MAX_UNPACKED_BYTES) -> Iterator[RawRow]:
     fmt = file_format(path)
     if fmt == "jsonl":
         yield from _jsonl_rows(path, on_read)

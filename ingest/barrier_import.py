@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from ingest.limits import MAX_UNPACKED_BYTES
 from ingest.barrier_files import (
     DERIVED_FIELDS, FIELDS, FLAG_FIELDS, LIST_FIELDS, FileRefused, RawRow, read_rows, write_rows,
 )
@@ -82,7 +83,7 @@ def row_to_barrier(row: RawRow, file: str, *, demo: bool = False) -> BarrierCrea
 
 
 def import_barriers(*, engine: Engine, path: Path, actor: str | None, partial: bool = False, demo: bool = False,
-                    on_read: Callable[[int], None] | None = None, max_unpacked: int = 200 * 1024 * 1024,
+                    on_read: Callable[[int], None] | None = None, max_unpacked: int = MAX_UNPACKED_BYTES,
                     display_name: str | None = None) -> ImportReport:
     """Stream the file in one transaction; any refused row rolls it all back unless `partial`."""
     name = display_name or path.name

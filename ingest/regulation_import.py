@@ -1,7 +1,6 @@
 """Import and export regulations in the JSON exchange format (spec/regulation-format.md)."""
 
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -9,6 +8,9 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from ingest.readers import ReaderError, read_regulations
+from ingest.readers.detect import MAX_BYTES
+from ingest.readers.jsonfile import LINE_SUFFIXES, read_json_items
 from kb.db import session_scope
 from kb.errors import FieldError, ValidationFailed
 from kb.models import Regulation, RegulationCreate
@@ -54,28 +56,16 @@ def parse_regulation(data: Any, *, file: str, line: int | None = None) -> Regula
     return regulation
 
 
-def read_json_regulations(path: Path) -> Iterator[tuple[int | None, Any]]:
-    """(line, object) pairs of a .json (one object or a list) or .jsonl file."""
+def read_regulation_items(path: Path, fmt: str = "auto", *, key: str | None = None,
+                          max_bytes: int = MAX_BYTES) -> list[tuple[str, int | None, Any]]:
+    """(file, line, object) triples in the exchange format, from any supported source format.
+    A file the readers refuse becomes one Dutch field error naming the file (and line)."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValidationFailed([FieldError("(bestand)", "onleesbare tekencodering (verwacht UTF-8)", None, path.name)])
-    if path.suffix.lower() in (".jsonl", ".ndjson"):
-        for number, line in enumerate(text.splitlines(), start=1):
-            if line.strip():
-                yield number, _loads(line, path.name, number)
-        return
-    data = _loads(text, path.name, None)
-    for item in data if isinstance(data, list) else [data]:
-        yield None, item
-
-
-def _loads(text: str, file: str, line: int | None) -> Any:
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        where = line if line is not None else exc.lineno
-        raise ValidationFailed([FieldError("(json)", f"geen geldige JSON ({exc.msg})", where, file)]) from None
+        if fmt == "json" or (fmt == "auto" and path.is_file() and path.suffix.lower() in (".json", *LINE_SUFFIXES)):
+            return [(path.name, line, item) for line, item in read_json_items(path)]
+        return [(path.name, None, item) for item in read_regulations(path, fmt, key=key, max_bytes=max_bytes)]
+    except ReaderError as exc:
+        raise ValidationFailed([FieldError("(bestand)", exc.message, exc.line, path.name)]) from None
 
 
 def import_regulation_objects(*, engine: Engine, items: list[tuple[str, int | None, Any]], actor: str | None,

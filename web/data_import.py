@@ -10,10 +10,9 @@ from typing import Any
 
 from sqlmodel import Session
 
-from drempelbank.setup import read_regulation_items
 from ingest.barrier_files import FileRefused, file_format, read_rows
 from ingest.barrier_import import row_to_barrier
-from ingest.regulation_import import parse_regulation
+from ingest.regulation_import import read_regulation_items, parse_regulation
 from kb.errors import FieldError, NotFound, ValidationFailed
 from kb.services.barriers import find_barrier, snapshot
 from kb.services.regulations import get_regulation

@@ -7,12 +7,11 @@ from urllib.parse import urlencode
 from sqlmodel import Session, select
 
 from kb.models import Barrier, Municipality, Project, Regulation
+from search.service import SCOPES
 
 FACETS = ("status", "kind", "werf", "level", "regulation", "project", "municipality", "year")
 FILTERS = (*FACETS, "tag")
 SORTS = {"relevance": "relevantie", "newest": "nieuwste eerst", "code": "code", "severity": "ernst"}
-SCOPES = ("barriers", "articles", "all")
-TYPES = {"barriers": ("barrier",), "articles": ("article",), "all": ("barrier", "article", "project")}
 PAGE_SIZE = 20
 
 
@@ -108,7 +107,7 @@ def run_search(search, query: ListQuery, page_size: int):
     """Without words the page lists everything: a filter on record type makes the query match all."""
     filters, sort = dict(query.filters), query.sort
     if not query.q:
-        filters.setdefault("type", list(TYPES[query.scope]))
+        filters.setdefault("type", list(SCOPES[query.scope]))
         sort = "newest" if sort == "relevance" else sort
     return search.search(query.q, scope=query.scope, filters=filters, sort=sort, page=query.page,
                          page_size=page_size)

@@ -6,6 +6,8 @@ import re
 import zipfile
 from pathlib import Path
 
+from ingest.limits import MAX_UPLOAD_BYTES
+
 from .bwb import read_bwb
 from .docx import MAX_UNCOMPRESSED, read_docx
 from .errors import ReaderError
@@ -16,7 +18,7 @@ from .pdf import read_pdf
 from .textual import decode_text, read_text
 
 FORMATS = ("json", "justel", "codex", "eurlex", "bwb", "pdf", "docx", "text")
-MAX_BYTES = 50 * 1024 * 1024
+MAX_BYTES = MAX_UPLOAD_BYTES
 _SNIFF_BYTES = 64 * 1024
 _HTML = re.compile(r"<!doctype html|<html|<body|<table|<p[\s>]", re.I)
 _READERS = {"justel": read_justel, "codex": read_codex, "eurlex": read_eurlex, "bwb": read_bwb,

@@ -12,7 +12,7 @@ from docx.opc.exceptions import PackageNotFoundError
 from .errors import ReaderError
 from .textual import regulation_from_lines
 
-MAX_UNCOMPRESSED = 200 * 1024 * 1024
+from ingest.limits import MAX_UNPACKED_BYTES as MAX_UNCOMPRESSED
 
 
 def check_zip(path: Path, max_uncompressed: int) -> None:

@@ -1,31 +1,42 @@
-"""Reader for the regulation exchange format itself (.json object or list, .jsonl lines)."""
+"""Reader for the regulation exchange format itself (.json object or list, .jsonl lines).
+
+Field checks are not done here: ingest/regulation_import.parse_regulation validates every object
+with Dutch messages per field, for this reader and all the others alike.
+"""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from .errors import ReaderError
 
-REQUIRED = ("key", "title", "kind", "level")
+LINE_SUFFIXES = (".jsonl", ".ndjson")
 
 
-def read_json(path: str | Path) -> list[dict]:
+def read_json_items(path: str | Path) -> list[tuple[int | None, Any]]:
+    """(line, object) pairs: the line number for .jsonl files, None for a .json object or list."""
     path = Path(path)
-    text = path.read_bytes().decode("utf-8-sig", errors="replace")
-    records = []
     try:
-        if path.suffix.lower() == ".jsonl":
-            for number, line in enumerate(text.splitlines(), start=1):
-                if line.strip():
-                    records.append((number, json.loads(line)))
-        else:
-            data = json.loads(text)
-            records = [(None, item) for item in (data if isinstance(data, list) else [data])]
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[:exc.start].count(b"\n") + 1
+        raise ReaderError(path, "onleesbare tekencodering (verwacht UTF-8)", line=line) from None
+    if path.suffix.lower() in LINE_SUFFIXES:
+        return [(number, _loads(path, line, number)) for number, line in enumerate(text.splitlines(), start=1)
+                if line.strip()]
+    data = _loads(path, text, None)
+    return [(None, item) for item in (data if isinstance(data, list) else [data])]
+
+
+def read_json(path: str | Path) -> list[Any]:
+    return [item for _, item in read_json_items(path)]
+
+
+def _loads(path: Path, text: str, line: int | None) -> Any:
+    try:
+        return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ReaderError(path, f"ongeldige JSON: {exc.msg}", line=exc.lineno) from exc
-    for number, record in records:
-        missing = [name for name in REQUIRED if not isinstance(record, dict) or not record.get(name)]
-        if missing:
-            raise ReaderError(path, f"verplicht veld ontbreekt: {', '.join(missing)}", line=number)
-    return [record for _, record in records]
+        raise ReaderError(path, f"geen geldige JSON ({exc.msg})", line=line if line is not None else exc.lineno) \
+            from None

@@ -10,6 +10,10 @@ from sqlalchemy import JSON, Column, DateTime
 from sqlmodel import Field, SQLModel
 
 
+# Codes of barriers and projects: what jurists type (DR-2024-017, GzG/2022/12), safe in a URL path.
+CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$"
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 

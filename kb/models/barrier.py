@@ -8,9 +8,7 @@ from sqlalchemy import String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from kb.enums import Kind, Level, LinkRole, Status, Werf
-from kb.models._common import json_field, partial_model, timestamp_field, utcnow
-
-CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$"
+from kb.models._common import CODE_PATTERN, json_field, partial_model, timestamp_field, utcnow
 
 
 def not_blank(cls, value: str) -> str:

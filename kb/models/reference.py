@@ -6,7 +6,7 @@ from sqlalchemy import String
 from sqlmodel import Field, SQLModel
 
 from kb.enums import ProjectStatus, ProjectType, Werf
-from kb.models._common import json_field, timestamp_field
+from kb.models._common import CODE_PATTERN, json_field, timestamp_field
 
 
 class Municipality(SQLModel, table=True):
@@ -35,7 +35,7 @@ class MunicipalityPublic(SQLModel):
 
 
 class ProjectBase(SQLModel):
-    code: str = Field(index=True, unique=True, max_length=64, schema_extra={"pattern": r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$"})
+    code: str = Field(index=True, unique=True, max_length=64, schema_extra={"pattern": CODE_PATTERN})
     name: str = Field(min_length=1, max_length=300)
     theme: str | None = Field(default=None, max_length=100)
     werf: Werf | None = Field(default=None, sa_type=String(40))

@@ -4,9 +4,9 @@ from fastapi import APIRouter, Depends, Request
 from sqlmodel import Session
 from starlette.datastructures import UploadFile
 
-from drempelbank.setup import read_regulation_items
 from ingest.barrier_import import import_barriers
-from ingest.regulation_import import import_regulation_objects
+from ingest.limits import MAX_UNPACKED_BYTES, MAX_UPLOAD_BYTES
+from ingest.regulation_import import read_regulation_items, import_regulation_objects
 from kb.errors import FieldError, ValidationFailed
 from web.auth import csrf_ok
 from web.data_import import preview_barriers, preview_regulations, stored_upload, upload_name
@@ -21,7 +21,7 @@ CHUNK = 1 << 16
 def _limits(request: Request) -> tuple[int, int]:
     settings = request.app.state.settings
     if settings is None:
-        return 60 * 1024 * 1024, 200 * 1024 * 1024
+        return MAX_UPLOAD_BYTES, MAX_UNPACKED_BYTES
     return settings.max_upload_bytes, settings.max_unpacked_bytes
 
 

@@ -105,7 +105,19 @@ def test_binary_file(tmp_path):
 
 
 def test_bad_json(tmp_path):
+    """The one JSON reader: syntax errors name the line; missing fields are named by the one validator."""
+    from ingest.regulation_import import parse_regulation, read_regulation_items
+    from kb.errors import ValidationFailed
+
     path = tmp_path / "regs.jsonl"
     path.write_text('{"key": "A", "title": "T", "kind": "wet", "level": "federaal"}\n{"key": "B"}\n')
-    with pytest.raises(ReaderError, match="regel 2: verplicht veld ontbreekt: title, kind, level"):
+    file, line, item = read_regulation_items(path)[1]
+    with pytest.raises(ValidationFailed) as refused:
+        parse_regulation(item, file=file, line=line)
+    assert {(e.field, e.line, e.file) for e in refused.value.errors} == \
+        {("title", 2, "regs.jsonl"), ("kind", 2, "regs.jsonl"), ("level", 2, "regs.jsonl")}
+    path.write_text('{"key": "A"}\n{"key": \n')
+    with pytest.raises(ReaderError, match="regel 2: geen geldige JSON"):
         read_regulations(path)
+    with pytest.raises(ValidationFailed, match="regel 2"):
+        read_regulation_items(path)
