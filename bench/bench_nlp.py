@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from search.analysis import DutchAnalyzer, analyze, tokenize, word_terms  # noqa: E402
 from search.compounds import get_splitter  # noqa: E402
-from search.lexicon.build_lexicon import (  # noqa: E402
+from tools.build_lexicon import (  # noqa: E402
     SKIP_UPOS, UD_FILES, default_corpus_src, legal_texts, raw_lemmas, read_conllu,
 )
 from search.nlp import STOP_WORDS, Lemmatizer, lookup_table, pipeline_info, supplement_for, SUPPLEMENT_FILE  # noqa: E402

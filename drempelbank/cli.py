@@ -1,4 +1,4 @@
-"""The `drempelbank` command (spec/cli.md): exit 0 done, 1 input refused, 2 wrong usage."""
+"""The `drempelbank` command (docs/cli.md): exit 0 done, 1 input refused, 2 wrong usage."""
 
 import errno
 import json

@@ -1,4 +1,4 @@
-"""Read and write the barrier exchange format (spec/exchange-format.md): JSONL, CSV and XLSX.
+"""Read and write the barrier exchange format (docs/exchange-formats.md): JSONL, CSV and XLSX.
 
 Readers stream: a 50 MB file is never held whole. Each row comes with its line number so every
 message can name file, line and field.

@@ -1,4 +1,4 @@
-"""Import and export regulations in the JSON exchange format (spec/regulation-format.md)."""
+"""Import and export regulations in the JSON exchange format (docs/exchange-formats.md)."""
 
 import json
 from dataclasses import dataclass, field

@@ -1,7 +1,7 @@
 """The search service: the register's one door to search, for the web layer, the CLI and briefs.
 
-It keeps the index true to the database by draining the outbox (ARCHITECTURE.md), parses user
-input once (citations and municipalities resolved through kb), and shapes results as spec/cli.md.
+It keeps the index true to the database by following the outbox (docs/architecture.md), parses user
+input once (citations and municipalities resolved through kb), and shapes results as docs/cli.md.
 """
 
 import json
@@ -100,7 +100,7 @@ class SearchService:
 
     @staticmethod
     def search_json(results: SearchResults, q: str | None) -> dict[str, Any]:
-        """The `search --json` shape of spec/cli.md (with a few extra keys)."""
+        """The `search --json` shape of docs/cli.md (with a few extra keys)."""
         hits = []
         for hit in results.hits:
             item: dict[str, Any] = {"type": hit.type, "code": hit.code, "title": hit.title,

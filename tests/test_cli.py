@@ -1,4 +1,4 @@
-"""The `drempelbank` command end to end, as scripts of the programme team run it (spec/cli.md)."""
+"""The `drempelbank` command end to end, as scripts of the programme team run it (docs/cli.md)."""
 
 import json
 import os

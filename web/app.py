@@ -74,7 +74,9 @@ def _install_middleware(app: FastAPI) -> None:
 
 
 def _install_routes(app: FastAPI) -> None:
-    from web.routes import account, api, barriers, imports, pages, system
+    from web.pages import ROUTERS
+    from web.routes import account, barriers, imports, system
 
-    for module in (system, account, barriers, imports, pages, api):
-        app.include_router(module.router)
+    # Write routes first: /drempels/nieuw must win over the page /drempels/{code}.
+    for router in (system.router, account.router, barriers.router, imports.router, *ROUTERS):
+        app.include_router(router)

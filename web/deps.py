@@ -1,15 +1,18 @@
 """Request dependencies: the database session and the access rules of each role."""
 
 from collections.abc import Iterator
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends, Request
 from sqlmodel import Session
 
 from kb.enums import Role
-from kb.errors import PermissionDenied
+from kb.errors import PermissionDenied, RegisterError
 from kb.models import Barrier
 from web.auth import Principal
+
+if TYPE_CHECKING:
+    from search.service import SearchService
 
 
 class AuthRequired(Exception):
@@ -72,6 +75,14 @@ Reader = Annotated[Principal, Depends(require_login)]
 Jurist = Annotated[Principal, Depends(require(Role.jurist))]
 Team = Annotated[Principal, Depends(require(Role.programmateam))]
 Admin = Annotated[Principal, Depends(require(Role.beheerder))]
+
+
+def search_of(request: Request) -> "SearchService":
+    """The search service the composition root handed the app (typed, so callers see its methods)."""
+    search = request.app.state.search
+    if search is None:
+        raise RegisterError("De zoekfunctie is niet beschikbaar (geen zoekindex geconfigureerd)")
+    return search
 
 
 def may_edit(principal: Principal, barrier: Barrier) -> bool:

@@ -1,4 +1,4 @@
-"""Barrier: the register's core entity, with its links, in one schema family (STYLE rule 1)."""
+"""Barrier: the register's core entity, with its links, in one schema family (docs/architecture.md)."""
 
 from datetime import date, datetime
 from typing import Any

@@ -1,4 +1,4 @@
-"""Regulation and Article, mirroring spec/regulation-format.md."""
+"""Regulation and Article, mirroring the regulation exchange format (docs/exchange-formats.md)."""
 
 import datetime as dt
 from datetime import date, datetime

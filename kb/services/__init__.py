@@ -1,1 +1,1 @@
-"""Every write to the register goes through these functions (STYLE rule 2)."""
+"""Every write to the register goes through these functions (docs/architecture.md, the write path)."""

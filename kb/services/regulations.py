@@ -174,7 +174,7 @@ def regulation_detail(session: Session, regulation: Regulation) -> RegulationDet
 
 
 def regulation_exchange(session: Session, regulation: Regulation) -> dict[str, Any]:
-    """The regulation exchange format (spec/regulation-format.md), plus extra keys kept on import."""
+    """The regulation exchange format (docs/exchange-formats.md), plus extra keys kept on import."""
     detail = regulation_detail(session, regulation)
     data = detail.model_dump(mode="json", exclude={"article_count", "extra"})
     data.update(regulation.extra or {})

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.refnis import (
+from tools.refnis import (
     DEFAULT_FUSIES,
     DEFAULT_OUTPUT,
     DEFAULT_REFNIS,

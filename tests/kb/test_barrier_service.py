@@ -8,7 +8,7 @@ from kb.errors import Conflict, NotFound, ValidationFailed
 from kb.models import AuditEvent, BarrierCreate, BarrierUpdate, OutboxEntry, StatusChange
 from kb.services.barriers import change_status, create_barrier, delete_barrier, get_barrier, update_barrier
 from kb.validation import validate
-from web.data import barrier_detail, barrier_public
+from web.pages.barriers import barrier_detail, barrier_public
 
 
 def new_barrier(**overrides) -> BarrierCreate:

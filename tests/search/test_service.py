@@ -36,7 +36,7 @@ def test_citation_in_query_finds_linked_barriers_that_never_spell_it(rt):
     results = rt.search.search("art. 285 DLB")
     assert results.total >= 1
     with session_scope(rt.engine) as session:
-        from web.data import barrier_public
+        from web.pages.barriers import barrier_public
         from kb.services.barriers import get_barrier
 
         for code in codes(results):

@@ -174,3 +174,33 @@ def test_regulation_facet_shows_names(site):
     page = site.client("lezer").get("/drempels", params={"q": "handtekening"})
     facet = page.text.split('id="facet-regulation"')[1].split("</section>")[0]
     assert "eIDAS-verordening" in facet and ">EIDAS<" not in facet
+
+
+def _strings(value, keys=("code", "title", "name", "key", "number", "raw")) -> set[str]:
+    """The identifying strings of a JSON twin: what its HTML page must show too."""
+    found: set[str] = set()
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key in keys and isinstance(item, str) and item:
+                found.add(item)
+            found |= _strings(item, keys)
+    elif isinstance(value, list):
+        for item in value[:30]:
+            found |= _strings(item, keys)
+    return found
+
+
+@pytest.mark.parametrize("url", ["/", "/drempels?q=handtekening", f"/drempels/{CODE}", "/regelgeving/AVG/artikels/6",
+                                 "/projecten/GZG-2022-001", "/gemeenten/44021"])
+def test_page_and_twin_show_the_same_content(clients, url):
+    """Both come from one data function: every code, title and name in the twin is on the page."""
+    import html
+
+    client = clients["beheerder"]
+    page = client.get(url).text
+    href = re.search(r'<link rel="alternate" type="application/json" href="([^"]+)"', page).group(1)
+    twin = client.get(html.unescape(href)).json()
+    text = html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)))
+    wanted = {re.sub(r"\s+", " ", s) for s in _strings(twin)}
+    missing = sorted(s for s in wanted if s not in text and html.unescape(s) not in text)
+    assert wanted and not missing, (url, missing[:5])

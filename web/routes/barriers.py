@@ -11,7 +11,7 @@ from kb.enums import Role, Status
 from kb.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
 from kb.models import BarrierCreate, BarrierUpdate
 from kb.services.barriers import add_comment, change_status, create_barrier, get_barrier, update_barrier
-from web import data
+from web.pages.barriers import barrier_detail, barrier_public
 from kb.services.citation_links import confirm_link, reject_link
 from web.deps import DbSession, Jurist, Reader, Team, check_csrf_header, form_with_csrf, may_edit
 from web.forms import field_errors, next_code, parse_create, parse_update, record_to_form
@@ -77,7 +77,7 @@ def _editable(session, principal, code: str):
 @router.get("/drempels/{code}/bewerken", include_in_schema=False)
 def edit_form(request: Request, session: DbSession, principal: Jurist, code: str):
     barrier = _editable(session, principal, code)
-    record = data.barrier_public(session, barrier).model_dump(mode="json")
+    record = barrier_public(session, barrier).model_dump(mode="json")
     form = {**record_to_form(record), "version": str(barrier.version)}
     return _form_page(request, "barrier_form.html", form=form, errors={}, mode="bewerken", code=code)
 
@@ -189,7 +189,7 @@ def api_create(request: Request, body: BarrierCreate, principal: Jurist) -> dict
         create_barrier(session=session, data=body, actor=principal.name)
     _after_commit(request)
     with session_scope(request.app.state.engine) as session:
-        return data.barrier_detail(session, body.code)
+        return barrier_detail(session, body.code)
 
 
 @router.patch("/api/barriers/{code}", tags=["drempels"], dependencies=CSRF_HEADER)
@@ -203,7 +203,7 @@ def api_update(request: Request, code: str, body: UpdateInput, session: DbSessio
         update_barrier(session=write, code=code, data=changes, actor=principal.name, expected_version=body.version)
     _after_commit(request)
     with session_scope(request.app.state.engine) as read:
-        return data.barrier_detail(read, code)
+        return barrier_detail(read, code)
 
 
 @router.post("/api/barriers/{code}/status", tags=["drempels"], dependencies=CSRF_HEADER)
@@ -213,7 +213,7 @@ def api_status(request: Request, code: str, body: StatusInput, principal: Team) 
                       expected_version=body.version)
     _after_commit(request)
     with session_scope(request.app.state.engine) as session:
-        return data.barrier_detail(session, code)
+        return barrier_detail(session, code)
 
 
 @router.post("/api/check-duplicate", tags=["drempels"], dependencies=CSRF_HEADER)

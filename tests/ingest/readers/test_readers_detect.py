@@ -5,7 +5,7 @@ import pytest
 from reader_samples import AWB, EURLEX, GEMW, JUSTEL, RESOURCES, write_docx
 
 from ingest.readers import detect_format, read_regulations
-from ingest.readers.build_corpus import OUT, TEXTS, build
+from tools.build_corpus import OUT, TEXTS, build
 
 
 @pytest.mark.parametrize("path, fmt", [

@@ -1,13 +1,19 @@
-"""The barrier list and search page: URL parameters in, neutral query to the search service, facets out."""
+"""The barrier list and search page (`/drempels`) and its twin (`/api/search`, the JSON of `search --json`):
+URL parameters in, neutral query to the search service, facets out."""
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
+from fastapi import APIRouter, Query, Request
 from sqlmodel import Session, select
 
 from kb.models import Barrier, Municipality, Project, Regulation
 from search.service import SCOPES
+from web.deps import DbSession, Viewer, search_of
+from web.templating import render
+
+router = APIRouter()
 
 FACETS = ("status", "kind", "werf", "level", "regulation", "project", "municipality", "year")
 FILTERS = (*FACETS, "tag")
@@ -91,12 +97,14 @@ def facet_groups(session: Session, query: ListQuery, facets: dict[str, dict[str,
     return groups
 
 
-def search_page(session: Session, search, query: ListQuery, *, public_only: bool = False) -> dict[str, Any]:
-    """One data function for /drempels and /api/search: the service's results plus page state."""
+def search_page(session: Session, search, query: ListQuery, *, public_only: bool = False,
+                page_size: int = PAGE_SIZE) -> dict[str, Any]:
+    """One data function for /drempels and /api/search: the service's results (`results`, the twin)
+    plus the page state the HTML list shows around them."""
     if public_only:
         results = _public_results(session, search, query)
     else:
-        results = run_search(search, query, PAGE_SIZE)
+        results = run_search(search, query, page_size)
     shaped = search.search_json(results, query.q)
     return {"results": shaped, "hits": results.hits, "query": query,
             "facets": [] if public_only else facet_groups(session, query, results.facets),
@@ -124,3 +132,19 @@ def _public_results(session: Session, search, query: ListQuery):
     results.hits, results.total, results.facets = kept[start:start + PAGE_SIZE], len(kept), {}
     results.page, results.page_size = query.page, PAGE_SIZE
     return results
+
+
+@router.get("/drempels", include_in_schema=False)
+def barrier_list(request: Request, session: DbSession, principal: Viewer):
+    query = ListQuery.from_params(request.query_params)
+    page = search_page(session, search_of(request), query, public_only=principal.anonymous)
+    return render(request, "barriers.html", {"p": page}, json_url=query.url("/api/search", page=query.page))
+
+
+@router.get("/api/search", tags=["zoeken"], summary="Zoeken in drempels en artikels")
+def api_search(request: Request, session: DbSession, principal: Viewer,
+               limit: Annotated[int, Query(ge=1, le=200)] = PAGE_SIZE) -> dict[str, Any]:
+    """Same JSON as `drempelbank search --json`; `in`, `sort`, `page` and facet filters as on /drempels."""
+    query = ListQuery.from_params(request.query_params)
+    return search_page(session, search_of(request), query, public_only=principal.anonymous,
+                       page_size=limit)["results"]

@@ -1,6 +1,6 @@
 """Builds corpus/regulations/texts/ from the real source samples.
 
-Run: python -m ingest.readers.build_corpus [SOURCE_DIR]
+Run: python -m tools.build_corpus [SOURCE_DIR]
 SOURCE_DIR defaults to shared/corpus-src beside the project, else the test copies.
 """
 
@@ -10,9 +10,9 @@ import json
 import sys
 from pathlib import Path
 
-from .detect import read_regulations
+from ingest.readers import read_regulations
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "corpus" / "regulations" / "texts"
 CANDIDATE_SOURCES = (ROOT.parent / "shared" / "corpus-src", ROOT / "tests" / "ingest" / "resources")
 
@@ -28,7 +28,7 @@ TEXTS = (
 PROVENANCE = """# Herkomst van de meegeleverde wetteksten
 
 Deze teksten zijn automatisch gelezen uit ongewijzigde publieke bronbestanden
-met `python -m ingest.readers.build_corpus`; niets is met de hand geschreven.
+met `python -m tools.build_corpus`; niets is met de hand geschreven.
 
 | bestand | regeling | bron | herkomst en licentie |
 |---|---|---|---|

@@ -1,6 +1,6 @@
 """Derive the lexicon files of search/ from the real sources in corpus-src.
 
-Run: python -m search.lexicon.build_lexicon [CORPUS_SRC]
+Run: python -m tools.build_lexicon [CORPUS_SRC]
 (default CORPUS_SRC: ../shared/corpus-src next to the project root, or the
 DREMPELBANK_CORPUS_SRC environment variable). The outputs are committed, so
 the product never needs the sources at run time.
@@ -50,7 +50,7 @@ def default_corpus_src() -> Path:
     env = os.environ.get("DREMPELBANK_CORPUS_SRC")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parents[3] / "shared" / "corpus-src"
+    return Path(__file__).resolve().parents[2] / "shared" / "corpus-src"
 
 
 def read_conllu(path: Path) -> list[UdToken]:
