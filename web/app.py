@@ -7,6 +7,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from search.service import SearchService
 from web.auth import LoginThrottle, bearer_token, decode_session, encode_session, load_secret, resolve_principal
 from web.errors import install_error_handlers
 from web.templating import load_labels, make_templates
@@ -21,7 +22,7 @@ SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "sam
                     "Permissions-Policy": "camera=(), microphone=(), geolocation=()"}
 
 
-def create_app(engine: Engine, *, search=None, settings=None, throttle: LoginThrottle | None = None,
+def create_app(engine: Engine, *, search: SearchService | None = None, settings=None, throttle: LoginThrottle | None = None,
                title: str = "Drempelbank") -> FastAPI:
     app = FastAPI(title=title, description="Register van juridische en procedurele drempels voor lokale "
                                            "e-government in Vlaanderen", version="1.0",

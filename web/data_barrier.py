@@ -7,6 +7,7 @@ from sqlmodel import Session, select
 from kb.models import Article, Barrier, BarrierRegulationLink, Municipality, Project, Regulation
 from kb.services.barriers import get_barrier
 from kb.services.citation_links import list_proposals
+from search.service import SearchService
 from web import data
 
 def linked_articles(session: Session, barrier: Barrier) -> list[dict[str, Any]]:
@@ -36,7 +37,7 @@ def linked_names(session: Session, record: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def proposed_citations(session: Session, barrier: Barrier, search) -> list[dict[str, Any]]:
+def proposed_citations(session: Session, barrier: Barrier, search: SearchService | None) -> list[dict[str, Any]]:
     """Open proposals of the citation linker (to confirm or reject), then citations found in the text
     that name no regulation the register knows (shown so a jurist can add that regulation)."""
     proposals = []
@@ -64,7 +65,7 @@ def _label(link, regulation) -> str:
     return f"art. {link.article_number} {name}" if link.article_number else name
 
 
-def barrier_page(session: Session, code: str, search) -> dict[str, Any]:
+def barrier_page(session: Session, code: str, search: SearchService | None) -> dict[str, Any]:
     """Everything the barrier page shows; the JSON twin returns the same dict."""
     detail = data.barrier_detail(session, code)
     barrier = get_barrier(session, code)

@@ -7,6 +7,8 @@ from urllib.parse import urlencode
 from sqlmodel import Session, select
 
 from kb.models import Barrier, Municipality, Project, Regulation
+from search.backend import SearchResults
+from search.service import SearchService
 
 FACETS = ("status", "kind", "werf", "level", "regulation", "project", "municipality", "year")
 FILTERS = (*FACETS, "tag")
@@ -92,7 +94,7 @@ def facet_groups(session: Session, query: ListQuery, facets: dict[str, dict[str,
     return groups
 
 
-def search_page(session: Session, search, query: ListQuery, *, public_only: bool = False) -> dict[str, Any]:
+def search_page(session: Session, search: SearchService, query: ListQuery, *, public_only: bool = False) -> dict[str, Any]:
     """One data function for /drempels and /api/search: the service's results plus page state."""
     if public_only:
         results = _public_results(session, search, query)
@@ -104,7 +106,7 @@ def search_page(session: Session, search, query: ListQuery, *, public_only: bool
             "sorts": SORTS, "pages": results.pages}
 
 
-def run_search(search, query: ListQuery, page_size: int):
+def run_search(search: SearchService, query: ListQuery, page_size: int) -> SearchResults:
     """Without words the page lists everything: a filter on record type makes the query match all."""
     filters, sort = dict(query.filters), query.sort
     if not query.q:
@@ -114,7 +116,7 @@ def run_search(search, query: ListQuery, page_size: int):
                          page_size=page_size)
 
 
-def _public_results(session: Session, search, query: ListQuery):
+def _public_results(session: Session, search: SearchService, query: ListQuery) -> SearchResults:
     """Anonymous visitors (PUBLIC_READ): public barriers only, paged here because the index has no
     public filter; the first 200 matches are considered, facets are not shown."""
     results = run_search(search, ListQuery(q=query.q, filters=query.filters, sort=query.sort), 200)

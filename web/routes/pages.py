@@ -8,6 +8,7 @@ from fastapi.responses import RedirectResponse
 from kb.enums import Role
 from kb.errors import RegisterError
 from kb.services.barriers import get_barrier
+from search.service import SearchService
 from web import data, data_barrier, data_misc
 from web.data_search import ListQuery, search_page
 from web.deps import DbSession, Reader, Viewer, check_visible, may_edit
@@ -16,7 +17,7 @@ from web.templating import render
 router = APIRouter(include_in_schema=False)
 
 
-def _search(request: Request):
+def _search(request: Request) -> SearchService:
     search = request.app.state.search
     if search is None:
         raise RegisterError("De zoekfunctie is niet beschikbaar (geen zoekindex geconfigureerd)")
