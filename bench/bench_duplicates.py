@@ -2,7 +2,7 @@
 
 Each demo barrier is checked (title + description) against the register; the barrier itself
 is left out of its candidates. A candidate is a true duplicate when the pair is one of the
-near-duplicate pairs listed in corpus/demo/README.md (search/eval/duplicates.json). The
+near-duplicate pairs listed in corpus/demo/README.md (bench/eval/duplicates.json). The
 threshold maximises F1 of the top candidate (ties: higher precision). Prints a report and
 writes bench/results/duplicates.json.
 
@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from search.evaluate import (  # noqa: E402
+from bench.evaluate import (  # noqa: E402
     choose_threshold,
     demo_service,
     duplicate_candidates,

@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from search.documents import SearchDocument  # noqa: E402
 from search.query import parse_query  # noqa: E402
-from search.whoosh_backend import WhooshBackend, _plain_analyzer, dutch_analyzer  # noqa: E402
+from search.whoosh.backend import WhooshBackend, dutch_analyzer, plain_analyzer  # noqa: E402
 
 UD_DIR = Path("/work/shared/corpus-src/ud-nl-dev")
 STATUSES = ("gemeld", "in-analyse", "oplossing-voorgesteld", "in-uitvoering", "opgelost")
@@ -140,7 +140,7 @@ def main(argv=None) -> int:
     parser.add_argument("--analyzer", choices=("dutch", "plain"), default="dutch")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "search.json"))
     args = parser.parse_args(argv)
-    analyzer = dutch_analyzer() if args.analyzer == "dutch" else _plain_analyzer()
+    analyzer = dutch_analyzer() if args.analyzer == "dutch" else plain_analyzer()
     words, weights = load_vocabulary()
     queries = generate_queries(args.queries, words)
     report = {"analyzer": type(analyzer).__name__, "queries": args.queries, "vocabulary": len(words),

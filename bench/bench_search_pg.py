@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.bench_search import generate_documents, generate_queries, load_vocabulary, timed  # noqa: E402
-from search.postgres_backend import PostgresBackend  # noqa: E402
+from search.postgres.backend import PostgresBackend  # noqa: E402
 from search.query import parse_query  # noqa: E402
 
 PG_ADMIN = os.environ.get("DREMPELBANK_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -83,7 +83,7 @@ def bench_quality(url: str) -> dict:
     """nDCG@10, MRR and Recall@10 of both backends behind the same search service and demo register."""
     import tempfile
 
-    from search.evaluate import compare, demo_service, load_queries, service_search_fn, summary
+    from bench.evaluate import compare, demo_service, load_queries, service_search_fn, summary
     from search.service import SearchService
 
     with tempfile.TemporaryDirectory(prefix="drempelbank-pgq-") as tmp:

@@ -2,6 +2,7 @@
 
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
@@ -9,6 +10,10 @@ from sqlalchemy.exc import OperationalError
 from drempelbank.config import Settings
 from kb.db import make_engine, migrate
 from kb.errors import RegisterError
+
+if TYPE_CHECKING:
+    from search.backend import SearchBackend
+    from search.service import SearchService
 
 
 class Runtime:
@@ -28,14 +33,17 @@ class Runtime:
         return engine
 
     @cached_property
-    def search(self):
+    def search(self) -> "SearchService":
         """The search service over the index in the home folder (Whoosh)."""
-        from search.service import SearchService, load_thesaurus, open_backend
+        from search.service import SearchService, load_thesaurus
 
         settings = self.settings
         backend = open_backend(settings.index_dir, thesaurus=load_thesaurus(self.corpus), kind=settings.search_backend,
                                url=settings.search_url or (None if settings.is_sqlite else settings.db_url))
-        return SearchService(backend, self.engine)
+        service = SearchService(backend, self.engine)
+        if backend.stale:
+            service.rebuild()
+        return service
 
     @cached_property
     def after_commit(self):
@@ -59,3 +67,19 @@ class Runtime:
             self.search.close()
         if "engine" in self.__dict__:
             self.engine.dispose()
+
+
+def open_backend(index_dir: Path, *, thesaurus: dict | None = None, kind: str = "whoosh",
+                 url: str | None = None) -> "SearchBackend":
+    """The configured backend: Whoosh in `index_dir`, or PostgreSQL full-text search at `url`.
+    Chosen here, in the composition root, so the search core never imports a backend."""
+    if kind == "postgres":
+        from search.postgres.backend import PostgresBackend
+
+        if not url or not url.startswith("postgresql"):
+            raise RegisterError("de zoekmachine 'postgres' vraagt een PostgreSQL-databank "
+                                "(DATABASE_URL of DREMPELBANK_SEARCH_URL)")
+        return PostgresBackend(url, thesaurus=thesaurus)
+    from search.whoosh.backend import WhooshBackend
+
+    return WhooshBackend(index_dir, thesaurus=thesaurus)

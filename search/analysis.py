@@ -1,4 +1,4 @@
-"""The Dutch analyzer shared by the index, the queries and every backend.
+"""The Dutch analysis shared by the index, the queries and every backend (no backend imported here).
 
 Steps, in order: tokenize (legal tokens such as "§2", "3°", "6.1.e" and
 "2016/679" stay whole) → lowercase and drop Dutch stop words → lemma →
@@ -14,12 +14,12 @@ round, even when a backend ANDs the query terms.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterator
 
-from whoosh.analysis import Analyzer, Token
-from whoosh.lang.snowball.dutch import DutchStemmer
+import snowballstemmer
 
 from search.compounds import compound_terms
 from search.nlp import STOP_WORDS, lemma
@@ -33,9 +33,18 @@ _TOKEN = re.compile(
 _SPACE = re.compile(r"\s+")
 _DOTTED = re.compile(r"[./:]")
 _HYPHEN_PART_MIN = 4
-# Whoosh's snowball package holds the original Dutch algorithm, which keeps
-# "ge-" (gemeente → gemeent); the 2023 revision strips it (gemeente → meen).
-_STEM = DutchStemmer().stem
+# The original Dutch Snowball algorithm ("dutch_porter" since Snowball 3) keeps
+# "ge-" (gemeente → gemeent); the 2023 revision ("dutch") strips it (gemeente → meen).
+# It is the algorithm Whoosh ships too, so indexes built before keep their terms.
+# A snowballstemmer object keeps its word in itself, so each thread gets its own.
+_stemmers = threading.local()
+
+
+def _STEM(word: str) -> str:
+    stemmer = getattr(_stemmers, "dutch", None)
+    if stemmer is None:
+        stemmer = _stemmers.dutch = snowballstemmer.stemmer("dutch_porter")
+    return stemmer.stemWord(word)
 
 INDEX, QUERY = "index", "query"
 
@@ -153,8 +162,12 @@ class Thesaurus:
         return 0, ""
 
 
-class DutchAnalyzer(Analyzer):
-    """Whoosh analyzer running the Dutch steps; picklable for the index schema."""
+class DutchAnalysis:
+    """The Dutch steps with one thesaurus; picklable, so an index schema can store it.
+
+    Backend-neutral: the Whoosh adapter (search/whoosh/analyzer.py) turns its
+    units into Whoosh tokens, the PostgreSQL backend into tsvector lexemes.
+    """
 
     def __init__(self, thesaurus: dict | None = None, *, compounds: bool = True):
         self.thesaurus_data = thesaurus or {}
@@ -188,44 +201,15 @@ class DutchAnalyzer(Analyzer):
             out.extend(unit.extras)
         return out
 
-    def __call__(
-        self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
-        start_pos=0, start_char=0, tokenize=True, mode="", **kwargs,
-    ):
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        if not tokenize:
-            # Whoosh passes wildcard and prefix text this way: match it as typed.
-            yield from _emit(token, [Unit(value.lower(), 0, len(value))], keeporiginal, value, start_pos, start_char)
-            return
-        units = self.units(value, mode=QUERY if mode == QUERY else INDEX, removestops=removestops)
-        yield from _emit(token, units, keeporiginal, value, start_pos, start_char)
 
-
-def _emit(token: Token, units: list[Unit], keeporiginal: bool, value: str, start_pos: int, start_char: int):
-    """Yield one reused Token per term; extras share their word's position."""
-    for pos, unit in enumerate(units, start_pos):
-        for text in (unit.term, *unit.extras):
-            token.text = text
-            token.boost = 1.0
-            token.stopped = False
-            if keeporiginal:
-                token.original = value[unit.start : unit.end]
-            if token.positions:
-                token.pos = pos
-            if token.chars:
-                token.startchar = start_char + unit.start
-                token.endchar = start_char + unit.end
-            yield token
-
-
-def build_analyzer(thesaurus: dict | None = None, *, compounds: bool = True) -> DutchAnalyzer:
-    """The Dutch index/query analyzer (thesaurus format: corpus/thesaurus.json)."""
-    return DutchAnalyzer(thesaurus, compounds=compounds)
+def build_analyzer(thesaurus: dict | None = None, *, compounds: bool = True) -> DutchAnalysis:
+    """The Dutch index/query analysis (thesaurus format: corpus/thesaurus.json)."""
+    return DutchAnalysis(thesaurus, compounds=compounds)
 
 
 @lru_cache(maxsize=8)
-def _default_analyzer(compounds: bool) -> DutchAnalyzer:
-    return DutchAnalyzer(None, compounds=compounds)
+def _default_analyzer(compounds: bool) -> DutchAnalysis:
+    return DutchAnalysis(None, compounds=compounds)
 
 
 def analyze(text: str, *, mode: str = INDEX, thesaurus: dict | None = None, compounds: bool = True) -> list[str]:

@@ -79,6 +79,10 @@ class SearchResults:
 class SearchBackend(abc.ABC):
     """What every search backend offers; see tests/search/backend_contract.py."""
 
+    # True when the backend found an index it could not read and started an empty one:
+    # whoever composes the service then rebuilds it from the database.
+    stale: bool = False
+
     @abc.abstractmethod
     def add(self, docs: Iterable[SearchDocument]) -> int:
         """Add or replace documents (by id); returns how many were written."""
@@ -148,17 +152,6 @@ class SearchBackend(abc.ABC):
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
-
-
-# With fewer hits than this for all words, a search also shows records that have only some of them
-# (ranked below the complete matches); measured on search/eval: nDCG@10 0.839 -> 0.866.
-FALLBACK_BELOW = 5
-FALLBACK_NOTICE = "Geen resultaten met alle zoekwoorden; dit zijn resultaten met een deel ervan."
-FEW_NOTICE = "Weinig resultaten met alle zoekwoorden; ook resultaten met een deel ervan worden getoond."
-
-
-def fallback_notice(strict_total: int) -> str:
-    return FALLBACK_NOTICE if strict_total == 0 else FEW_NOTICE
 
 
 def start_results(query: SearchQuery, sort: str, page: int, page_size: int) -> tuple[SearchResults, str]:

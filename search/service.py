@@ -14,7 +14,6 @@ from sqlalchemy import Engine
 from sqlmodel import Session, func, select
 
 from kb.citations import CitationResolver
-from kb.errors import RegisterError
 from kb.models import Article, Barrier, FormerMunicipality, Municipality, OutboxEntry, Project, Regulation
 from kb.services.references import regulation_name
 from search.backend import Progress, SearchBackend, SearchResults, check_paging
@@ -32,21 +31,6 @@ DUPLICATE_THRESHOLD = 0.49
 def load_thesaurus(corpus: Path) -> dict:
     path = corpus / "thesaurus.json"
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-
-
-def open_backend(index_dir: Path, *, thesaurus: dict | None = None, kind: str = "whoosh",
-                 url: str | None = None) -> SearchBackend:
-    """The configured backend: Whoosh in `index_dir`, or PostgreSQL full-text search at `url`."""
-    if kind == "postgres":
-        from search.postgres_backend import PostgresBackend
-
-        if not url or not url.startswith("postgresql"):
-            raise RegisterError("de zoekmachine 'postgres' vraagt een PostgreSQL-databank "
-                                "(DATABASE_URL of DREMPELBANK_SEARCH_URL)")
-        return PostgresBackend(url, thesaurus=thesaurus)
-    from search.whoosh_backend import WhooshBackend
-
-    return WhooshBackend(index_dir, thesaurus=thesaurus)
 
 
 class SearchService:

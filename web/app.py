@@ -2,19 +2,17 @@
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from fastapi import FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from search.service import SearchService
 from web.auth import LoginThrottle, bearer_token, decode_session, encode_session, load_secret, resolve_principal
 from web.errors import install_error_handlers
 from web.templating import load_labels, make_templates
 
-if TYPE_CHECKING:
-    from search.service import SearchService
 
 STATIC = Path(__file__).parent / "static"
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
@@ -26,7 +24,7 @@ SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "sam
                     "Permissions-Policy": "camera=(), microphone=(), geolocation=()"}
 
 
-def create_app(engine: Engine, *, after_commit: Callable[[], object], search: "SearchService | None" = None,
+def create_app(engine: Engine, *, after_commit: Callable[[], object], search: SearchService | None = None,
                settings=None, throttle: LoginThrottle | None = None, title: str = "Drempelbank") -> FastAPI:
     """The web application; `after_commit` is the composition root's step list, run after every write."""
     app = FastAPI(title=title, description="Register van juridische en procedurele drempels voor lokale "

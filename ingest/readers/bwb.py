@@ -13,7 +13,7 @@ from pathlib import Path
 from lxml import etree
 
 from .errors import ReaderError
-from .regulation import derive_key, new_article, new_regulation
+from .regulation import derive_key, new_article, new_regulation, unnumbered_article_label
 
 _STRUCTURE = {"boek", "deel", "hoofdstuk", "titeldeel", "afdeling", "paragraaf", "sub-paragraaf", "divisie", "bijlage"}
 _SKIP = {"meta-data", "kop", "lidnr", "li.nr", "redactie-meta"}
@@ -84,6 +84,14 @@ def _article(el, seen: set[str]) -> dict | None:
     if status == "nogniet":
         return None  # not yet in force: the register records the law as it applies now
     number = _clean(el.findtext("kop/nr") or "")
+    notes = []
+    if not number:
+        # e.g. the Grondwet's "Algemene bepaling": one odd article must not cost the whole law.
+        title = el.find("kop/titel")
+        number, note = unnumbered_article_label(
+            [el.findtext("kop/label"), _inline(title) if title is not None else None, el.get("label")],
+            sum(1 for label in seen if label.startswith("zonder nummer")) + 1)
+        notes.append(note)
     bijlage = next((a for a in el.iterancestors("bijlage")), None)
     if bijlage is not None:
         # Annexes restart their numbering; the annex label keeps numbers unique.
@@ -95,7 +103,7 @@ def _article(el, seen: set[str]) -> dict | None:
     return new_article(
         number, "\n".join(_block_lines(el)), heading=_inline(title) if title is not None else None,
         path=_path(el), status=_STATUS.get(status, "geldend"), references=_references(el),
-        in_force_from=el.get("inwerking"))
+        in_force_from=el.get("inwerking"), notes=notes)
 
 
 def _kind(root) -> str | None:

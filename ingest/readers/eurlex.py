@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .errors import ReaderError
 from .justel import parse_html
-from .regulation import new_article, new_regulation, parse_dutch_date
+from .regulation import new_article, new_regulation, parse_dutch_date, unnumbered_article_label
 from .segment import PathStack, heading_label
 
 _CELEX = re.compile(r"CELEX[:%3A]+(\d{5}[A-Z]\d{4})")
@@ -118,8 +118,14 @@ def _visit_paragraph(el, cls: str, state: _State) -> None:
         state.pending_label = False
     elif "ti-art" in cls:
         state.close()
-        number = re.sub(r"^(Artikel|Art\.)\s*", "", text)
-        state.articles.append(new_article(number, "", path=state.stack.path))
+        number = re.sub(r"^(Artikel|Art\.)\s*", "", text).strip()
+        notes = []
+        if not number or not any(c.isdigit() for c in number):
+            # An article the act does not number ("Enig artikel"): a marked label, never a refusal.
+            unnumbered = sum(1 for a in state.articles if a["number"].startswith("zonder nummer"))
+            number, note = unnumbered_article_label([text], unnumbered + 1)
+            notes.append(note)
+        state.articles.append(new_article(number, "", path=state.stack.path, notes=notes))
     elif "sti-art" in cls and state.articles:
         state.articles[-1]["heading"] = text
     elif state.articles and not state.finished:

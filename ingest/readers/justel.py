@@ -14,8 +14,8 @@ from pathlib import Path
 import lxml.html
 
 from .errors import ReaderError
-from .regulation import new_article, new_regulation, parse_dutch_date
-from .segment import Line, finish_text, normalise_space, segment
+from .regulation import new_regulation, parse_dutch_date
+from .segment import Line, article_dicts, normalise_space, segment
 
 _ELI = re.compile(r"https?://www\.ejustice\.just\.fgov\.be/eli/[^\s<\"']+")
 
@@ -100,12 +100,7 @@ def _header(doc) -> dict:
 
 
 def articles_from_lines(lines: list[Line]) -> list[dict]:
-    articles = []
-    for raw in segment(lines).articles:
-        text, notes, status = finish_text(raw.lines)
-        articles.append(new_article(raw.number, text, heading=raw.heading, path=raw.path,
-                                    status=status, notes=notes))
-    return articles
+    return article_dicts(segment(lines).articles)
 
 
 def read_justel(path: str | Path, *, fmt: str = "justel", **meta) -> dict:

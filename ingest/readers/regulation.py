@@ -79,6 +79,26 @@ def derive_key(title: str, stem: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", plain).strip("-").upper() or "REGELING"
 
 
+UNNUMBERED_NOTE = "Dit artikel heeft geen nummer in de bron; '{label}' is afgeleid van zijn {source}."
+NUMBER_MAX = 40
+
+
+def unnumbered_article_label(candidates: list[str | None], position: int) -> tuple[str, str]:
+    """A stable label and a note for an article its source gives no number.
+
+    The first usable candidate (the article's own label or title, as the source prints it) wins;
+    without one the label is the article's place among the unnumbered ones ("zonder nummer 2"),
+    which stays the same when numbered articles around it change.
+    """
+    for candidate in candidates:
+        label = re.sub(r"\s+", " ", candidate or "").strip(" .:-–—")
+        if label and label.lower() not in ("artikel", "art"):
+            label = label[:NUMBER_MAX].rstrip()
+            return label, UNNUMBERED_NOTE.format(label=label, source="opschrift")
+    label = f"zonder nummer {position}"
+    return label, UNNUMBERED_NOTE.format(label=label, source="plaats in de tekst")
+
+
 def new_article(number: str, text: str, *, heading: str | None = None, path: list[str] | None = None,
                 status: str = "geldend", notes: list[str] | None = None,
                 references: list[str] | None = None, in_force_from: str | None = None,

@@ -10,8 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .regulation import new_article, unnumbered_article_label
+
 ARTICLE_NUMBER = r"(?:[IVXLC]+\.)?\d+(?:[.:]\d+)*[a-z]*(?:/\d+)?"
 _ART_INLINE = re.compile(rf"^(?:Art\.?|Artikel|ARTIKEL)\s*(?P<num>{ARTICLE_NUMBER})\s*\.(?!\d)\s*(?P<rest>.*)$")
+_ART_SOLE = re.compile(r"^(?:Enig artikel|ENIG ARTIKEL)\s*\.(?:\s+(?P<rest>.+))?$")
 _ART_ALONE = re.compile(
     rf"^(?:Art\.|Artikel|ARTIKEL)\s*(?P<num>{ARTICLE_NUMBER})(?:\s*[-–—]\s+|:\s+)?(?P<heading>(?<=\s).+)?$")
 _HEADING = re.compile(
@@ -115,7 +118,11 @@ def _is_caps_heading(text: str) -> bool:
 
 
 def _article_start(text: str) -> tuple[str, str | None, str | None] | None:
-    """(number, rest of line, heading) when the line opens an article."""
+    """(number, rest of line, heading) when the line opens an article; the single article of an act
+    ("Enig artikel.") has no number, so its words are its label (readers mark it as such)."""
+    m = _ART_SOLE.match(text)
+    if m:
+        return "Enig artikel", m.group("rest") or None, None
     m = _ART_ALONE.match(text)
     if m:
         return m.group("num"), None, m.group("heading")
@@ -233,3 +240,17 @@ def reflow(lines: list[str]) -> list[str]:
 
 def _wrapped_title(title: str, text: str) -> bool:
     return len(title) >= 60 and len(text) < 0.8 * len(title) and _is_subtitle(text)
+
+
+def article_dicts(raws: list[RawArticle]) -> list[dict]:
+    """Article dicts of segmented articles; one without a number keeps its words as a marked label."""
+    articles, unnumbered = [], 0
+    for raw in raws:
+        text, notes, status = finish_text(raw.lines)
+        number = raw.number
+        if not any(c.isdigit() for c in number):
+            unnumbered += 1
+            number, note = unnumbered_article_label([number], unnumbered)
+            notes = [note, *notes]
+        articles.append(new_article(number, text, heading=raw.heading, path=raw.path, status=status, notes=notes))
+    return articles

@@ -6,8 +6,8 @@ import re
 from pathlib import Path
 
 from .errors import ReaderError
-from .regulation import new_article, new_regulation, parse_dutch_date
-from .segment import Line, finish_text, reflow, segment
+from .regulation import new_regulation, parse_dutch_date
+from .segment import Line, article_dicts, reflow, segment
 
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*")
 _MD_EMPHASIS = re.compile(r"(\*\*|__|(?<!\w)\*(?!\s)|(?<!\w)_(?!\s))")
@@ -37,11 +37,7 @@ def regulation_from_lines(lines: list[str], *, file: str | Path, fmt: str, **met
     seg = segment([Line(text, number=i) for i, text in enumerate(lines, start=1)])
     if not seg.articles:
         raise ReaderError(file, "geen artikels gevonden (verwacht 'Art. 1.' of 'Artikel 1')")
-    articles = []
-    for raw in seg.articles:
-        text, notes, status = finish_text(raw.lines)
-        articles.append(new_article(raw.number, text, heading=raw.heading, path=raw.path,
-                                    status=status, notes=notes))
+    articles = article_dicts(seg.articles)
     _check_unique(articles, file)
     title = meta.pop("title", None) or (seg.preamble[0].rstrip(". ") if seg.preamble else Path(file).stem)
     meta.setdefault("date", parse_dutch_date(title))

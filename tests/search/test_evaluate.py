@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from search.evaluate import (
+from bench.evaluate import (
     CATEGORIES,
     baseline_systems,
     choose_threshold,

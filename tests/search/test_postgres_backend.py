@@ -17,8 +17,8 @@ from sqlalchemy import create_engine, text
 
 from search.analysis import build_analyzer
 from search.documents import SearchDocument
-from search.postgres_backend import PostgresBackend
-from search.postgres_sql import build_plan, build_row, build_tsvector, check_table_name, quote_lexeme
+from search.postgres.backend import PostgresBackend
+from search.postgres.sql import build_plan, build_row, build_tsvector, check_table_name, quote_lexeme
 from search.query import parse_query
 from tests.pgtools import temporary_database
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
 import itertools
 import multiprocessing
 import os
+import sys
 import threading
 import time
 
@@ -12,14 +14,15 @@ import pytest
 from whoosh import query as wq
 from whoosh.index import LockError
 
-import search.whoosh_backend as whoosh_backend
+import search.whoosh.backend as whoosh_backend
 from search.backend import IndexBusyError
 from search.documents import SearchDocument
 from search.query import parse_query
-from search.whoosh_backend import WhooshBackend, build_fields, build_whoosh_query, dutch_analyzer
-from search.whoosh_matching import match
-from search.whoosh_query import highlight_terms
-from search.whoosh_snippets import SNIPPET_CHARS, snippet
+from search.whoosh.backend import WhooshBackend, build_fields, build_whoosh_query, dutch_analyzer
+from search.whoosh.analyzer import WhooshDutchAnalyzer
+from search.whoosh.matching import match
+from search.whoosh.query import highlight_terms
+from search.whoosh.snippets import SNIPPET_CHARS, snippet
 
 try:
     from .exclusive_check import check_exclusive_across_processes
@@ -107,10 +110,9 @@ def _walk(q):
 # -- Whoosh specifics ---------------------------------------------------------
 
 
-def test_uses_the_dutch_analyzer_when_available(make_backend):
-    pytest.importorskip("search.analysis", reason="search.analysis is not written yet")
+def test_uses_the_dutch_analyzer(make_backend):
     backend = make_backend()
-    assert type(backend._ix.schema["body"].analyzer).__name__ != "CompositeAnalyzer"
+    assert isinstance(backend._ix.schema["body"].analyzer, WhooshDutchAnalyzer)
 
 
 def test_reopening_keeps_the_index(make_backend, tmp_path):
@@ -329,3 +331,28 @@ def test_rebuild_with_another_schema_stays_in_one_process(make_backend, monkeypa
 def test_exclusive_holds_across_processes(make_backend, tmp_path):
     backend = make_backend()
     check_exclusive_across_processes(backend, WhooshBackend, (str(backend.path),), tmp_path)
+
+
+def test_an_index_whose_schema_names_a_class_that_is_gone_is_started_anew(tmp_path, monkeypatch):
+    """An index written by an older version (its pickled analyzer class moved) must not stop the register."""
+    module = tmp_path / "old_analysis.py"
+    module.write_text("from whoosh.analysis import CompositeAnalyzer\n\n"
+                      "class OldAnalyzer(CompositeAnalyzer):\n    pass\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import old_analysis
+    from whoosh.analysis import RegexTokenizer
+
+    old = WhooshBackend(tmp_path / "ix", analyzer=old_analysis.OldAnalyzer(RegexTokenizer()))
+    old.add(sample_documents()[:2])
+    old.close()
+    monkeypatch.delitem(sys.modules, "old_analysis")
+    module.unlink()
+    importlib.invalidate_caches()
+
+    backend = WhooshBackend(tmp_path / "ix")
+    assert backend.stale and backend.count() == 0
+    backend.add(sample_documents()[:1])
+    backend.close()
+    reopened = WhooshBackend(tmp_path / "ix")
+    assert not reopened.stale and reopened.count() == 1
+    reopened.close()

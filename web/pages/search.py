@@ -9,7 +9,8 @@ from fastapi import APIRouter, Query, Request
 from sqlmodel import Session, select
 
 from kb.models import Barrier, Municipality, Project, Regulation
-from search.service import SCOPES
+from search.backend import SearchResults
+from search.service import SCOPES, SearchService
 from web.deps import DbSession, Viewer, search_of
 from web.templating import render
 
@@ -97,7 +98,7 @@ def facet_groups(session: Session, query: ListQuery, facets: dict[str, dict[str,
     return groups
 
 
-def search_page(session: Session, search, query: ListQuery, *, public_only: bool = False,
+def search_page(session: Session, search: SearchService, query: ListQuery, *, public_only: bool = False,
                 page_size: int = PAGE_SIZE) -> dict[str, Any]:
     """One data function for /drempels and /api/search: the service's results (`results`, the twin)
     plus the page state the HTML list shows around them."""
@@ -111,7 +112,7 @@ def search_page(session: Session, search, query: ListQuery, *, public_only: bool
             "sorts": SORTS, "pages": results.pages}
 
 
-def run_search(search, query: ListQuery, page_size: int):
+def run_search(search: SearchService, query: ListQuery, page_size: int) -> SearchResults:
     """Without words the page lists everything: a filter on record type makes the query match all."""
     filters, sort = dict(query.filters), query.sort
     if not query.q:
@@ -121,7 +122,7 @@ def run_search(search, query: ListQuery, page_size: int):
                          page_size=page_size)
 
 
-def _public_results(session: Session, search, query: ListQuery):
+def _public_results(session: Session, search: SearchService, query: ListQuery) -> SearchResults:
     """Anonymous visitors (PUBLIC_READ): public barriers only, paged here because the index has no
     public filter; the first 200 matches are considered, facets are not shown."""
     results = run_search(search, ListQuery(q=query.q, filters=query.filters, sort=query.sort), 200)

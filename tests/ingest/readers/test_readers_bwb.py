@@ -56,3 +56,42 @@ def test_extref_targets_are_references(gemeentewet):
 def test_annex_articles_keep_unique_numbers(awb):
     numbers = [a["number"] for a in awb["articles"] if a["number"].startswith("Bijlage")]
     assert numbers and all(", art. " in n for n in numbers)
+
+
+def _without_number(tmp_path, label: str | None):
+    """The real Gemeentewet file with its first article's number taken away (the Grondwet's
+    "Algemene bepaling" has this shape: a kop with a label and no nr)."""
+    root = etree.parse(str(GEMW)).getroot()
+    first = next(root.iter("artikel"))
+    kop = first.find("kop")
+    kop.remove(kop.find("nr"))
+    if label is None:
+        kop.remove(kop.find("label"))
+        del first.attrib["label"]
+    else:
+        kop.find("label").text = label
+    path = tmp_path / GEMW.name
+    etree.ElementTree(root).write(str(path), xml_declaration=True, encoding="utf-8")
+    return path
+
+
+def test_an_article_without_number_gets_its_label_and_the_law_is_read_whole(tmp_path):
+    from ingest.readers.bwb import read_bwb
+    from kb.models import RegulationCreate
+
+    regulation = read_bwb(_without_number(tmp_path, "Algemene bepaling"))
+    assert len(regulation["articles"]) == len(_source_articles(GEMW))
+    first = regulation["articles"][0]
+    assert first["number"] == "Algemene bepaling" and first["text"]
+    assert "geen nummer" in first["notes"][0] and "'Algemene bepaling'" in first["notes"][0]
+    assert by_number(regulation)["2"]["notes"] == []
+    RegulationCreate.model_validate({k: v for k, v in regulation.items() if k not in ("source", "inferred",
+                                                                                         "official_title")})
+
+
+def test_an_article_without_number_or_label_is_labelled_by_its_place(tmp_path):
+    from ingest.readers.bwb import read_bwb
+
+    first = read_bwb(_without_number(tmp_path, None))["articles"][0]
+    assert first["number"] == "zonder nummer 1"
+    assert "plaats in de tekst" in first["notes"][0]

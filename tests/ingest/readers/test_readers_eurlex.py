@@ -62,3 +62,18 @@ def test_single_chapter_file():
 def test_introduction_alone_has_no_articles():
     with pytest.raises(ReaderError, match="geen artikels gevonden"):
         read_eurlex(EURLEX / "intro.html")
+
+
+def test_an_article_heading_without_number_is_labelled_not_refused(tmp_path):
+    folder = tmp_path / "avg"
+    shutil.copytree(EURLEX, folder)
+    chapter = folder / "chapter-1.html"
+    text = chapter.read_text(encoding="utf-8")
+    assert '<p id="d1e1379-1-1" class="ti-art">Artikel 1</p>' in text
+    chapter.write_text(text.replace('<p id="d1e1379-1-1" class="ti-art">Artikel 1</p>',
+                                    '<p id="d1e1379-1-1" class="ti-art">Artikel</p>'), encoding="utf-8")
+    regulation = read_eurlex(folder)
+    first = regulation["articles"][0]
+    assert first["number"] == "zonder nummer 1" and first["heading"] == "Onderwerp en doelstellingen"
+    assert first["text"] and "geen nummer" in first["notes"][0]
+    assert [a["number"] for a in regulation["articles"][1:]] == [str(n) for n in range(2, 100)]

@@ -80,3 +80,18 @@ def test_paragraphs_and_points_keep_their_own_lines(strafwetboek):
         lines = articles[number]["text"].split("\n")
         for opening in openings:
             assert any(line.startswith(opening) for line in lines), (number, opening)
+
+
+def test_the_single_unnumbered_article_of_an_act_is_read_with_a_marked_label(tmp_path):
+    from ingest.readers.justel import read_justel
+
+    raw = JUSTEL.read_text(encoding="utf-8")
+    first = "<A NAME='Art.1'>Artikel </A> <A HREF='#Art.2'> 1</A>. Het misdrijf"
+    assert first in raw
+    page = tmp_path / JUSTEL.name
+    page.write_text(raw.replace(first, "<A NAME='Art.1'>Enig artikel</A>. Het misdrijf"), encoding="utf-8")
+    articles = read_justel(page)["articles"]
+    assert articles[0]["number"] == "Enig artikel"
+    assert articles[0]["text"].startswith("Het misdrijf, naar de wetten strafbaar met een criminele straf")
+    assert "geen nummer" in articles[0]["notes"][0]
+    assert [a["number"] for a in articles[1:]] == anchor_numbers()[1:]

@@ -12,7 +12,7 @@ from whoosh import query as wq
 from whoosh import sorting
 
 from search.query import SearchQuery
-from search.whoosh_schema import REF_BOOST
+from search.whoosh.schema import REF_BOOST
 
 # filter name -> index field
 FILTER_INDEX_FIELDS = {

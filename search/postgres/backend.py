@@ -3,7 +3,7 @@
 The search table is derived data: the backend creates it (and its statistics
 tables) itself, outside kb's migrations, and ``rebuild`` recreates it from
 the register. Text is analysed by search.analysis, the same Dutch analysis as
-the Whoosh backend; SQL building lives in search.postgres_sql.
+the Whoosh backend; SQL building lives in search.postgres.sql.
 
 Writers serialise on one transaction-scoped advisory lock per table, so they
 wait for each other instead of failing, and the word and term statistics
@@ -24,16 +24,14 @@ from sqlalchemy.exc import DBAPIError
 
 from search.analysis import build_analyzer
 from search.backend import (
-    FALLBACK_BELOW,
     Hit,
     Progress,
     SearchBackend,
     SearchResults,
-    fallback_notice,
     start_results,
 )
 from search.documents import SearchDocument
-from search.postgres_sql import (
+from search.postgres.sql import (
     STATS,
     Plan,
     build_plan,
@@ -46,8 +44,9 @@ from search.postgres_sql import (
     stats_upsert_sql,
     table_ddl,
 )
-from search.postgres_similar import rank_similar
-from search.postgres_text import best_correction, max_distance, needs_correction, snippet
+from search.postgres.similar import rank_similar
+from search.postgres.text import best_correction, max_distance, needs_correction, snippet
+from search.opening import open_search
 from search.query import SearchQuery
 
 log = logging.getLogger(__name__)
@@ -235,17 +234,15 @@ class PostgresBackend(SearchBackend):
         if query.is_empty:
             return out
         types = list(types) if types else None
-        plan = build_plan(query, self.analyzer, types=types)
-        if plan.where is None:
-            return out
         with self._reading() as conn:
-            total = self._total(conn, plan)
-            if total < FALLBACK_BELOW and plan.text_clauses > 1 and not query.any_terms:
-                wider = build_plan(query, self.analyzer, types=types, any_terms=True)
-                wider_total = self._total(conn, wider)
-                if wider_total > total:
-                    out.notices.append(fallback_notice(total))
-                    plan, total = wider, wider_total
+            opening = open_search(query, lambda any_terms: build_plan(query, self.analyzer, types=types,
+                                                                      any_terms=any_terms),
+                                  lambda plan: self._total(conn, plan), int, empty=lambda plan: plan.where is None)
+            if opening is None:
+                return out
+            plan, total = opening.plan, opening.found
+            if opening.notice:
+                out.notices.append(opening.notice)
             out.total = total
             if total:
                 out.hits = self._page(conn, plan, sort, page, page_size)

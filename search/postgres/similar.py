@@ -16,7 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from search.backend import Hit, similarity, tfidf_vector
-from search.postgres_sql import quote_lexeme, unit_terms
+from search.postgres.sql import quote_lexeme, unit_terms
 
 SIMILAR_TERMS = 25
 # Weight of one shared citation when picking candidates (the Whoosh backend's REF_BOOST).

@@ -10,7 +10,7 @@ from whoosh import query as wq
 
 from search.backend import Hit, similarity, tfidf_vector
 from search.query import SearchQuery
-from search.whoosh_schema import REF_BOOST
+from search.whoosh.schema import REF_BOOST
 
 KEY_TERMS = 12
 

@@ -6,7 +6,6 @@ Plain functions, so a document can be built and checked without an index.
 from __future__ import annotations
 
 import json
-import logging
 
 from whoosh.analysis import LowercaseFilter, RegexTokenizer
 from whoosh.columns import VarBytesColumn
@@ -15,8 +14,8 @@ from whoosh.formats import Existence
 
 from search.backend import FACET_FIELDS
 from search.documents import SearchDocument
+from search.whoosh.analyzer import WhooshDutchAnalyzer, whoosh_analyzer
 
-log = logging.getLogger(__name__)
 
 TITLE_BOOST = 3.0
 REF_BOOST = 5.0
@@ -24,20 +23,13 @@ LIST_ATTRS = {"regulation": "regulations", "project": "projects", "municipality"
 
 
 def plain_analyzer():
-    """Lower-cased words only: the spelling vocabulary, and a stand-in without search.analysis."""
+    """Lower-cased words only: the spelling vocabulary (and the baseline in bench scripts)."""
     return RegexTokenizer() | LowercaseFilter()
 
 
-def dutch_analyzer(thesaurus: dict | None = None):
-    """The project's Dutch analyzer, or the plain one when search.analysis is absent."""
-    try:
-        from search.analysis import build_analyzer
-    except ModuleNotFoundError as exc:
-        if exc.name not in ("search.analysis", "search.nlp"):
-            raise
-        log.warning("search.analysis ontbreekt: zoeken zonder Nederlandse analyse")
-        return plain_analyzer()
-    return build_analyzer(thesaurus)
+def dutch_analyzer(thesaurus: dict | None = None) -> WhooshDutchAnalyzer:
+    """The project's Dutch analysis as a Whoosh analyzer."""
+    return whoosh_analyzer(thesaurus)
 
 
 class WORDS(FieldType):

@@ -1,9 +1,9 @@
 """Whoosh implementation of :class:`SearchBackend`, the embedded default.
 
-The parts live beside this module: the index layout (``whoosh_schema``),
-query building (``whoosh_query``), matching, facets and order
-(``whoosh_matching``), snippets (``whoosh_snippets``) and similarity and
-spelling (``whoosh_similar``). :class:`WhooshBackend` only opens the index,
+The parts live beside this module: the index layout (``schema``),
+query building (``query``), matching, facets and order
+(``matching``), snippets (``snippets``) and similarity and
+spelling (``similar``). :class:`WhooshBackend` only opens the index,
 writes safely under concurrency and runs those parts.
 """
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+import pickle
 import random
 import threading
 import time
@@ -26,34 +27,33 @@ from whoosh.reading import EmptyReader
 from whoosh.writing import CLEAR
 
 from search.backend import (
-    FALLBACK_BELOW,
     Hit,
     IndexBusyError,
     Progress,
     SearchBackend,
     SearchResults,
-    fallback_notice,
     start_results,
 )
 from search.documents import SearchDocument
+from search.opening import open_search
 from search.query import SearchQuery
-from search.whoosh_matching import FacetCache, MatchSet, match, top_scored, top_sorted
-from search.whoosh_query import (  # noqa: F401  (re-exported: the module's public face)
+from search.whoosh.matching import FacetCache, MatchSet, match, top_scored, top_sorted
+from search.whoosh.query import (  # noqa: F401  (re-exported: the module's public face)
     WhooshPlan,
     build_whoosh_query,
     highlight_terms,
     sort_facet,
     vocabulary_resolver,
 )
-from search.whoosh_schema import (  # noqa: F401
+from search.whoosh.schema import (  # noqa: F401
     build_fields,
     build_schema,
     dutch_analyzer,
     facet_values,
     plain_analyzer,
 )
-from search.whoosh_similar import correct, rank_similar, suggestion
-from search.whoosh_snippets import snippet
+from search.whoosh.similar import correct, rank_similar, suggestion
+from search.whoosh.snippets import snippet
 
 log = logging.getLogger(__name__)
 
@@ -63,8 +63,6 @@ SUGGEST_BELOW = 10
 # A rebuild this large uses several processes; below it, starting them costs more than it saves.
 PARALLEL_REBUILD_MIN = 5000
 MAX_WRITER_PROCS = 4
-
-_plain_analyzer = plain_analyzer  # older name, still used by bench scripts
 
 
 class WhooshBackend(SearchBackend):
@@ -97,8 +95,15 @@ class WhooshBackend(SearchBackend):
 
     def _open_or_create(self):
         self.path.mkdir(parents=True, exist_ok=True)
-        if index.exists_in(self.path):
-            return index.open_dir(str(self.path))
+        try:
+            if index.exists_in(self.path):
+                return index.open_dir(str(self.path))
+        except (AttributeError, ImportError, pickle.UnpicklingError) as exc:
+            # The stored schema names a class this version no longer has (an index written before
+            # the analyzer moved): the index is derived data, so start empty and say it needs a rebuild.
+            log.warning("zoekindex in %s heeft een oud formaat (%s): wordt opnieuw opgebouwd", self.path, exc)
+            self.stale = True
+            return index.create_in(str(self.path), self._schema)
         # create_in wipes existing index files, so two processes starting at
         # once must not both create.
         storage = FileStorage(str(self.path))
@@ -256,23 +261,22 @@ class WhooshBackend(SearchBackend):
         return out
 
     def _plan_and_match(self, searcher, query: SearchQuery, types, out: SearchResults):
-        """The plan to rank by and its matches: all words first, any word when that finds (almost) nothing."""
+        """The plan to rank by and its matches (search.opening decides between all and some words)."""
         analyzer = searcher.schema["body"].analyzer
         resolve = vocabulary_resolver(searcher)
-        plan = build_whoosh_query(query, analyzer, types=types, resolve=resolve)
-        if plan.query is None:
+
+        def build(any_terms):
+            return build_whoosh_query(query, analyzer, types=types, any_terms=any_terms, resolve=resolve)
+
+        opening = open_search(query, build, lambda plan: match(searcher, plan.query, plan.filter), len,
+                              empty=lambda plan: plan.query is None)
+        if opening is None:
             return None, MatchSet()
-        matches = match(searcher, plan.query, plan.filter)
-        strict_total = len(matches)
-        if strict_total < FALLBACK_BELOW and plan.text_clauses > 1 and not query.any_terms:
-            wider = build_whoosh_query(query, analyzer, types=types, any_terms=True, resolve=resolve)
-            wider_matches = match(searcher, wider.query, wider.filter)
-            if len(wider_matches) > strict_total:
-                plan, matches = wider, wider_matches
-                out.notices.append(fallback_notice(strict_total))
-        if strict_total < SUGGEST_BELOW:
+        if opening.notice:
+            out.notices.append(opening.notice)
+        if opening.strict_total < SUGGEST_BELOW:
             out.suggestion = suggestion(searcher, query)
-        return plan, matches
+        return opening.plan, opening.found
 
     def _rank(self, searcher, plan: WhooshPlan, matches: MatchSet, sort: str, limit: int):
         facet = sort_facet(sort, plan.text_clauses > 0)

@@ -8,7 +8,7 @@ memory in the same run, so every system sees the same texts and queries:
 - "whoosh-dutch-stem": the same with Whoosh's own LanguageAnalyzer("nl") (original Snowball Dutch);
 - "drempelbank": the register's SearchService.
 
-    python -m search.evaluate [--queries PATH] [--json]
+    python -m bench.evaluate [--queries PATH] [--json]
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ DEFAULT_QUERIES = Path(__file__).resolve().parent / "eval" / "queries.jsonl"
 DEMO_BARRIERS = ROOT / "corpus" / "demo" / "barriers.jsonl"
 RESULTS = ROOT / "bench" / "results" / "quality.json"
 DUPLICATE_PAIRS = Path(__file__).resolve().parent / "eval" / "duplicates.json"
-CATEGORIES = ("inflection", "compound", "abbreviation", "citation", "question", "paraphrase")
+CATEGORIES = ("inflection", "compound", "abbreviation", "citation", "question", "paraphrase", "facet")
 GRADES = (0, 1, 2)
 K = 10
 
@@ -364,7 +364,7 @@ def run_all(queries: Sequence[Query], k: int = K) -> dict[str, Any]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m search.evaluate", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m bench.evaluate", description=__doc__.splitlines()[0])
     parser.add_argument("--queries", type=Path, default=DEFAULT_QUERIES, help="JSONL query set")
     parser.add_argument("--json", action="store_true", help="print the JSON summary instead of the table")
     parser.add_argument("--out", type=Path, default=RESULTS, help="where to write the JSON summary")

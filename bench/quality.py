@@ -1,0 +1,159 @@
+"""Search quality on every evaluation set in one run: the register against plain and stemmed BM25.
+
+Sets: our own labelled queries over the demo barriers ("own-demo"), our own judged queries over
+Chamber records nobody on the team wrote ("own-kamer", a tuning part and a held-out part reported
+apart), and the two real development sets of ../shared/devsets (bench/devsets.py). Every set is run
+by three systems over the same texts in the same run:
+
+- "bm25-raw": BM25F over lowercased raw words of title and body (no stemming, no stop words);
+- "bm25-stem": the same with Whoosh's LanguageAnalyzer("nl") (stop words, original Snowball Dutch);
+- "drempelbank": the register's SearchService on its Whoosh backend (and "drempelbank-pg" on
+  PostgreSQL with --postgres).
+
+    .venv/bin/python bench/bench_quality.py [--sets own-demo,own-kamer,legal-qa-dev,dekamer-2017]
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections import Counter
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+from bench import devsets
+from bench.devsets import EvalSet
+from bench.evaluate import (
+    K,
+    Query,
+    SearchFn,
+    baseline_search_fn,
+    dutch_stem_analyzer,
+    evaluate,
+    load_queries,
+    qrels_of,
+    raw_analyzer,
+    run_system,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+OWN_KAMER = Path(__file__).resolve().parent / "eval" / "kamer_queries.jsonl"
+BASELINES = {"bm25-raw": raw_analyzer, "bm25-stem": dutch_stem_analyzer}
+ALL_SETS = ("own-demo", "own-kamer", "legal-qa-dev", "dekamer-2017")
+
+
+def baseline_fns(docs: Sequence) -> dict[str, SearchFn]:
+    """Plain and stemmed BM25 over exactly the title and body the product indexes."""
+    rows = [{"code": d.code, "title": d.title, "description": d.body} for d in docs]
+    return {name: baseline_search_fn(make(), rows) for name, make in BASELINES.items()}
+
+
+@contextmanager
+def product_service(docs: Sequence, backend: str = "whoosh") -> Iterator[Any]:
+    """The register's search service over `docs`, on an empty register (no citations resolve)."""
+    from drempelbank.runtime import open_backend
+    from kb.db import make_engine, migrate
+    from search.service import SearchService, load_thesaurus
+
+    with tempfile.TemporaryDirectory(prefix="drempelbank-quality-") as tmp, ExitStack() as stack:
+        engine = make_engine(f"sqlite:///{tmp}/register.db")
+        migrate(engine)
+        stack.callback(engine.dispose)
+        url = stack.enter_context(_pg_database()) if backend == "postgres" else None
+        search_backend = open_backend(Path(tmp) / "index", thesaurus=load_thesaurus(ROOT / "corpus"), kind=backend,
+                                      url=url)
+        service = SearchService(search_backend, engine)
+        stack.callback(service.close)
+        search_backend.rebuild(docs)
+        yield service
+
+
+@contextmanager
+def _pg_database():
+    from bench.bench_search_pg import throwaway_database
+
+    with throwaway_database() as url:
+        yield url
+
+
+def service_fn(service, evalset: EvalSet) -> SearchFn:
+    def search(text: str, k: int) -> list[str]:
+        hits = service.search(text, scope=evalset.scope, page_size=k).hits
+        return evalset.judged([hit.code for hit in hits])
+    return search
+
+
+def run_set(evalset: EvalSet, *, postgres: bool = False, k: int = K) -> dict[str, Any]:
+    """Every system on one set; scores per query, per category and overall."""
+    qrels = qrels_of(evalset.queries)
+    categories = {q.id: q.category for q in evalset.queries}
+    out: dict[str, Any] = {"queries": len(evalset.queries), "documents": len(evalset.documents), "systems": {},
+                           "sizes": dict(Counter(categories.values()))}
+
+    def record(name: str, fn: SearchFn) -> None:
+        result = run_system(name, fn, evalset.queries, k)
+        scores = evaluate(result.run, qrels, categories, k)
+        out["systems"][name] = {"overall": scores["overall"], "categories": scores["categories"],
+                                "queries": scores["queries"], "seconds": round(result.seconds, 2),
+                                "run": result.run}
+
+    for name, fn in baseline_fns(evalset.documents).items():
+        record(name, lambda text, k, fn=fn: evalset.judged(fn(text, k)))
+    for backend in ("whoosh", "postgres") if postgres else ("whoosh",):
+        with product_service(evalset.documents, backend) as service:
+            record("drempelbank" if backend == "whoosh" else "drempelbank-pg", service_fn(service, evalset))
+    return out
+
+
+def own_demo_set() -> EvalSet:
+    """Our original 47 queries over the demo barriers (written by the same hands as the data)."""
+    from bench.evaluate import DEMO_BARRIERS, load_barriers
+    from search.documents import SearchDocument
+
+    docs = []
+    for barrier in load_barriers(DEMO_BARRIERS):
+        docs.append(SearchDocument(type="barrier", id=f"barrier:{barrier['code']}", code=barrier["code"],
+                                   title=barrier["title"], body=barrier["description"]))
+    return EvalSet("own-demo", "barriers", docs, load_queries())
+
+
+def own_kamer_parts() -> list[EvalSet]:
+    """Our own judged queries over Chamber records (title and body indexed, as a barrier has both),
+    split by their "part": "tune" may guide changes, "held" is only ever measured."""
+    records = devsets.dekamer_records()
+    docs = [devsets.dekamer_document(r, with_title=True) for r in records]
+    queries = load_queries(OWN_KAMER)
+    lines = [json.loads(line) for line in OWN_KAMER.read_text(encoding="utf-8").splitlines() if line.strip()]
+    parts = {item["id"]: item.get("part", "tune") for item in lines}
+    return [EvalSet(f"own-kamer-{part}", "barriers", docs, [q for q in queries if parts[q.id] == part])
+            for part in ("tune", "held")]
+
+
+def load_set(name: str) -> list[EvalSet]:
+    """The set as one or more parts (own-kamer: its tuning part and its held-out part)."""
+    if name == "own-kamer":
+        return own_kamer_parts()
+    return [{"own-demo": own_demo_set, "legal-qa-dev": devsets.legal_qa_set, "dekamer-2017": devsets.dekamer_set}[name]()]
+
+
+def format_table(report: dict[str, Any], k: int = K) -> str:
+    """One table: a row per set and category, nDCG@k and Recall@k of each system side by side."""
+    systems = list(next(iter(report.values()))["systems"]) if report else []
+    head = f"{'set':<14}{'category':<14}{'n':>5}" + "".join(f"{s[:14]:>15}" for s in systems)
+    lines = [f"nDCG@{k} (Recall@{k} in brackets)", head, "-" * len(head)]
+    for set_name, result in report.items():
+        cats = list(next(iter(result["systems"].values()))["categories"])
+        for scope in ["overall", *sorted(cats)] if len(cats) > 1 else ["overall"]:
+            n = result["queries"] if scope == "overall" else _count(result, scope)
+            cells = []
+            for system in systems:
+                data = result["systems"].get(system)
+                row = (data["overall"] if scope == "overall" else data["categories"].get(scope, {})) if data else {}
+                cells.append(f"{row.get(f'ndcg@{k}', 0):.3f} ({row.get(f'recall@{k}', 0):.2f})" if row else "-")
+            lines.append(f"{set_name:<14}{scope:<14}{n:>5}" + "".join(f"{c:>15}" for c in cells))
+    return "\n".join(lines)
+
+
+def _count(result: dict[str, Any], category: str) -> int:
+    return result.get("sizes", {}).get(category, 0)

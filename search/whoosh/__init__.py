@@ -1,0 +1,1 @@
+"""The Whoosh search backend: an embedded index in one folder (the default)."""
