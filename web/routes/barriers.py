@@ -16,7 +16,8 @@ from ingest.citation_linker import propose_for_barriers
 from kb.services.citation_links import confirm_link, reject_link
 from kb.services.references import ReferenceIndex
 from search.citations_nlp import citation_pipeline
-from web.deps import DbSession, Jurist, Reader, Team, check_csrf_header, form_with_csrf, may_edit
+from web.deps import (DbSession, Jurist, Reader, Team, check_csrf_header, check_may_create, form_with_csrf,
+                      may_edit)
 from web.forms import field_errors, next_code, parse_create, parse_update, record_to_form
 from web.templating import render
 
@@ -72,6 +73,7 @@ async def create_from_form(request: Request, principal: Jurist, form: dict = Dep
     except ValidationFailed as exc:
         return _form_page(request, "barrier_form.html", form=form, errors=field_errors(exc), status=422,
                           mode="nieuw")
+    check_may_create(principal, barrier)
     likely = [d for d in _duplicates(request, barrier.title, barrier.description) if d["likely"]]
     if likely and form.get("duplicate_ack") != "on":
         # Without JavaScript the warning comes here: the jurist confirms it is a different barrier.
@@ -205,6 +207,7 @@ class TextInput(BaseModel):
 
 @router.post("/api/barriers", tags=["drempels"], status_code=201, dependencies=CSRF_HEADER)
 def api_create(request: Request, body: BarrierCreate, principal: Jurist) -> dict[str, Any]:
+    check_may_create(principal, body)
     with session_scope(request.app.state.engine) as session:
         create_barrier(session=session, data=body, actor=principal.name)
     _saved(request, body.code, principal.name)
