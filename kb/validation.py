@@ -34,7 +34,9 @@ def dutch_message(error: dict[str, Any], model: type[BaseModel]) -> str:
     kind = error["type"]
     ctx = error.get("ctx") or {}
     if kind == "enum":
-        return f"onbekende waarde {error.get('input')!r}; toegelaten: {ctx.get('expected', '')}"
+        # pydantic joins the last choice with an English "or"
+        expected = str(ctx.get("expected", "")).replace("' or '", "', '")
+        return f"onbekende waarde {error.get('input')!r}; toegelaten: {expected}"
     template = _MESSAGES.get(kind)
     if template is None:
         return f"ongeldige waarde {error.get('input')!r}"

@@ -115,7 +115,8 @@ def public_site(tmp_path_factory) -> Iterator[Register]:
 
 def test_public_read_shows_only_public_barriers(public_site):
     team = public_site.api("programmateam")
-    assert team.patch("/api/barriers/DR-2022-001", json={"is_public": True}).status_code == 200
+    version = team.get("/api/barriers/DR-2022-001").json()["barrier"]["version"]
+    assert team.patch("/api/barriers/DR-2022-001", json={"is_public": True, "version": version}).status_code == 200
     anonymous = public_site.client()
     listing = anonymous.get("/drempels")
     assert listing.status_code == 200 and "DR-2022-001" in listing.text and "DR-2022-002" not in listing.text
@@ -134,7 +135,7 @@ def test_public_read_shows_only_public_barriers(public_site):
 def test_jurist_cannot_make_a_barrier_public(public_site):
     api = public_site.api("jurist")
     api.post("/api/barriers", json={"code": "DR-2030-700", "title": "t", "description": "d", "kind": "technisch"})
-    assert api.patch("/api/barriers/DR-2030-700", json={"is_public": True}).status_code == 403
+    assert api.patch("/api/barriers/DR-2030-700", json={"is_public": True, "version": 1}).status_code == 403
 
 
 def test_oversized_upload_is_refused_with_413(public_site):

@@ -4,7 +4,8 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from kb.db import session_scope
 from kb.enums import Role, Status
@@ -193,7 +194,15 @@ class StatusInput(BaseModel):
 
 
 class UpdateInput(BarrierUpdate):
-    version: int | None = None
+    # Required: a change without the version the editor saw would silently overwrite someone else's.
+    version: int
+    # Refused rather than ignored: status changes go through their own route (with a comment).
+    status: SkipJsonSchema[Any] = None
+
+    @field_validator("status")
+    @classmethod
+    def _status_has_its_own_route(cls, _value: Any) -> Any:
+        raise ValueError("de status wijzigt u via POST /api/barriers/{code}/status (programmateam)")
 
 
 class DuplicateInput(BaseModel):
@@ -219,7 +228,7 @@ def api_create(request: Request, body: BarrierCreate, principal: Jurist) -> dict
 def api_update(request: Request, code: str, body: UpdateInput, session: DbSession, principal: Jurist) -> dict:
     _editable(session, principal, code)
     session.close()
-    changes = BarrierUpdate.model_validate(body.model_dump(exclude_unset=True, exclude={"version"}))
+    changes = BarrierUpdate.model_validate(body.model_dump(exclude_unset=True, exclude={"version", "status"}))
     if changes.is_public is not None and not principal.at_least(Role.programmateam):
         raise PermissionDenied("Alleen het programmateam maakt een drempel publiek")
     with session_scope(request.app.state.engine) as write:
