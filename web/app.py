@@ -32,7 +32,7 @@ def create_app(engine: Engine, *, search=None, settings=None, throttle: LoginThr
     home = settings.home if settings is not None else None
     configured = settings.secret_key if settings is not None else None
     app.state.secret = configured.encode() if configured else load_secret(home)
-    app.state.throttle = throttle or LoginThrottle()
+    app.state.throttle = throttle or LoginThrottle(engine)
     app.state.uploads = (home / "uploads") if home is not None else Path("/tmp/drempelbank-uploads")
     app.state.templates = make_templates(load_labels(settings.corpus_dir if settings else None))
     install_error_handlers(app)
