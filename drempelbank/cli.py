@@ -79,14 +79,26 @@ def init(demo: Annotated[bool, typer.Option("--demo", help="Laad ook de demodrem
 @app.command()
 def serve(host: Annotated[str | None, typer.Option(help="Adres (standaard 127.0.0.1).")] = None,
           port: Annotated[int | None, typer.Option(help="Poort (standaard 8000).")] = None,
+          workers: Annotated[int, typer.Option(min=1, help="Aantal werkprocessen (meer dan 1: PostgreSQL "
+                                                             "aanbevolen, zie docs/deployment.md).")] = 1,
           home: HomeOption = None) -> None:
     """Start de webtoepassing."""
+    import os
+
     import uvicorn
 
     from drempelbank.setup import build_app
 
     rt = runtime(home)
-    uvicorn.run(build_app(rt), host=host or rt.settings.host, port=port or rt.settings.port, log_level="info")
+    host, port = host or rt.settings.host, port or rt.settings.port
+    if workers == 1:
+        uvicorn.run(build_app(rt), host=host, port=port, log_level="info")
+        return
+    # Each worker process builds its own app from the same settings, passed on through the environment.
+    os.environ["DREMPELBANK_HOME"] = str(rt.settings.home.resolve())
+    rt.close()
+    uvicorn.run("drempelbank.setup:app_from_environment", factory=True, host=host, port=port, workers=workers,
+                log_level="info")
 
 
 @import_app.command("barriers")

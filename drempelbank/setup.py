@@ -6,6 +6,7 @@ from typing import Any
 from fastapi import FastAPI
 from sqlmodel import func, select
 
+from drempelbank.config import Settings
 from drempelbank.runtime import Runtime
 from kb.db import schema_status, session_scope
 from kb.errors import FieldError, ValidationFailed
@@ -49,6 +50,11 @@ def build_app(rt: Runtime) -> FastAPI:
 
     after_write(rt)
     return create_app(rt.engine, search=rt.search, settings=rt.settings)
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one worker process when `serve --workers N` starts several (uvicorn's factory)."""
+    return build_app(Runtime(Settings()))
 
 
 def read_regulation_items(path: Path, fmt: str, *, key: str | None, max_bytes: int) -> list[tuple[str, Any, Any]]:
