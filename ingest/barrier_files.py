@@ -166,11 +166,19 @@ def _merged_ranges(path: Path, max_unpacked: int) -> tuple[str, list[str]]:
         if not sheets:
             raise FileRefused(f"{path.name}: het werkboek bevat geen werkblad")
         ranges = []
-        with archive.open(sheets[0]) as sheet:
-            for _, element in etree.iterparse(sheet, tag="{*}mergeCell"):
-                ranges.append(element.get("ref"))
-                element.clear()
+        try:
+            with archive.open(sheets[0]) as sheet:
+                for _, element in etree.iterparse(sheet, tag="{*}mergeCell"):
+                    ranges.append(element.get("ref"))
+                    element.clear()
+        except (etree.XMLSyntaxError, zipfile.BadZipFile, OSError, EOFError) as exc:
+            raise _unreadable_xlsx(path, exc) from None
         return sheets[0], ranges
+
+
+def _unreadable_xlsx(path: Path, exc: Exception) -> FileRefused:
+    reason = "de XML bevat entiteiten" if "entit" in str(exc).lower() else "beschadigde of afgebroken XML"
+    return FileRefused(f"{path.name}: onleesbaar XLSX-bestand ({reason}); niet ingelezen")
 
 
 def _xlsx_rows(path: Path, max_unpacked: int) -> Iterator[RawRow]:
@@ -194,6 +202,10 @@ def _xlsx_rows(path: Path, max_unpacked: int) -> Iterator[RawRow]:
             if all(c is None or str(c).strip() == "" for c in cells) and line_no not in merged_rows:
                 continue
             yield _xlsx_row(line_no, header, cells, formulas, merged_rows)
+    except FileRefused:
+        raise
+    except Exception as exc:  # openpyxl parses lazily: a damaged sheet fails half-way through the rows
+        raise _unreadable_xlsx(path, exc) from None
     finally:
         values_book.close()
         formula_book.close()

@@ -12,6 +12,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -121,6 +122,30 @@ def test_an_edit_through_one_server_is_found_through_the_other(servers):
         assert stale.status_code == 409
         hits = on_a.get("/api/search", params={"q": "aanplakking"}).json()["hits"]
         assert "DR-2040-001" in [h["code"] for h in hits]
+
+
+def test_health_answers_while_a_large_import_preview_runs(servers):
+    """The preview reads the file off the event loop: a one-worker server still answers meanwhile."""
+    (_a, b), _tokens = servers
+    rows = "".join(f"DR-2041-{i:05d},Drempel {i},Beschrijving van drempel {i},juridisch\n" for i in range(8000))
+    content = ("code,title,description,kind\n" + rows).encode()
+    with httpx.Client(base_url=b, timeout=300) as team, httpx.Client(base_url=b, timeout=300) as probe:
+        assert team.post("/aanmelden", data={"csrf": _csrf(team), "name": "team", "password": PASSWORD}).status_code == 303
+        csrf = _csrf(team, "/importeren")
+        result = {}
+
+        def preview():
+            result["response"] = team.post("/importeren", data={"csrf": csrf, "kind": "drempels"},
+                                           files={"file": ("veel.csv", content, "text/csv")})
+
+        worker = threading.Thread(target=preview)
+        worker.start()
+        time.sleep(1.0)  # the upload itself takes milliseconds on loopback; the preview takes seconds
+        assert probe.get("/healthz").status_code == 200
+        answered_during_preview = worker.is_alive()
+        worker.join(timeout=300)
+        assert result["response"].status_code == 200 and "8000" in result["response"].text.replace(".", "")
+        assert answered_during_preview, "the health check waited for the preview to finish"
 
 
 def test_login_throttle_and_logout_hold_across_servers(servers):
