@@ -89,8 +89,11 @@ def regulation_list(session: Session) -> RegulationsPublic:
 
 
 def regulation_page(session: Session, key: str) -> dict[str, Any]:
+    from web.data_citations import cited_by
+
     regulation = get_regulation(session, key)
-    return regulation_detail(session, regulation).model_dump(mode="json")
+    return {**regulation_detail(session, regulation).model_dump(mode="json"),
+            "cited_by": cited_by(session, regulation)}
 
 
 def article_page(session: Session, key: str, number: str) -> dict[str, Any]:
