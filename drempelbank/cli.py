@@ -304,17 +304,24 @@ def reindex(home: HomeOption = None) -> None:
 
 @app.command()
 def doctor(as_json: JsonOption = False, home: HomeOption = None) -> None:
-    """Toestand van database, index en Nederlandse taalverwerking."""
+    """Toestand van database, index en Nederlandse taalverwerking, met een oordeel (exitstatus 1: niet in orde)."""
     from drempelbank.setup import diagnose
 
     report = diagnose(runtime(home))
+    verdict = report["verdict"]
     if as_json:
         emit_json(report)
-        return
-    table = Table("onderdeel", "toestand", show_header=True)
-    for part, state in report.items():
-        table.add_row(part, json.dumps(state, ensure_ascii=False, default=str))
-    console.print(table)
+    else:
+        table = Table("onderdeel", "toestand", show_header=True)
+        for part, state in report.items():
+            if part != "verdict":
+                table.add_row(part, json.dumps(state, ensure_ascii=False, default=str))
+        console.print(table)
+        console.print("Oordeel: in orde" if verdict["ok"] else "Oordeel: NIET in orde", highlight=False)
+        for problem in verdict["problems"]:
+            console.print(f"  - {problem}", highlight=False, markup=False)
+    if not verdict["ok"]:
+        raise typer.Exit(1)
 
 
 @app.command()
