@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from web.auth import LoginThrottle, bearer_token, decode_session, encode_session, load_secret, resolve_principal
 from web.errors import install_error_handlers
+from web.openapi import dutch_openapi
 from web.templating import load_labels, make_templates
 
 STATIC = Path(__file__).parent / "static"
@@ -39,6 +40,7 @@ def create_app(engine: Engine, *, search=None, settings=None, throttle: LoginThr
     _install_middleware(app)
     _install_routes(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.openapi = lambda: dutch_openapi(app)
     return app
 
 
