@@ -139,7 +139,21 @@ def _csv_rows(path: Path, on_read) -> Iterator[RawRow]:
         except UnicodeDecodeError:
             raise _encoding_refused(path) from None
         except csv.Error as exc:
-            raise FileRefused(f"{path.name}, regel {line_no + 1}: onleesbare CSV ({exc})") from None
+            raise FileRefused(f"{path.name}, regel {line_no + 1}: onleesbare CSV ({_csv_reason(exc)})") from None
+
+
+def _csv_reason(exc: csv.Error) -> str:
+    """The csv module's English reasons, in Dutch."""
+    text = str(exc)
+    if "field limit" in text:
+        return f"een veld is langer dan {csv.field_size_limit()} tekens"
+    if "new-line character seen in unquoted field" in text:
+        return "een regeleinde midden in een veld zonder aanhalingstekens"
+    if "NUL" in text or "line contains NUL" in text:
+        return "het bestand bevat NUL-tekens (is het wel een tekstbestand?)"
+    if "expected" in text and "after" in text:
+        return "een aanhalingsteken staat op een verkeerde plaats"
+    return "ongeldige opmaak"
 
 
 def _csv_values(header: list[str], cells: list[str]) -> dict[str, Any]:

@@ -170,3 +170,14 @@ def test_oversized_citation_and_extra_are_refused_with_their_line(register, tmp_
     assert report.written is False
     assert {(e["line"], e["field"].split(".")[0]) for e in report.as_dict()["rejected"]} == {(1, "regulations"),
                                                                                               (2, "extra")}
+
+
+def test_csv_field_over_the_limit_is_refused_in_dutch(register, tmp_path):
+    path = tmp_path / "lang-veld.csv"
+    path.write_text("code,title,description,kind\nDR-2033-010,t,\"" + "x" * 200_000 + "\",juridisch\n",
+                    encoding="utf-8")
+    with pytest.raises(FileRefused) as refused:
+        import_barriers(engine=register, path=path, actor="t")
+    message = str(refused.value)
+    assert "lang-veld.csv" in message and "regel 2" in message and "tekens" in message
+    assert "field larger" not in message and "limit" not in message
