@@ -90,14 +90,26 @@ def init(demo: Annotated[bool, typer.Option("--demo", help="Laad ook de demodrem
 @app.command()
 def serve(host: Annotated[str | None, typer.Option(help="Adres (standaard 127.0.0.1).")] = None,
           port: Annotated[int | None, typer.Option(help="Poort (standaard 8000).")] = None,
+          workers: Annotated[int, typer.Option(min=1, help="Aantal werkprocessen (meer dan 1: PostgreSQL "
+                                                             "aanbevolen, zie docs/deployment.md).")] = 1,
           home: HomeOption = None) -> None:
     """Start de webtoepassing."""
+    import os
+
     import uvicorn
 
     from drempelbank.setup import build_app
 
     rt = runtime(home)
-    uvicorn.run(build_app(rt), host=host or rt.settings.host, port=port or rt.settings.port, log_level="info")
+    host, port = host or rt.settings.host, port or rt.settings.port
+    if workers == 1:
+        uvicorn.run(build_app(rt), host=host, port=port, log_level="info")
+        return
+    # Each worker process builds its own app from the same settings, passed on through the environment.
+    os.environ["DREMPELBANK_HOME"] = str(rt.settings.home.resolve())
+    rt.close()
+    uvicorn.run("drempelbank.setup:app_from_environment", factory=True, host=host, port=port, workers=workers,
+                log_level="info")
 
 
 @import_app.command("barriers")
@@ -303,17 +315,24 @@ def reindex(home: HomeOption = None) -> None:
 
 @app.command()
 def doctor(as_json: JsonOption = False, home: HomeOption = None) -> None:
-    """Toestand van database, index en Nederlandse taalverwerking."""
+    """Toestand van database, index en Nederlandse taalverwerking, met een oordeel (exitstatus 1: niet in orde)."""
     from drempelbank.setup import diagnose
 
     report = diagnose(runtime(home))
+    verdict = report["verdict"]
     if as_json:
         emit_json(report)
-        return
-    table = Table("onderdeel", "toestand", show_header=True)
-    for part, state in report.items():
-        table.add_row(part, json.dumps(state, ensure_ascii=False, default=str))
-    console.print(table)
+    else:
+        table = Table("onderdeel", "toestand", show_header=True)
+        for part, state in report.items():
+            if part != "verdict":
+                table.add_row(part, json.dumps(state, ensure_ascii=False, default=str))
+        console.print(table)
+        console.print("Oordeel: in orde" if verdict["ok"] else "Oordeel: NIET in orde", highlight=False)
+        for problem in verdict["problems"]:
+            console.print(f"  - {problem}", highlight=False, markup=False)
+    if not verdict["ok"]:
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -5,6 +5,7 @@ from typing import Any
 from fastapi import FastAPI
 from sqlmodel import func, select
 
+from drempelbank.config import Settings
 from drempelbank.runtime import Runtime
 from kb.db import schema_status, session_scope
 from kb.models import Article, Barrier, OutboxEntry, Project, Regulation, User
@@ -39,6 +40,11 @@ def build_app(rt: Runtime) -> FastAPI:
     return create_app(rt.engine, search=rt.search, settings=rt.settings, after_commit=rt.after_commit)
 
 
+def app_from_environment() -> FastAPI:
+    """The app of one worker process when `serve --workers N` starts several (uvicorn's factory)."""
+    return build_app(Runtime(Settings()))
+
+
 def diagnose(rt: Runtime) -> dict[str, Any]:
     report: dict[str, Any] = {"database": {"url": rt.safe_url}}
     engine = rt.engine
@@ -55,4 +61,27 @@ def diagnose(rt: Runtime) -> dict[str, Any]:
         report["nlp"] = pipeline_info()
     except ImportError as exc:
         report["nlp"] = {"error": f"taalverwerking niet beschikbaar: {exc}"}
+    problems = verdict_problems(report)
+    report["verdict"] = {"ok": not problems, "problems": problems}
     return report
+
+
+# The after-commit step drains the outbox within a second of a write; more than this many entries
+# waiting means the index has fallen behind (a crashed step, a server stopped mid-import).
+OUTBOX_BACKLOG = 100
+
+
+def verdict_problems(report: dict[str, Any]) -> list[str]:
+    """What an operator must act on, in Dutch; empty when the register is healthy."""
+    problems = []
+    database = report["database"]
+    if not database.get("up_to_date"):
+        problems.append(f"het databankschema is niet bij (versie {database.get('current')}, verwacht "
+                        f"{database.get('head')}); voer 'drempelbank init' uit")
+    pending = database.get("outbox_pending", 0)
+    if pending > OUTBOX_BACKLOG:
+        problems.append(f"{pending} wijzigingen staan in de wachtrij voor de zoekindex; voer 'drempelbank reindex' "
+                        "uit en kijk na waarom ze niet verwerkt werden")
+    if "error" in report.get("nlp", {}):
+        problems.append(report["nlp"]["error"])
+    return problems

@@ -141,7 +141,21 @@ def _csv_rows(path: Path, on_read) -> Iterator[RawRow]:
         except UnicodeDecodeError:
             raise _encoding_refused(path) from None
         except csv.Error as exc:
-            raise FileRefused(f"{path.name}, regel {line_no + 1}: onleesbare CSV ({exc})") from None
+            raise FileRefused(f"{path.name}, regel {line_no + 1}: onleesbare CSV ({_csv_reason(exc)})") from None
+
+
+def _csv_reason(exc: csv.Error) -> str:
+    """The csv module's English reasons, in Dutch."""
+    text = str(exc)
+    if "field limit" in text:
+        return f"een veld is langer dan {csv.field_size_limit()} tekens"
+    if "new-line character seen in unquoted field" in text:
+        return "een regeleinde midden in een veld zonder aanhalingstekens"
+    if "NUL" in text or "line contains NUL" in text:
+        return "het bestand bevat NUL-tekens (is het wel een tekstbestand?)"
+    if "expected" in text and "after" in text:
+        return "een aanhalingsteken staat op een verkeerde plaats"
+    return "ongeldige opmaak"
 
 
 def _csv_values(header: list[str], cells: list[str]) -> dict[str, Any]:
@@ -168,11 +182,19 @@ def _merged_ranges(path: Path, max_unpacked: int) -> tuple[str, list[str]]:
         if not sheets:
             raise FileRefused(f"{path.name}: het werkboek bevat geen werkblad")
         ranges = []
-        with archive.open(sheets[0]) as sheet:
-            for _, element in etree.iterparse(sheet, tag="{*}mergeCell"):
-                ranges.append(element.get("ref"))
-                element.clear()
+        try:
+            with archive.open(sheets[0]) as sheet:
+                for _, element in etree.iterparse(sheet, tag="{*}mergeCell"):
+                    ranges.append(element.get("ref"))
+                    element.clear()
+        except (etree.XMLSyntaxError, zipfile.BadZipFile, OSError, EOFError) as exc:
+            raise _unreadable_xlsx(path, exc) from None
         return sheets[0], ranges
+
+
+def _unreadable_xlsx(path: Path, exc: Exception) -> FileRefused:
+    reason = "de XML bevat entiteiten" if "entit" in str(exc).lower() else "beschadigde of afgebroken XML"
+    return FileRefused(f"{path.name}: onleesbaar XLSX-bestand ({reason}); niet ingelezen")
 
 
 def _xlsx_rows(path: Path, max_unpacked: int) -> Iterator[RawRow]:
@@ -196,6 +218,10 @@ def _xlsx_rows(path: Path, max_unpacked: int) -> Iterator[RawRow]:
             if all(c is None or str(c).strip() == "" for c in cells) and line_no not in merged_rows:
                 continue
             yield _xlsx_row(line_no, header, cells, formulas, merged_rows)
+    except FileRefused:
+        raise
+    except Exception as exc:  # openpyxl parses lazily: a damaged sheet fails half-way through the rows
+        raise _unreadable_xlsx(path, exc) from None
     finally:
         values_book.close()
         formula_book.close()

@@ -15,7 +15,7 @@ from ingest.barrier_files import (
 from kb.db import session_scope
 from kb.errors import FieldError, ValidationFailed
 from kb.models import Barrier, BarrierCreate, BarrierMunicipalityLink, BarrierRegulationLink
-from kb.services.barriers import create_barriers, snapshots, upsert_barrier
+from kb.services.barriers import check_limits, create_barriers, snapshots, upsert_barrier
 from kb.services.references import ReferenceIndex
 from kb.validation import validate
 
@@ -79,7 +79,12 @@ def row_to_barrier(row: RawRow, file: str, *, demo: bool = False) -> BarrierCrea
     data["extra"] = extra
     if demo:
         data["is_demo"] = True
-    return validate(BarrierCreate, data, line=row.line, file=file)
+    barrier = validate(BarrierCreate, data, line=row.line, file=file)
+    try:
+        check_limits(barrier.model_dump(include={"regulations", "projects", "municipalities", "tags", "extra"}))
+    except ValidationFailed as exc:
+        raise ValidationFailed([FieldError(e.field, e.message, line=row.line, file=file) for e in exc.errors]) from None
+    return barrier
 
 
 def import_barriers(*, engine: Engine, path: Path, actor: str | None, partial: bool = False, demo: bool = False,

@@ -1,5 +1,6 @@
 """Engines, sessions and schema migrations for SQLite (default) and PostgreSQL."""
 
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,6 +26,8 @@ def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "before_cursor_execute", _remember_cursor)
+        event.listen(engine.pool, "reset", _close_cursors)
         return engine
     return create_engine(url, pool_pre_ping=True)
 
@@ -35,6 +38,23 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _remember_cursor(connection, cursor, *_args) -> None:
+    connection.info.setdefault(_CURSORS, weakref.WeakSet()).add(cursor)
+
+
+def _close_cursors(_dbapi_connection, record, _reset_state) -> None:
+    """Close every cursor a unit of work left unread before the connection goes back to the pool.
+
+    An unfinished SELECT keeps its SQLite read snapshot open even after a rollback (Python's
+    sqlite3 no longer resets statements then): a page that failed half-way would leave the pooled
+    connection serving stale data and refusing writes ("database is locked") until a restart."""
+    for cursor in list(record.info.pop(_CURSORS, ())):
+        cursor.close()
+
+
+_CURSORS = "drempelbank_open_cursors"
 
 
 def alembic_config(engine: Engine) -> Config:

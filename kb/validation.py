@@ -30,7 +30,8 @@ _MESSAGES = {
     "extra_forbidden": "is geen veld dat hier gewijzigd kan worden",
 }
 # Fields an update refuses with their own reason (the rest get "extra_forbidden").
-_NOT_UPDATABLE = {"status": "verandert niet met een bewerking; gebruik de statuswijziging",
+_NOT_UPDATABLE = {"status": "verandert niet met een bewerking; de status wijzigt u via POST /api/barriers/{code}/status "
+                             "(programmateam) of met de knop op de drempelpagina",
                   "code": "is de sleutel van de drempel en verandert niet",
                   "is_demo": "komt alleen met de demogegevens"}
 
@@ -43,7 +44,9 @@ def dutch_message(error: dict[str, Any], model: type[BaseModel]) -> str:
     if error.get("input", "") is None and kind != "missing":
         return "is verplicht en mag niet leeg (null) zijn"
     if kind == "enum":
-        return f"onbekende waarde {error.get('input')!r}; toegelaten: {ctx.get('expected', '')}"
+        # pydantic joins the last choice with an English "or"
+        expected = str(ctx.get("expected", "")).replace("' or '", "', '")
+        return f"onbekende waarde {error.get('input')!r}; toegelaten: {expected}"
     template = _MESSAGES.get(kind)
     if template is None:
         return f"ongeldige waarde {error.get('input')!r}"

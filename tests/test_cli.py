@@ -186,3 +186,20 @@ def test_file_system_errors_are_dutch_messages(tmp_path):
     result = run(tmp_path, "export", "barriers", str(tmp_path / "bestaat-niet" / "uit.jsonl"))
     assert result.returncode == 1 and "bestand of map bestaat niet" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_doctor_gives_a_verdict_and_fails_on_a_backlog(tmp_path):
+    import sqlite3
+
+    assert run(tmp_path, "init").returncode == 0
+    healthy = run(tmp_path, "doctor", "--json")
+    assert healthy.returncode == 0, healthy.stdout
+    assert json.loads(healthy.stdout)["verdict"] == {"ok": True, "problems": []}
+    with sqlite3.connect(tmp_path / "drempelbank.db") as db:
+        db.executemany("INSERT INTO outbox (entity, entity_key, op, created_at) VALUES ('barrier', ?, 'upsert', "
+                       "'2026-01-01 00:00:00')", [(f"DR-{i}",) for i in range(15_000)])
+    backlog = run(tmp_path, "doctor")
+    assert backlog.returncode == 1
+    assert "15000" in backlog.stdout.replace(".", "") and "reindex" in backlog.stdout
+    verdict = json.loads(run(tmp_path, "doctor", "--json").stdout)["verdict"]
+    assert verdict["ok"] is False and any("wachtrij" in p for p in verdict["problems"])

@@ -11,6 +11,7 @@ from sqlmodel import Session
 from search.service import SearchService
 from web.auth import LoginThrottle, bearer_token, decode_session, encode_session, load_secret, resolve_principal
 from web.errors import install_error_handlers
+from web.openapi import dutch_openapi
 from web.templating import load_labels, make_templates
 
 
@@ -37,13 +38,14 @@ def create_app(engine: Engine, *, after_commit: Callable[[], object], search: Se
     home = settings.home if settings is not None else None
     configured = settings.secret_key if settings is not None else None
     app.state.secret = configured.encode() if configured else load_secret(home)
-    app.state.throttle = throttle or LoginThrottle()
+    app.state.throttle = throttle or LoginThrottle(engine)
     app.state.uploads = (home / "uploads") if home is not None else Path("/tmp/drempelbank-uploads")
     app.state.templates = make_templates(load_labels(settings.corpus_dir if settings else None))
     install_error_handlers(app)
     _install_middleware(app)
     _install_routes(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.openapi = lambda: dutch_openapi(app)
     return app
 
 

@@ -1,8 +1,10 @@
 """Who is asking: signed session cookies, Bearer tokens, roles, CSRF tokens and login throttling.
 
-The session lives in a signed cookie (no server-side table), so it carries only the account
-name, a CSRF token, when it was issued and a fingerprint of the password hash: changing a
-password then ends every other session without a session store.
+The session lives in a signed cookie carrying the account name, a CSRF token, when it was
+issued, a fingerprint of the password hash and the id of a server-side session row. Logging out
+deletes that row, so a copied cookie stops working; changing a password ends every other session
+through the fingerprint. Failed logins are counted in the database, so the throttle holds across
+workers and servers.
 """
 
 import base64
@@ -11,15 +13,17 @@ import hmac
 import json
 import secrets
 import time
-from collections import defaultdict, deque
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from fastapi import Request
-from sqlmodel import Session, select
+from sqlalchemy import Engine
+from sqlmodel import Session
 
 from kb.enums import Role
 from kb.models import User
+from kb.services.logins import clear_failures, failures_since, record_failure, session_user
 from kb.services.users import user_for_token
 
 COOKIE = "drempelbank_sessie"
@@ -35,6 +39,7 @@ class SessionData:
     csrf: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     issued: float = field(default_factory=time.time)
     fingerprint: str | None = None
+    sid: str | None = None
     expired: bool = False
     dirty: bool = True
 
@@ -79,7 +84,8 @@ def _sign(secret: bytes, payload: bytes) -> str:
 
 
 def encode_session(secret: bytes, data: SessionData) -> str:
-    payload = json.dumps({"u": data.user, "c": data.csrf, "t": data.issued, "p": data.fingerprint},
+    payload = json.dumps({"u": data.user, "c": data.csrf, "t": data.issued, "p": data.fingerprint,
+                          "s": data.sid},
                          separators=(",", ":")).encode()
     body = base64.urlsafe_b64encode(payload).decode().rstrip("=")
     return f"{body}.{_sign(secret, payload)}"
@@ -96,7 +102,7 @@ def decode_session(secret: bytes, cookie: str | None, *, now: float | None = Non
         if not hmac.compare_digest(_sign(secret, payload), signature):
             return SessionData()
         data = SessionData(user=values.get("u"), csrf=str(values["c"]), issued=float(values["t"]),
-                           fingerprint=values.get("p"), dirty=False)
+                           fingerprint=values.get("p"), sid=values.get("s"), dirty=False)
     except (ValueError, KeyError, TypeError):
         return SessionData()
     if data.user and (now or time.time()) - data.issued > SESSION_SECONDS:
@@ -104,9 +110,9 @@ def decode_session(secret: bytes, cookie: str | None, *, now: float | None = Non
     return data
 
 
-def login_session(user: User) -> SessionData:
+def login_session(user: User, sid: str) -> SessionData:
     """A new session (and CSRF token) on login, so a token seen before login is useless after."""
-    return SessionData(user=user.name, fingerprint=fingerprint(user))
+    return SessionData(user=user.name, fingerprint=fingerprint(user), sid=sid)
 
 
 def bearer_token(request: Request) -> str | None:
@@ -128,8 +134,8 @@ def resolve_principal(request: Request, session: Session) -> Principal:
     else:
         data: SessionData = request.state.session
         if data.user:
-            user = session.exec(select(User).where(User.name == data.user)).first()
-            if user and user.active and data.fingerprint == fingerprint(user):
+            user = session_user(session, data.sid)
+            if user and user.name == data.user and user.active and data.fingerprint == fingerprint(user):
                 principal = Principal(user.name, Role(user.role), "sessie")
             else:
                 request.state.session = SessionData(expired=True)
@@ -146,32 +152,38 @@ def csrf_ok(request: Request, submitted: str | None) -> bool:
 
 
 class LoginThrottle:
-    """Failed logins per account and per address within a sliding window."""
+    """Failed logins per account and per address within a sliding window, counted in the database
+    so every worker and server applies the same limit."""
 
-    def __init__(self, *, per_account: int = 5, per_address: int = 20, window: float = 300.0):
-        self.per_account, self.per_address, self.window = per_account, per_address, window
-        self._failures: dict[str, deque[float]] = defaultdict(deque)
+    def __init__(self, engine: Engine, *, per_account: int = 5, per_address: int = 20, window: float = 300.0):
+        self.engine, self.per_account, self.per_address = engine, per_account, per_address
+        self.window = timedelta(seconds=window)
 
-    def _recent(self, key: str, now: float) -> deque[float]:
-        times = self._failures[key]
-        while times and now - times[0] > self.window:
-            times.popleft()
-        return times
+    @staticmethod
+    def _keys(account: str, address: str) -> list[tuple[str, str]]:
+        return [("account", f"a:{account.casefold()}"), ("address", f"ip:{address}")]
 
     def retry_after(self, account: str, address: str, *, now: float | None = None) -> int:
         """Seconds to wait, or 0 when a new attempt is allowed."""
-        now = now or time.time()
+        moment = datetime.fromtimestamp(now or time.time(), UTC)
+        limits = {"account": self.per_account, "address": self.per_address}
         waits = []
-        for key, limit in ((f"a:{account.casefold()}", self.per_account), (f"ip:{address}", self.per_address)):
-            times = self._recent(key, now)
-            if len(times) >= limit:
-                waits.append(int(self.window - (now - times[0])) + 1)
+        with Session(self.engine) as session:
+            for kind, key in self._keys(account, address):
+                count, oldest = failures_since(session, key, moment - self.window)
+                if count >= limits[kind] and oldest is not None:
+                    oldest = oldest if oldest.tzinfo else oldest.replace(tzinfo=UTC)
+                    waits.append(int((self.window - (moment - oldest)).total_seconds()) + 1)
         return max(waits, default=0)
 
     def failed(self, account: str, address: str, *, now: float | None = None) -> None:
-        now = now or time.time()
-        self._failures[f"a:{account.casefold()}"].append(now)
-        self._failures[f"ip:{address}"].append(now)
+        moment = datetime.fromtimestamp(now or time.time(), UTC)
+        with Session(self.engine) as session:
+            record_failure(session=session, keys=[key for _, key in self._keys(account, address)], at=moment,
+                           window=self.window)
+            session.commit()
 
     def succeeded(self, account: str) -> None:
-        self._failures.pop(f"a:{account.casefold()}", None)
+        with Session(self.engine) as session:
+            clear_failures(session=session, key=f"a:{account.casefold()}")
+            session.commit()

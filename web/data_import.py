@@ -5,8 +5,10 @@ records, so it reads only; the confirmed import then runs the real importer on t
 """
 
 import secrets
+import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlmodel import Session
 
@@ -20,7 +22,10 @@ from kb.services.regulations import get_regulation
 BARRIER_TYPES = (".csv", ".jsonl", ".ndjson", ".xlsx")
 REGULATION_TYPES = (".json", ".jsonl", ".xml", ".html", ".htm", ".pdf", ".docx", ".txt")
 KINDS = {"drempels": BARRIER_TYPES, "regelgeving": REGULATION_TYPES}
+T = TypeVar("T")
 SHOWN = 200
+# A preview the user never confirmed is removed after this long (the confirm form then says so).
+UPLOAD_MAX_AGE = 24 * 3600
 
 
 def upload_name(kind: str, filename: str) -> str:
@@ -41,6 +46,41 @@ def stored_upload(folder: Path, name: str) -> Path:
     if "/" in name or "\\" in name or name.startswith(".") or not path.is_file():
         raise NotFound("Upload", name)
     return path
+
+
+def remove_stale_uploads(folder: Path, *, max_age: float = UPLOAD_MAX_AGE) -> None:
+    """Delete uploads whose preview was abandoned: they hold other people's data and fill the disk."""
+    limit = time.time() - max_age
+    for path in folder.iterdir():
+        try:
+            if path.is_file() and path.stat().st_mtime < limit:
+                path.unlink()
+        except FileNotFoundError:
+            pass  # another worker removed it first
+
+
+def _rename(text: str, stored: Path, display: str) -> str:
+    """Messages name the user's file, never the random name it is stored under."""
+    return text.replace(stored.name, display)
+
+
+def named_as(display: str, stored: Path, read: Callable[[], T]) -> T:
+    """Run a reader; its refusals name the user's file instead of the stored one."""
+    try:
+        return read()
+    except ValidationFailed as exc:
+        raise ValidationFailed([FieldError(e.field, _rename(e.message, stored, display), e.line,
+                                           display if e.file == stored.name else e.file) for e in exc.errors]) from None
+
+
+def _finish(preview: dict[str, Any], stored: Path, display: str) -> dict[str, Any]:
+    for item in preview["rejected"]:
+        item["reason"] = _rename(str(item["reason"]), stored, display)
+        if item.get("line") is None and display not in item["reason"]:
+            item["reason"] = f"{display}: {item['reason']}"
+    # Nothing to write (the file was refused whole): no confirmation to offer.
+    preview["confirmable"] = preview["total"] > 0
+    return preview
 
 
 def _changes(session: Session, barrier) -> tuple[str, list[str]]:
@@ -75,8 +115,8 @@ def preview_barriers(session: Session, path: Path, display: str, *, max_unpacked
                              "changed": changed})
     except FileRefused as exc:
         rejected.append({"line": None, "field": "(bestand)", "reason": str(exc)})
-    return {"kind": "drempels", "file": display, "rows": rows, "counts": counts, "rejected": rejected,
-            "total": sum(counts.values()), "shown": len(rows)}
+    return _finish({"kind": "drempels", "file": display, "rows": rows, "counts": counts, "rejected": rejected,
+                    "total": sum(counts.values()), "shown": len(rows)}, path, display)
 
 
 def preview_regulations(session: Session, path: Path, display: str, *, max_bytes: int) -> dict[str, Any]:
@@ -100,5 +140,5 @@ def preview_regulations(session: Session, path: Path, display: str, *, max_bytes
         counts[outcome] += 1
         rows.append({"line": line, "code": regulation.key, "title": regulation.title, "outcome": outcome,
                      "changed": [f"{len(regulation.articles)} artikels"]})
-    return {"kind": "regelgeving", "file": display, "rows": rows[:SHOWN], "counts": counts, "rejected": rejected,
-            "total": sum(counts.values()), "shown": min(len(rows), SHOWN)}
+    return _finish({"kind": "regelgeving", "file": display, "rows": rows[:SHOWN], "counts": counts,
+                    "rejected": rejected, "total": sum(counts.values()), "shown": min(len(rows), SHOWN)}, path, display)

@@ -92,6 +92,21 @@ def may_edit(principal: Principal, barrier: Barrier) -> bool:
     return principal.at_least(Role.jurist) and barrier.created_by == principal.name
 
 
+def check_may_create(principal: Principal, data) -> None:
+    """A new barrier follows the rules of a change: publishing, a status other than the first one
+    (status changes have their own route) and demo marking are for the programme team."""
+    if principal.at_least(Role.programmateam):
+        return
+    from kb.enums import Status
+
+    if data.is_public:
+        raise PermissionDenied("Alleen het programmateam maakt een drempel publiek")
+    if data.status != Status.gemeld:
+        raise PermissionDenied("Alleen het programmateam kent een andere status toe dan 'gemeld'")
+    if data.is_demo:
+        raise PermissionDenied("Alleen het programmateam markeert een drempel als demo")
+
+
 def check_visible(principal: Principal, barrier: Barrier) -> None:
     from kb.errors import NotFound
 

@@ -9,6 +9,7 @@ from kb.models.regulation import (
     Article, ArticleBase, ArticleCreate, ArticlePublic, Identifiers, Regulation, RegulationCreate,
     RegulationDetail, RegulationPublic, RegulationsPublic,
 )
+from kb.models.security import LoginFailure, LoginSession
 from kb.models.system import ApiToken, AuditEvent, AuditEventPublic, OutboxEntry, User, UserPublic
 
 __all__ = [
@@ -16,5 +17,5 @@ __all__ = [
     "Article", "ArticleBase", "ArticleCreate", "ArticlePublic", "Identifiers", "Regulation", "RegulationCreate",
     "RegulationDetail", "RegulationPublic", "RegulationsPublic",
     "FormerMunicipality", "Municipality", "MunicipalityPublic", "Project", "ProjectCreate", "ProjectPublic",
-    "ProjectsPublic", "ApiToken", "AuditEvent", "AuditEventPublic", "OutboxEntry", "User", "UserPublic",
+    "ProjectsPublic", "LoginFailure", "LoginSession", "ApiToken", "AuditEvent", "AuditEventPublic", "OutboxEntry", "User", "UserPublic",
 ]

@@ -122,8 +122,31 @@ def _write_links(session: Session, barrier: Barrier, lists: dict[str, list[str]]
         session.exec(insert(model), params=rows)
 
 
+# The longest text each list item may hold (the column sizes) and the size of the free `extra` fields.
+ITEM_LIMITS = {"regulations": 500, "projects": 300, "municipalities": 200, "tags": 100}
+MAX_ITEMS = 200
+MAX_EXTRA_CHARS = 20_000
+
+
+def check_limits(values: dict[str, Any]) -> None:
+    """Refuse list items and `extra` fields larger than the register stores, before writing anything."""
+    errors = []
+    for name, limit in ITEM_LIMITS.items():
+        items = values.get(name) or []
+        if len(items) > MAX_ITEMS:
+            errors.append(FieldError(name, f"te veel waarden ({len(items)}; maximaal {MAX_ITEMS})"))
+        errors += [FieldError(f"{name}.{i}", f"is te lang (maximaal {limit} tekens)")
+                   for i, item in enumerate(items) if len(item) > limit]
+    extra = values.get("extra")
+    if extra and len(json.dumps(extra, ensure_ascii=False, default=str)) > MAX_EXTRA_CHARS:
+        errors.append(FieldError("extra", f"de extra velden zijn samen te lang (maximaal {MAX_EXTRA_CHARS} tekens)"))
+    if errors:
+        raise ValidationFailed(errors)
+
+
 def create_barrier(*, session: Session, data: BarrierCreate, actor: str | None,
                    refs: ReferenceIndex | None = None) -> Barrier:
+    check_limits(data.model_dump(include=set(LISTS) | {"extra"}))
     if find_barrier(session, data.code) is not None:
         raise ValidationFailed([FieldError("code", f"code '{data.code}' bestaat al in het register")])
     return _insert(session, data, actor, refs or ReferenceIndex(session))
@@ -149,6 +172,8 @@ def create_barriers(*, session: Session, items: list[BarrierCreate], actor: str 
     codes are new; audit, status history and outbox rows are written as for one barrier."""
     if not items:
         return []
+    for data in items:
+        check_limits(data.model_dump(include=set(LISTS) | {"extra"}))
     now = utcnow()
     rows = [{**data.model_dump(exclude=set(LISTS) | {"extra"}), "extra": dict(data.extra), "version": 1,
              "needs_review": False, "review_note": None, "created_at": now, "updated_at": now,
@@ -197,6 +222,7 @@ def update_barrier(*, session: Session, code: str, data: BarrierUpdate, actor: s
     barrier = get_barrier(session, code)
     before = snapshot(session, barrier)
     values = data.model_dump(exclude_unset=True)
+    check_limits(values)
     lists = {name: values.pop(name) for name in LISTS if name in values and values[name] is not None}
     extra = values.pop("extra", None)
     after = dict(before)

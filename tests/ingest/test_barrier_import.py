@@ -158,3 +158,26 @@ def test_unknown_extension_is_refused(register, tmp_path):
     path.write_text("x")
     with pytest.raises(FileRefused, match="onbekend bestandstype"):
         import_barriers(engine=register, path=path, actor="t")
+
+
+def test_oversized_citation_and_extra_are_refused_with_their_line(register, tmp_path):
+    rows = [{"code": "DR-2033-001", "title": "t", "description": "d", "kind": "juridisch",
+             "regulations": ["art. 1 " + "y" * 600]},
+            {"code": "DR-2033-002", "title": "t", "description": "d", "kind": "juridisch", "notitie": "x" * 30_000}]
+    path = tmp_path / "groot.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    report = import_barriers(engine=register, path=path, actor="t")
+    assert report.written is False
+    assert {(e["line"], e["field"].split(".")[0]) for e in report.as_dict()["rejected"]} == {(1, "regulations"),
+                                                                                              (2, "extra")}
+
+
+def test_csv_field_over_the_limit_is_refused_in_dutch(register, tmp_path):
+    path = tmp_path / "lang-veld.csv"
+    path.write_text("code,title,description,kind\nDR-2033-010,t,\"" + "x" * 200_000 + "\",juridisch\n",
+                    encoding="utf-8")
+    with pytest.raises(FileRefused) as refused:
+        import_barriers(engine=register, path=path, actor="t")
+    message = str(refused.value)
+    assert "lang-veld.csv" in message and "regel 2" in message and "tekens" in message
+    assert "field larger" not in message and "limit" not in message

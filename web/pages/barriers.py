@@ -90,6 +90,7 @@ def linked_articles(session: Session, barrier: Barrier) -> list[dict[str, Any]]:
         .where(BarrierRegulationLink.barrier_id == barrier.id, BarrierRegulationLink.confirmed == True)  # noqa: E712
         .order_by(BarrierRegulationLink.position))
     return [{"raw": link.raw, "regulation": reg.key if reg else None, "regulation_title": reg.title if reg else None,
+             "regulation_url": reg.url if reg else None, "article_loaded": art is not None,
              "article": link.article_number if reg else None, "heading": art.heading if art else None,
              "text": art.text if art else None, "article_status": art.status if art else None}
             for link, reg, art in rows]

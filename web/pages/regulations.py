@@ -16,6 +16,32 @@ from web.templating import render
 router = APIRouter()
 
 
+
+def _article_order(number: str | None) -> tuple:
+    """Article numbers in reading order: 2 before 10, 'II.21' after 'II.3', the regulation as a whole first."""
+    if number is None:
+        return ((0,),)
+    parts = number.replace("/", ".").split(".")
+    return ((1,), *((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts))
+
+
+def cited_by(session: Session, regulation: Regulation) -> list[dict[str, Any]]:
+    """One entry per cited article (None: the regulation as a whole), with the citing barriers and
+    whether the register holds that article's text."""
+    rows = session.exec(
+        select(BarrierRegulationLink.article_number, BarrierRegulationLink.article_id, Barrier.code, Barrier.title)
+        .join(Barrier, Barrier.id == BarrierRegulationLink.barrier_id)
+        .where(BarrierRegulationLink.regulation_id == regulation.id, BarrierRegulationLink.confirmed == True)  # noqa: E712
+        .order_by(Barrier.code)).all()
+    loaded = set(session.exec(select(Article.number).where(Article.regulation_id == regulation.id)))
+    groups: dict[str | None, dict[str, Any]] = {}
+    for number, _article_id, code, title in rows:
+        group = groups.setdefault(number, {"article": number, "article_loaded": number in loaded, "barriers": []})
+        if code not in [b["code"] for b in group["barriers"]]:
+            group["barriers"].append({"code": code, "title": title})
+    return [groups[key] for key in sorted(groups, key=_article_order)]
+
+
 def regulation_list(session: Session) -> RegulationsPublic:
     regulations = list(session.exec(select(Regulation).order_by(Regulation.key)))
     return RegulationsPublic(data=[regulation_public(session, r) for r in regulations], count=len(regulations))
@@ -23,7 +49,7 @@ def regulation_list(session: Session) -> RegulationsPublic:
 
 def regulation_page(session: Session, key: str) -> dict[str, Any]:
     regulation = get_regulation(session, key)
-    return regulation_detail(session, regulation).model_dump(mode="json")
+    return {**regulation_detail(session, regulation).model_dump(mode="json"), "cited_by": cited_by(session, regulation)}
 
 
 def article_page(session: Session, key: str, number: str) -> dict[str, Any]:

@@ -1,5 +1,6 @@
 """Login, logout, own profile and API tokens, and the user administration (beheerder)."""
 
+from datetime import timedelta
 from urllib.parse import urlparse
 
 from fastapi import APIRouter, Depends, Request
@@ -14,7 +15,9 @@ from kb.errors import FieldError
 from kb.services.users import (
     create_token, create_user, get_user, list_tokens, revoke_token, set_password, update_user, verify_password,
 )
-from web.auth import SessionData, login_session
+from kb.models import utcnow
+from kb.services.logins import close_session, close_sessions_before, open_session
+from web.auth import SESSION_SECONDS, SessionData, login_session
 from web.deps import Admin, DbSession, Reader, form_with_csrf
 from web.errors import TooManyAttempts
 from web.forms import field_errors
@@ -52,13 +55,18 @@ async def login(request: Request, session: DbSession, form: dict = Depends(form_
                                               "error": "Onbekende gebruikersnaam of verkeerd wachtwoord."},
                       status=400)
     throttle.succeeded(name)
-    request.state.session = login_session(user)
+    with session_scope(request.app.state.engine) as write:
+        close_sessions_before(session=write, moment=utcnow() - timedelta(seconds=SESSION_SECONDS))
+        sid = open_session(session=write, user=user)
+    request.state.session = login_session(user, sid)
     request.state.session_changed = True
     return RedirectResponse(safe_next(form.get("next")), status_code=303)
 
 
 @router.post("/afmelden", include_in_schema=False)
 async def logout(request: Request, _form: dict = Depends(form_with_csrf)):
+    with session_scope(request.app.state.engine) as session:
+        close_session(session=session, sid=request.state.session.sid)
     request.state.session = SessionData()
     request.state.session_changed = True
     return RedirectResponse("/aanmelden", status_code=303)

@@ -4,7 +4,8 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from kb.db import session_scope
 from kb.enums import Role, Status
@@ -13,7 +14,8 @@ from kb.models import BarrierCreate, BarrierUpdate
 from kb.services.barriers import add_comment, change_status, create_barrier, get_barrier, update_barrier
 from web.pages.barriers import barrier_detail, barrier_public
 from kb.services.citation_links import confirm_link, reject_link
-from web.deps import DbSession, Jurist, Reader, Team, check_csrf_header, form_with_csrf, may_edit
+from web.deps import (DbSession, Jurist, Reader, Team, check_csrf_header, check_may_create, form_with_csrf,
+                      may_edit)
 from web.forms import field_errors, next_code, parse_create, parse_update, record_to_form
 from web.templating import render
 
@@ -52,6 +54,7 @@ async def create_from_form(request: Request, principal: Jurist, form: dict = Dep
     except ValidationFailed as exc:
         return _form_page(request, "barrier_form.html", form=form, errors=field_errors(exc), status=422,
                           mode="nieuw")
+    check_may_create(principal, barrier)
     likely = [d for d in _duplicates(request, barrier.title, barrier.description) if d["likely"]]
     if likely and form.get("duplicate_ack") != "on":
         # Without JavaScript the warning comes here: the jurist confirms it is a different barrier.
@@ -185,6 +188,7 @@ class TextInput(BaseModel):
 
 @router.post("/api/barriers", tags=["drempels"], status_code=201, dependencies=CSRF_HEADER)
 def api_create(request: Request, body: BarrierCreate, principal: Jurist) -> dict[str, Any]:
+    check_may_create(principal, body)
     with session_scope(request.app.state.engine) as session:
         create_barrier(session=session, data=body, actor=principal.name)
     _after_commit(request)
@@ -196,7 +200,7 @@ def api_create(request: Request, body: BarrierCreate, principal: Jurist) -> dict
 def api_update(request: Request, code: str, body: UpdateInput, session: DbSession, principal: Jurist) -> dict:
     _editable(session, principal, code)
     session.close()
-    changes = BarrierUpdate.model_validate(body.model_dump(exclude_unset=True, exclude={"version"}))
+    changes = BarrierUpdate.model_validate(body.model_dump(exclude_unset=True, exclude={"version", "status"}))
     if changes.is_public is not None and not principal.at_least(Role.programmateam):
         raise PermissionDenied("Alleen het programmateam maakt een drempel publiek")
     with session_scope(request.app.state.engine) as write:

@@ -1,6 +1,7 @@
 """Import page: upload, preview of what will be written and every refused row, then confirm."""
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from sqlmodel import Session
 from starlette.datastructures import UploadFile
 
@@ -9,7 +10,8 @@ from ingest.limits import MAX_UNPACKED_BYTES, MAX_UPLOAD_BYTES
 from ingest.regulation_import import read_regulation_items, import_regulation_objects
 from kb.errors import FieldError, ValidationFailed
 from web.auth import csrf_ok
-from web.data_import import preview_barriers, preview_regulations, stored_upload, upload_name
+from web.data_import import (named_as, preview_barriers, preview_regulations, remove_stale_uploads, stored_upload,
+                             upload_name)
 from web.deps import CsrfFailed, Team, form_with_csrf
 from web.errors import TooLarge
 from web.templating import render
@@ -35,6 +37,7 @@ async def _save_upload(request: Request, upload: UploadFile, kind: str) -> str:
     name = upload_name(kind, upload.filename or "")
     folder = request.app.state.uploads
     folder.mkdir(parents=True, exist_ok=True)
+    remove_stale_uploads(folder)
     size = 0
     with (folder / name).open("wb") as out:
         while chunk := await upload.read(CHUNK):
@@ -68,12 +71,19 @@ async def upload(request: Request, _p: Team):
         errors = {e.field: e.message for e in exc.errors}
         return render(request, "import.html", {"errors": errors, "preview": None, "report": None}, status=422)
     path = stored_upload(request.app.state.uploads, name)
-    with Session(request.app.state.engine) as session:
-        if kind == "drempels":
-            preview = preview_barriers(session, path, upload.filename, max_unpacked=unpacked)
-        else:
-            preview = preview_regulations(session, path, upload.filename, max_bytes=limit)
+    # Reading a large file takes seconds: off the event loop, so other requests go on meanwhile.
+    preview = await run_in_threadpool(_preview, request.app.state.engine, kind, path, upload.filename,
+                                      limit=limit, unpacked=unpacked)
+    if not preview["confirmable"]:
+        path.unlink(missing_ok=True)  # refused whole: nothing to confirm, nothing to keep
     return render(request, "import.html", {"errors": {}, "preview": preview, "token": name, "report": None})
+
+
+def _preview(engine, kind: str, path, display: str, *, limit: int, unpacked: int) -> dict:
+    with Session(engine) as session:
+        if kind == "drempels":
+            return preview_barriers(session, path, display, max_unpacked=unpacked)
+        return preview_regulations(session, path, display, max_bytes=limit)
 
 
 @router.post("/importeren/bevestigen")
@@ -86,7 +96,8 @@ async def confirm(request: Request, principal: Team, form: dict = Depends(form_w
                                      partial=form.get("partial") == "on", display_name=display,
                                      max_unpacked=_limits(request)[1]).as_dict()
         else:
-            items = read_regulation_items(path, "auto", key=None, max_bytes=_limits(request)[0])
+            items = named_as(display, path, lambda: read_regulation_items(path, "auto", key=None,
+                                                                           max_bytes=_limits(request)[0]))
             report = import_regulation_objects(engine=request.app.state.engine, items=items,
                                                actor=principal.name).as_dict()
             report["file"] = display
