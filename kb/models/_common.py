@@ -1,8 +1,9 @@
 """Column helpers shared by the tables."""
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
+from pydantic import AfterValidator
 from sqlalchemy import JSON, Column, DateTime
 from sqlmodel import Field
 
@@ -18,3 +19,12 @@ def json_field(default_factory=list, **kwargs: Any):
 
 def timestamp_field(**kwargs: Any):
     return Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False), **kwargs)
+
+
+def _as_utc(value: datetime) -> datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+# Output timestamps: SQLite hands back naive values (stored as UTC); RFC 3339 and the published API
+# schema ("date-time") require the offset, so outputs always carry it.
+UtcDatetime = Annotated[datetime, AfterValidator(_as_utc)]
