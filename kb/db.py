@@ -31,7 +31,7 @@ POOL_OVERFLOW = 80
 def make_engine(url: str) -> Engine:
     """An engine with the pragmas the register relies on (WAL, foreign keys) on SQLite."""
     pool = {"pool_size": POOL_SIZE, "max_overflow": POOL_OVERFLOW}
-    if url.startswith("sqlite") and url.rstrip("/") in ("sqlite:", "sqlite:/:memory:") or ":memory:" in url:
+    if url.startswith("sqlite") and (url.rstrip("/") == "sqlite:" or ":memory:" in url):
         pool = {}  # an in-memory database lives in one connection per thread (SingletonThreadPool)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **pool)
