@@ -107,7 +107,9 @@ async def warm_up(rc: httpx.AsyncClient, wc: httpx.AsyncClient, codes: list[str]
 async def drive(base: str, tokens: dict[str, str], codes: list[str], readers: int, writers: int,
                 seconds: float) -> Tally:
     tally = Tally()
-    limits = httpx.Limits(max_connections=readers + writers + 5)
+    # Idle connections are dropped before uvicorn's 5 s keep-alive ends: reusing one the server is
+    # closing at that moment fails with a ReadError that says nothing about the server.
+    limits = httpx.Limits(max_connections=readers + writers + 5, keepalive_expiry=2.0)
     timeout = httpx.Timeout(60.0)
     read_headers = {"Authorization": f"Bearer {tokens['lezer']}"}
     write_headers = {"Authorization": f"Bearer {tokens['jurist']}"}
