@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import statistics
 import sys
@@ -163,7 +164,9 @@ def run_against(base: str, tokens: dict[str, str], codes: list[str], readers: in
     started = time.monotonic()
     tally = asyncio.run(drive(base, tokens, codes, readers, writers, seconds))
     elapsed = time.monotonic() - started
-    return {"readers": readers, "writers": writers, "seconds": seconds, **summary(tally, elapsed)}
+    # The machine is shared: keep its load beside the figures.
+    return {"readers": readers, "writers": writers, "seconds": seconds, "load_avg_1m": round(os.getloadavg()[0], 2),
+            **summary(tally, elapsed)}
 
 
 def main(argv=None) -> int:
