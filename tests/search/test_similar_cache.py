@@ -11,9 +11,9 @@ from kb.services.barriers import create_barrier, get_barrier
 from kb.validation import validate
 
 
-@pytest.fixture()
-def rt(tmp_path):
-    runtime = Runtime(Settings(home=tmp_path / "register"))
+@pytest.fixture(scope="module")
+def rt(tmp_path_factory):
+    runtime = Runtime(Settings(home=tmp_path_factory.mktemp("register")))
     initialise(runtime, demo=True)
     yield runtime
     runtime.close()
@@ -38,12 +38,12 @@ def test_a_new_near_copy_appears_after_the_index_changed(rt):
     assert again[0]["code"] == "DR-2099-101"
 
 
-def test_a_write_by_another_process_is_seen(rt, tmp_path):
-    rt.search.similar("DR-2022-001", limit=5)
-    other = Runtime(Settings(home=tmp_path / "register"))  # a second service on the same index, as a CLI import
+def test_a_write_by_another_process_is_seen(rt):
+    rt.search.similar("DR-2022-002", limit=5)
+    other = Runtime(Settings(home=rt.settings.home))  # a second service on the same index, as a CLI import
     try:
-        _copy_of(other, "DR-2022-001", "DR-2099-102")
+        _copy_of(other, "DR-2022-002", "DR-2099-102")
         other.search.sync()
     finally:
         other.close()
-    assert rt.search.similar("DR-2022-001", limit=5)[0]["code"] == "DR-2099-102"
+    assert rt.search.similar("DR-2022-002", limit=5)[0]["code"] == "DR-2099-102"
