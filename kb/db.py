@@ -21,15 +21,26 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
 
 
+# The web server runs sync endpoints on up to 40 threads, and a request may hold two sessions at once
+# (its own and the search service's). SQLAlchemy's default pool (5 + 10 overflow) then ran dry under 50
+# concurrent readers: every thread held one connection and waited 30 s for a second (bench/load.py).
+# Connections beyond POOL_SIZE are closed when returned, so the ceiling costs nothing when idle.
+POOL_SIZE = 5
+POOL_OVERFLOW = 80
+
+
 def make_engine(url: str) -> Engine:
     """An engine with the pragmas the register relies on (WAL, foreign keys) on SQLite."""
+    pool = {"pool_size": POOL_SIZE, "max_overflow": POOL_OVERFLOW}
+    if url.startswith("sqlite") and (url.rstrip("/") == "sqlite:" or ":memory:" in url):
+        pool = {}  # an in-memory database lives in one connection per thread (SingletonThreadPool)
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **pool)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "before_cursor_execute", _remember_cursor)
         event.listen(engine.pool, "reset", _close_cursors)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, **pool)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -144,6 +144,11 @@ class SearchBackend(abc.ABC):
         across processes: otherwise a drain that read a record before another process changed it
         could write the older version after the newer one."""
 
+    def generation(self) -> Any:
+        """A value that changes whenever any process changed the index, so callers may cache what
+        they read per generation; None (the default) means unknown: cache nothing."""
+        return None
+
     def close(self) -> None:
         """Release files and connections; the default holds none."""
 

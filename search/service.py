@@ -5,6 +5,8 @@ input once (citations and municipalities resolved through kb), and shapes result
 """
 
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
@@ -26,6 +28,9 @@ SCOPES = {"barriers": ["barrier"], "articles": ["article"], "projects": ["projec
 # top candidate has P 0.833 / R 1.0; true pairs score 0.499-0.706, the closest merely related pair 0.485.
 # Rerun the calibration after any change to analysis, ranking or the demo texts.
 DUPLICATE_THRESHOLD = 0.49
+# Similar records of this many barriers are kept per index generation: ranking them re-analyses two dozen
+# candidate texts (~100-250 ms at 10,000 barriers, bench/bench_web.py), while a page view needs them again.
+SIMILAR_CACHED = 2048
 
 
 def load_thesaurus(corpus: Path) -> dict:
@@ -38,6 +43,7 @@ class SearchService:
         self.backend = backend
         self.engine = engine
         self.duplicate_threshold = duplicate_threshold
+        self._similar = _GenerationCache(SIMILAR_CACHED)
 
     # -- reference data for query parsing ---------------------------------
 
@@ -100,7 +106,14 @@ class SearchService:
                 "pages": results.pages}
 
     def similar(self, code: str, limit: int = 10) -> list[dict[str, Any]]:
-        hits = self.backend.similar(f"barrier:{code}", limit=limit, types=["barrier"])
+        """Barriers most like `code`; the index's answer is kept until any process changes the index,
+        the database is read every time (a record deleted since is never shown)."""
+        generation = self.backend.generation()
+        key = (code, limit)
+        hits = self._similar.get(generation, key)
+        if hits is None:
+            hits = self.backend.similar(f"barrier:{code}", limit=limit, types=["barrier"])
+            self._similar.put(generation, key, hits)
         return self._with_precedents(hits)
 
     def check_duplicate(self, title: str, description: str, limit: int = 5) -> list[dict[str, Any]]:
@@ -187,6 +200,33 @@ class SearchService:
 
     def close(self) -> None:
         self.backend.close()
+
+
+class _GenerationCache:
+    """Values read from the index, valid while its generation stays the same (None: never cached)."""
+
+    def __init__(self, size: int):
+        self._size = size
+        self._generation: Any = None
+        self._values: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, generation: Any, key: Any) -> Any:
+        with self._lock:
+            if generation is None or generation != self._generation or key not in self._values:
+                return None
+            self._values.move_to_end(key)
+            return self._values[key]
+
+    def put(self, generation: Any, key: Any, value: Any) -> None:
+        if generation is None:
+            return
+        with self._lock:
+            if generation != self._generation:
+                self._generation, self._values = generation, OrderedDict()
+            self._values[key] = value
+            while len(self._values) > self._size:
+                self._values.popitem(last=False)
 
 
 def _with_total(progress: Progress | None, total: int) -> Progress | None:

@@ -1,11 +1,11 @@
 """Column helpers shared by the tables."""
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from copy import copy
 
-from pydantic import ConfigDict, create_model
+from pydantic import AfterValidator, ConfigDict, create_model
 from sqlalchemy import JSON, Column, DateTime
 from sqlmodel import Field, SQLModel
 
@@ -49,3 +49,12 @@ class _Strict(SQLModel):
     """Unknown or create-only fields in an update are refused, not silently dropped."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+def _as_utc(value: datetime) -> datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+# Output timestamps: SQLite hands back naive values (stored as UTC); RFC 3339 and the published API
+# schema ("date-time") require the offset, so outputs always carry it.
+UtcDatetime = Annotated[datetime, AfterValidator(_as_utc)]

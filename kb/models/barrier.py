@@ -8,7 +8,7 @@ from sqlalchemy import String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from kb.enums import Kind, Level, LinkRole, Status, Werf
-from kb.models._common import CODE_PATTERN, json_field, partial_model, timestamp_field, utcnow
+from kb.models._common import CODE_PATTERN, UtcDatetime, json_field, partial_model, timestamp_field, utcnow
 
 
 def not_blank(cls, value: str) -> str:
@@ -143,7 +143,7 @@ class Comment(SQLModel, table=True):
 
 class CommentPublic(SQLModel):
     id: int
-    at: datetime
+    at: UtcDatetime
     by: str | None
     text: str
 
@@ -159,7 +159,7 @@ class LinkPublic(SQLModel):
 class StatusChangePublic(SQLModel):
     from_status: Status | None
     to_status: Status = Field(sa_type=String(40))
-    at: datetime
+    at: UtcDatetime
     by: str | None
     comment: str | None
 
@@ -168,8 +168,8 @@ class BarrierPublic(BarrierBase, BarrierLists):
     version: int
     needs_review: bool = False
     review_note: str | None = None
-    created_at: datetime
-    updated_at: datetime
+    created_at: UtcDatetime
+    updated_at: UtcDatetime
     created_by: str | None = None
     updated_by: str | None = None
     regulation_refs: list[LinkPublic] = []

@@ -52,7 +52,7 @@ from search.whoosh.schema import (  # noqa: F401
     facet_values,
     plain_analyzer,
 )
-from search.whoosh.similar import correct, rank_similar, suggestion
+from search.whoosh.similar import SimilarCache, correct, rank_similar, suggestion
 from search.whoosh.snippets import snippet
 
 log = logging.getLogger(__name__)
@@ -87,6 +87,7 @@ class WhooshBackend(SearchBackend):
         self._schema = build_schema(analyzer if analyzer is not None else dutch_analyzer(thesaurus))
         self._local = threading.local()
         self._facets = FacetCache()
+        self._similar = SimilarCache()
         self._ix = self._open_or_create()
 
     @classmethod
@@ -227,6 +228,10 @@ class WhooshBackend(SearchBackend):
         self._local.searcher = searcher
         yield searcher
 
+    def generation(self) -> int:
+        """The newest TOC generation on disk: every commit, by any process, writes a new one."""
+        return self._ix.latest_generation()
+
     def count(self) -> int:
         with self._reading() as searcher:
             return searcher.doc_count()
@@ -324,7 +329,7 @@ class WhooshBackend(SearchBackend):
     ) -> list[Hit]:
         with self._reading() as searcher:
             return rank_similar(searcher, title, body, list(refs), limit=limit,
-                                types=list(types) if types else None, exclude=_exclude)
+                                types=list(types) if types else None, exclude=_exclude, cache=self._similar)
 
     def close(self) -> None:
         searcher = getattr(self._local, "searcher", None)

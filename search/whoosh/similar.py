@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import math
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
 from typing import Callable
 
 from whoosh import query as wq
+from whoosh.idsets import BitSet
 
 from search.backend import Hit, similarity, tfidf_vector
 from search.query import SearchQuery
@@ -15,32 +17,90 @@ from search.whoosh.schema import REF_BOOST
 KEY_TERMS = 12
 
 
+class SimilarCache:
+    """What ranking similar records reads over and over, kept between calls.
+
+    Re-analysing each candidate's text and looking up document frequencies term by term was ~90% of
+    a barrier page (bench/bench_web.py). Analysis depends only on the text, so it is kept by text
+    (least recently used first out); document frequencies change with every commit, so they are
+    kept per index generation.
+    """
+
+    def __init__(self, texts: int = 4096):
+        self._texts: OrderedDict[str, tuple[Counter, dict[str, str]]] = OrderedDict()
+        self._size = texts
+        self._generation = None
+        self._df: dict[str, int] = {}
+        self._filters: dict[tuple[str, ...], object] = {}
+        self._lock = threading.Lock()
+
+    def counts(self, analyzer, text: str) -> tuple[Counter, dict[str, str]]:
+        with self._lock:
+            found = self._texts.get(text)
+            if found is not None:
+                self._texts.move_to_end(text)
+                return found
+        found = analyze_counts(analyzer, text)
+        with self._lock:
+            self._texts[text] = found
+            while len(self._texts) > self._size:
+                self._texts.popitem(last=False)
+        return found
+
+    def _for_generation(self, searcher) -> None:
+        generation = searcher.reader().generation()
+        if generation != self._generation:
+            self._generation, self._df, self._filters = generation, {}, {}
+
+    def doc_frequencies(self, searcher) -> dict[str, int]:
+        with self._lock:
+            self._for_generation(searcher)
+            return self._df
+
+    def type_filter(self, searcher, types: list[str] | None):
+        """The documents of `types` as a bit set: Whoosh would otherwise collect all of them anew per
+        call (~15% of a similar() at 20,000 barriers)."""
+        if not types:
+            return None
+        key = tuple(sorted(types))
+        with self._lock:
+            self._for_generation(searcher)
+            found = self._filters.get(key)
+        if found is None:
+            docs = searcher.docs_for_query(wq.Or([wq.Term("type", t) for t in key]))
+            found = BitSet(docs, size=searcher.doc_count_all())
+            with self._lock:
+                self._filters[key] = found
+        return found
+
+
 def rank_similar(
     searcher, title: str, body: str, refs: list[str], *, limit: int,
-    types: list[str] | None, exclude: str | None,
+    types: list[str] | None, exclude: str | None, cache: SimilarCache | None = None,
 ) -> list[Hit]:
     """Fetch candidates by key terms and shared refs, then score by tf-idf cosine."""
     analyzer = searcher.schema["body"].analyzer
-    counts, surface = analyze_counts(analyzer, f"{title}\n{body}")
+    cache = cache or SimilarCache()
+    counts, surface = cache.counts(analyzer, f"{title}\n{body}")
     if not counts and not refs:
         return []
-    idf = _idf(searcher)
+    idf = _idf(searcher, cache.doc_frequencies(searcher))
     source = tfidf_vector(counts, idf)
     top = sorted(source, key=source.get, reverse=True)[:KEY_TERMS]
     clauses = [wq.Term(f, t, boost=source[t]) for t in top for f in ("title", "body")]
     clauses += [wq.Term("refs", r.lower(), boost=REF_BOOST) for r in refs]
     mask = wq.Term("id", exclude) if exclude else None
-    type_filter = wq.Or([wq.Term("type", t) for t in types]) if types else None
+    type_filter = cache.type_filter(searcher, types)
     results = searcher.search(wq.Or(clauses), filter=type_filter, mask=mask, limit=max(3 * limit, 20))
-    hits = [_similar_hit(hit, analyzer, idf, source, surface, refs) for hit in results]
+    hits = [_similar_hit(hit, cache, analyzer, idf, source, surface, refs) for hit in results]
     hits.sort(key=lambda h: (-h.score, h.code))
     return hits[:limit]
 
 
-def _similar_hit(hit, analyzer, idf, source, surface, refs) -> Hit:
+def _similar_hit(hit, cache, analyzer, idf, source, surface, refs) -> Hit:
     stored = hit.fields()
     display = dict(stored.get("display") or {})
-    counts, _ = analyze_counts(analyzer, f"{stored.get('title', '')}\n{stored.get('body', '')}")
+    counts, _ = cache.counts(analyzer, f"{stored.get('title', '')}\n{stored.get('body', '')}")
     target = tfidf_vector(counts, idf)
     score, why = similarity(source, target, refs, display.get("refs") or [], surface)
     return Hit(type=stored["type"], id=stored["id"], code=stored.get("code", ""),
@@ -60,15 +120,15 @@ def analyze_counts(analyzer, text: str) -> tuple[Counter, dict[str, str]]:
     return counts, surface
 
 
-def _idf(searcher) -> Callable[[str], float]:
+def _idf(searcher, frequencies: dict[str, int]) -> Callable[[str], float]:
+    """idf from document frequencies kept for the searcher's index generation."""
     total = max(1, searcher.doc_count_all())
-    cache: dict[str, float] = {}
 
     def idf(term: str) -> float:
-        if term not in cache:
-            df = searcher.doc_frequency("body", term) + searcher.doc_frequency("title", term)
-            cache[term] = math.log(1.0 + total / (1.0 + df))
-        return cache[term]
+        df = frequencies.get(term)
+        if df is None:
+            df = frequencies[term] = searcher.doc_frequency("body", term) + searcher.doc_frequency("title", term)
+        return math.log(1.0 + total / (1.0 + df))
 
     return idf
 
@@ -78,7 +138,10 @@ def correct(searcher, word: str) -> str | None:
     word = (word or "").strip().lower()
     if len(word) < 3 or not word.isalpha() or searcher.doc_frequency("words", word) > 0:
         return None
-    found = searcher.corrector("words").suggest(word, limit=1, maxdist=1 if len(word) < 6 else 2)
+    # prefix=1: Whoosh compares the word with every term of the field in pure Python; sharing the first
+    # letter cuts that scan ~20-fold (a misspelt first letter is rare). Without it one unknown word
+    # cost ~1 s at 3,811 Chamber questions (bench/bench_web.py).
+    found = searcher.corrector("words").suggest(word, limit=1, maxdist=1 if len(word) < 6 else 2, prefix=1)
     return found[0] if found else None
 
 

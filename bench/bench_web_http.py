@@ -1,0 +1,159 @@
+"""Request-path figures over real HTTP on the Chamber's written questions, beside SQLite FTS5.
+
+Builds (or reuses, with --home) a register of `--barriers` barriers made from the Belgian Chamber's
+questions of 2017 (bench/dekamer.py: the 3,811 real questions, recombined beyond that), imported
+through ingest.barrier_import and indexed by the search service. Then, in one run: a real
+`drempelbank serve` in its own process, timed from this process over loopback (/healthz, /api/search,
+the barrier page, /api/check-duplicate), the same queries through the Whoosh backend in-process, and
+SQLite FTS5 in-process on the same texts and queries. Writes bench/results/web_http_<N>.json.
+
+    .venv/bin/python bench/bench_web_http.py --barriers 3811
+    .venv/bin/python bench/bench_web_http.py --barriers 20000 --home /tmp/register-20000   # build once, reuse
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.bench_search import bench_fts5  # noqa: E402
+from bench.dekamer import barrier_records, theme_queries, write_barriers  # noqa: E402
+from bench.server import prepare_register, running_server  # noqa: E402
+
+
+def percentiles(samples: list[float]) -> dict:
+    cuts = statistics.quantiles(samples, n=100, method="inclusive")
+    return {"p50_ms": round(cuts[49] * 1000, 2), "p95_ms": round(cuts[94] * 1000, 2), "requests": len(samples)}
+
+
+def build_register(home: Path, count: int) -> dict:
+    """Import and index `count` barriers unless `home` already holds them."""
+    from drempelbank.config import Settings
+    from drempelbank.runtime import Runtime
+    from ingest.barrier_import import import_barriers
+
+    marker = home / f"bench-{count}.done"
+    tokens = prepare_register(home, demo=False)
+    if marker.exists():
+        return {"tokens": tokens, "reused": True}
+    write_barriers(home / "barriers.jsonl", count)
+    rt = Runtime(Settings(home=home))
+    try:
+        start = time.perf_counter()
+        report = import_barriers(engine=rt.engine, path=home / "barriers.jsonl", actor="bench")
+        imported = time.perf_counter() - start
+        start = time.perf_counter()
+        rt.search.sync()
+        indexed = time.perf_counter() - start
+    finally:
+        rt.close()
+    marker.write_text("ok")
+    return {"tokens": tokens, "reused": False, "created": report.created, "import_s": round(imported, 1),
+            "index_s": round(indexed, 1)}
+
+
+def timed_http(client: httpx.Client, requests: list[tuple[str, str, dict]]) -> dict:
+    samples = []
+    for method, url, kwargs in requests:
+        start = time.perf_counter()
+        response = client.request(method, url, **kwargs)
+        samples.append(time.perf_counter() - start)
+        if response.status_code != 200:
+            raise RuntimeError(f"{method} {url}: {response.status_code} {response.text[:200]}")
+    return percentiles(samples)
+
+
+def http_figures(base: str, token: str, codes: list[str], queries: list[str], records: list[dict],
+                 n: int, rng: random.Random) -> dict:
+    headers = {"Authorization": f"Bearer {token}"}
+    with httpx.Client(base_url=base, headers=headers, timeout=120) as client:
+        for url in ("/healthz", f"/api/search?q={queries[0]}", f"/drempels/{codes[0]}"):
+            client.get(url)  # first use loads the Dutch pipeline and opens the index: start-up, not a request
+        dup = [rng.choice(records) for _ in range(n)]
+        return {
+            "healthz": timed_http(client, [("GET", "/healthz", {})] * n),
+            "api_search": timed_http(client, [("GET", "/api/search", {"params": {"q": q, "limit": 20}})
+                                              for q in queries]),
+            "barrier_page": timed_http(client, [("GET", f"/drempels/{rng.choice(codes)}", {}) for _ in range(n)]),
+            "check_duplicate": timed_http(client, [("POST", "/api/check-duplicate",
+                                                    {"json": {"title": r["title"], "description": r["description"]}})
+                                                   for r in dup]),
+        }
+
+
+def in_process_whoosh(home: Path, queries: list[str]) -> dict:
+    """The same queries through the service and the backend, without HTTP: what the request path adds."""
+    from drempelbank.config import Settings
+    from drempelbank.runtime import Runtime
+
+    rt = Runtime(Settings(home=home))
+    try:
+        rt.search.search(queries[0])
+        service, backend = [], []
+        for q in queries:
+            start = time.perf_counter()
+            rt.search.search(q, page_size=20)
+            service.append(time.perf_counter() - start)
+            parsed = rt.search.parse(q)
+            start = time.perf_counter()
+            rt.search.backend.search(parsed, types=["barrier"], page_size=20)
+            backend.append(time.perf_counter() - start)
+        return {"service_search": percentiles(service), "backend_search": percentiles(backend)}
+    finally:
+        rt.close()
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--barriers", type=int, default=3811)
+    parser.add_argument("--requests", type=int, default=200, help="queries and page views per figure")
+    parser.add_argument("--home", type=Path, help="build the register here once and reuse it")
+    parser.add_argument("--out", help="default bench/results/web_http_<barriers>.json")
+    args = parser.parse_args(argv)
+    rng = random.Random(5)
+    queries = theme_queries(args.requests)
+    records = barrier_records(args.barriers)
+    codes = [r["code"] for r in records]
+    with tempfile.TemporaryDirectory(prefix="drempelbank-webhttp-") as tmp:
+        home = args.home or Path(tmp)
+        home.mkdir(parents=True, exist_ok=True)
+        built = build_register(home, args.barriers)
+        with running_server(home) as base:
+            http = http_figures(base, built["tokens"]["lezer"], codes, queries, records, args.requests, rng)
+        inproc = in_process_whoosh(home, queries)
+        docs = [SimpleNamespace(title=r["title"], body=r["description"]) for r in records]
+        fts5 = bench_fts5(docs, queries, Path(tmp))
+    report = {"command": "python bench/bench_web_http.py " + " ".join(argv or sys.argv[1:]),
+              "barriers": args.barriers, "cpus": os.cpu_count(), "load_avg_1m": round(os.getloadavg()[0], 2),
+              "register": {k: v for k, v in built.items() if k != "tokens"}, "http": http, "in_process": inproc,
+              "fts5": fts5["query"],
+              "api_search_p95_over_fts5_p95": round(http["api_search"]["p95_ms"] / max(fts5["query"]["p95_ms"], 0.01), 1)}
+    print_report(report)
+    out = Path(args.out or ROOT / "bench" / "results" / f"web_http_{args.barriers}.json")
+    out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(f"geschreven: {out}")
+    return 0
+
+
+def print_report(report: dict) -> None:
+    print(f"{report['barriers']} drempels (load {report['load_avg_1m']}), register {report['register']}")
+    for name, f in {**report["http"], **report["in_process"], "fts5": report["fts5"]}.items():
+        print(f"  {name:17} p50 {f['p50_ms']:8.2f} ms   p95 {f['p95_ms']:8.2f} ms")
+    print(f"  /api/search p95 / FTS5 p95 = {report['api_search_p95_over_fts5_p95']}")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,49 @@
+"""Similar records are kept per index generation: a write by any process shows on the next page view."""
+
+import pytest
+
+from drempelbank.config import Settings
+from drempelbank.runtime import Runtime
+from drempelbank.setup import initialise
+from kb.db import session_scope
+from kb.models import BarrierCreate
+from kb.services.barriers import create_barrier, get_barrier
+from kb.validation import validate
+
+
+@pytest.fixture(scope="module")
+def rt(tmp_path_factory):
+    runtime = Runtime(Settings(home=tmp_path_factory.mktemp("register")))
+    initialise(runtime, demo=True)
+    yield runtime
+    runtime.close()
+
+
+def _copy_of(rt, code: str, new_code: str) -> None:
+    with session_scope(rt.engine) as session:
+        original = get_barrier(session, code)
+        data = validate(BarrierCreate, {"code": new_code, "title": original.title,
+                                        "description": original.description, "kind": "juridisch"})
+        create_barrier(session=session, data=data, actor="test")
+
+
+def test_a_new_near_copy_appears_after_the_index_changed(rt):
+    first = rt.search.similar("DR-2022-001", limit=5)
+    assert rt.search.similar("DR-2022-001", limit=5) == first  # served again, same answer
+    generation = rt.search.backend.generation()
+    _copy_of(rt, "DR-2022-001", "DR-2099-101")
+    rt.search.sync()
+    assert rt.search.backend.generation() != generation
+    again = rt.search.similar("DR-2022-001", limit=5)
+    assert again[0]["code"] == "DR-2099-101"
+
+
+def test_a_write_by_another_process_is_seen(rt):
+    rt.search.similar("DR-2022-002", limit=5)
+    other = Runtime(Settings(home=rt.settings.home))  # a second service on the same index, as a CLI import
+    try:
+        _copy_of(other, "DR-2022-002", "DR-2099-102")
+        other.search.sync()
+    finally:
+        other.close()
+    assert rt.search.similar("DR-2022-002", limit=5)[0]["code"] == "DR-2099-102"
