@@ -20,6 +20,7 @@ run: install
 	$(BIN)/drempelbank serve
 
 test: install
+	$(BIN)/ruff check .
 	$(BIN)/pytest -q -p no:cacheprovider
 
 bench: install

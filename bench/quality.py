@@ -26,7 +26,6 @@ from bench import devsets
 from bench.devsets import EvalSet
 from bench.evaluate import (
     K,
-    Query,
     SearchFn,
     baseline_search_fn,
     dutch_stem_analyzer,

@@ -149,7 +149,7 @@ class SearchBackend(abc.ABC):
         they read per generation; None (the default) means unknown: cache nothing."""
         return None
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027  (optional hook: a backend without files or connections keeps it)
         """Release files and connections; the default holds none."""
 
     def __enter__(self) -> "SearchBackend":

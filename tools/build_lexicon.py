@@ -147,7 +147,9 @@ def build(src: Path, out: Path = LEXICON_DIR) -> None:
         parts.update(ud_lemma_parts(read_conllu(src / rel), raw_lemmas(src / rel)))
     _write(
         out / "ud_lemma_parts.json",
-        {"provenance": UD_ATTRIBUTION, "method": f"gold lemmas of {sorted(CONTENT_UPOS)} and their '_' parts, >= 4 letters", "words": dict(sorted(parts.items()))},
+        {"provenance": UD_ATTRIBUTION,
+         "method": f"gold lemmas of {sorted(CONTENT_UPOS)} and their '_' parts, >= 4 letters",
+         "words": dict(sorted(parts.items()))},
     )
     print(f"UD lemma parts: {len(parts)} words")
     words = word_frequencies(legal_texts(src))

@@ -80,7 +80,7 @@ def parse_update(form: dict[str, str], *, may_publish: bool) -> tuple[BarrierUpd
     try:
         version = int(form.get("version", ""))
     except ValueError:
-        raise ValidationFailed([FieldError("version", "het formulier mist zijn versienummer; laad het opnieuw")])
+        raise ValidationFailed([FieldError("version", "het formulier mist zijn versienummer; laad het opnieuw")]) from None
     return validate(BarrierUpdate, values), version
 
 

@@ -17,5 +17,6 @@ __all__ = [
     "Article", "ArticleBase", "ArticleCreate", "ArticlePublic", "Identifiers", "Regulation", "RegulationCreate",
     "RegulationDetail", "RegulationPublic", "RegulationsPublic",
     "FormerMunicipality", "Municipality", "MunicipalityPublic", "Project", "ProjectCreate", "ProjectPublic",
-    "ProjectsPublic", "LoginFailure", "LoginSession", "ApiToken", "AuditEvent", "AuditEventPublic", "OutboxEntry", "User", "UserPublic",
+    "ProjectsPublic", "LoginFailure", "LoginSession", "ApiToken", "AuditEvent", "AuditEventPublic", "OutboxEntry",
+    "User", "UserPublic",
 ]

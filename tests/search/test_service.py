@@ -155,4 +155,4 @@ def test_postgres_search_backend_needs_postgresql(tmp_path):
 
     runtime = Runtime(Settings(home=tmp_path, search_backend="postgres"))
     with pytest.raises(RegisterError, match="vraagt een PostgreSQL-databank"):
-        runtime.search
+        _ = runtime.search

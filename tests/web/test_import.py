@@ -8,7 +8,8 @@ from tests.web.conftest import csrf_of
 CSV = ("code;title;description;kind;status;municipalities\n"
        "DR-2031-001;Parkeerkaart enkel aan het loket;Bewoners moeten langskomen voor een parkeerkaart;procesmatig;gemeld;Gent\n"
        "DR-2031-002;Tweede rij;Ongeldige soort;magisch;gemeld;Gent\n"
-       "DR-2022-001;Bewonerskaart parkeren vraagt ondertekende papieren aanvraag (bijgewerkt);Nieuwe beschrijving;juridisch;opgelost;Gent\n")
+       "DR-2022-001;Bewonerskaart parkeren vraagt ondertekende papieren aanvraag (bijgewerkt);Nieuwe beschrijving;"
+       "juridisch;opgelost;Gent\n")
 
 
 def upload(client, name: str, content: bytes, kind: str = "drempels"):

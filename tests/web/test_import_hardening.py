@@ -7,7 +7,6 @@ import zipfile
 
 import openpyxl
 
-from tests.web.conftest import csrf_of
 from tests.web.test_import import upload
 
 LAUGHS = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'

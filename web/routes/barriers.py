@@ -4,8 +4,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
-from pydantic import BaseModel, Field, field_validator
-from pydantic.json_schema import SkipJsonSchema
+from pydantic import BaseModel, Field
 
 from kb.db import session_scope
 from kb.enums import Role, Status
@@ -111,7 +110,7 @@ async def status_from_form(request: Request, principal: Team, code: str, form: d
     try:
         version = int(form.get("version", ""))
     except ValueError:
-        raise ValidationFailed([FieldError("version", "het formulier mist zijn versienummer; laad het opnieuw")])
+        raise ValidationFailed([FieldError("version", "het formulier mist zijn versienummer; laad het opnieuw")]) from None
     try:
         with session_scope(request.app.state.engine) as session:
             change_status(session=session, code=code, status=Status(status), actor=principal.name, comment=comment,

@@ -15,9 +15,9 @@ for _name in [n for n in sys.modules if n == "ingest" or n.startswith("ingest.")
     if getattr(sys.modules[_name], "__file__", None) is None:
         del sys.modules[_name]
 
-from ingest.readers.bwb import read_bwb
-from ingest.readers.eurlex import read_eurlex
-from ingest.readers.justel import read_justel
+from ingest.readers.bwb import read_bwb  # noqa: E402  (after the module cleanup above)
+from ingest.readers.eurlex import read_eurlex  # noqa: E402
+from ingest.readers.justel import read_justel  # noqa: E402
 
 
 @pytest.fixture(scope="session")
