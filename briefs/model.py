@@ -1,0 +1,96 @@
+"""The content model of a brief: built once, rendered as Markdown, HTML, PDF and DOCX.
+
+Every block that states something carries the barrier codes it rests on.
+"""
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class Link:
+    text: str
+    url: str | None = None
+
+
+@dataclass
+class Para:
+    text: str
+    codes: list[str] = field(default_factory=list)
+    quote: bool = False
+    # Rests on the whole selection (named once, in the annex), instead of a list of codes.
+    whole: int = 0
+
+
+@dataclass
+class Bullets:
+    items: list[Para]
+
+
+@dataclass
+class Table:
+    caption: str
+    header: list[str]
+    rows: list[list[str | Link]]
+    codes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Chart:
+    key: str
+    title: str
+    xlabel: str
+    ylabel: str
+    labels: list[str]
+    values: list[int]
+    codes: list[str] = field(default_factory=list)
+    whole: int = 0
+
+    @property
+    def alt(self) -> str:
+        """The text alternative: the chart's figures in words."""
+        figures = "; ".join(f"{label}: {value}" for label, value in zip(self.labels, self.values))
+        return f"{self.title}. {self.ylabel} per {self.xlabel.lower()}: {figures}."
+
+
+@dataclass
+class Hint:
+    """A marked remark (the equivalence hint): shown in a box in every format."""
+    title: str
+    text: str
+    codes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Section:
+    id: str
+    title: str
+    level: int = 1
+    blocks: list[Any] = field(default_factory=list)
+
+
+@dataclass
+class Brief:
+    title: str
+    subtitle: str
+    date_text: str
+    service: str
+    addressee: str
+    selection_text: str
+    codes: list[str]
+    sections: list[Section]
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def codes_text(codes: list[str], whole: int = 0) -> str:
+    """How a paragraph names its sources, the same in every format."""
+    if whole:
+        return f"[alle {whole} drempels van de selectie; zie de bijlage]" if whole > 1 else "[zie de bijlage]"
+    return f"[{', '.join(codes)}]" if codes else ""
+
+
+def whole_of(codes: list[str]) -> dict:
+    """Keyword arguments of a block that rests on the whole selection."""
+    return {"codes": [], "whole": len(codes)}
