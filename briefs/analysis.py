@@ -55,15 +55,16 @@ def citation_label(citation: dict[str, Any]) -> str:
     """Precise Dutch citation: 'art. 285, §1, 2° DLB'; the raw text when the register cannot resolve it."""
     if not citation["regulation"]:
         return " ".join(citation["raw"].split())
-    parts = []
-    if citation["article"]:
-        parts.append(f"art. {citation['article']}")
-        if citation["paragraph"]:
-            parts.append(f"§{citation['paragraph']}")
-        if citation["point"]:
-            parts.append(f"{citation['point']}°")
-        return ", ".join(parts) + f" {citation['regulation']}"
-    return f"{citation['regulation_title'] or citation['regulation']} (geheel)"
+    name = citation.get("regulation_name") or citation["regulation"]
+    if not citation["article"]:
+        return f"{citation['regulation_title'] or name} (geheel)"
+    parts = [f"art. {citation['article']}"]
+    european = citation.get("level") == "europees"
+    if citation["paragraph"]:
+        parts.append(f"lid {citation['paragraph']}" if european else f"§{citation['paragraph']}")
+    if citation["point"]:
+        parts.append(f"onder {citation['point']})" if european else f"{citation['point']}°")
+    return ", ".join(parts) + f" {name}"
 
 
 def _article_key(citation: dict[str, Any]) -> tuple[str, str]:

@@ -10,13 +10,14 @@ from briefs import analysis
 from briefs.analysis import Fact
 from briefs.equivalence import hint_text, matching_rules
 from briefs.labels import dutch_date, label
-from briefs.model import Brief, Bullets, Chart, Hint, Link, Para, Section, Table, whole_of
+from briefs.model import Brief, Bullets, Chart, Hint, Link, Para, Section, Table, cited, whole_of
 
 TITLE = "Nota aan de Vlaamse Regering"
 SUBTITLE = "Juridische en procedurele drempels voor lokale e-government"
 SERVICE = "Agentschap Binnenlands Bestuur – programmateam Gemeente zonder gemeentehuis"
 ADDRESSEE = "Aan de Vlaamse Regering"
 MAX_QUOTES = 12
+MAX_SOLUTIONS = 6  # quoted proposals per actor; the others are named by code
 MAX_ARTICLES = 15
 
 
@@ -43,10 +44,11 @@ def _summary(facts: list[Fact]) -> Section:
         f"register van het programma Gemeente zonder gemeentehuis, verdeeld over "
         f"{_n(len(themes), 'thema', 'thema’s')}. Elke vaststelling hieronder noemt de drempels waarop ze steunt.",
         **whole_of(codes))]
-    for title, field, group in (("Volgens het bestuursniveau dat kan optreden", "level", "levels"),
-                                ("Volgens status", "status", "statuses"), ("Volgens thema", "theme", None)):
+    for title, field, group, column in (("Volgens het bestuursniveau dat kan optreden", "level", "levels", "niveau"),
+                                        ("Volgens status", "status", "statuses", "status"),
+                                        ("Volgens thema", "theme", None, "thema")):
         blocks.append(Para(title + ":"))
-        blocks.append(Bullets([Para(f"{name}: {_n(len(c), 'drempel', 'drempels')}", c)
+        blocks.append(Bullets([Para(f"{name}: {_n(len(c), 'drempel', 'drempels')}", **cited(c, f"met {column} ‘{name}’"))
                                for name, c in analysis.count_by(facts, field, group)]))
     return Section("samenvatting", "Samenvatting", 1, blocks)
 
@@ -92,7 +94,7 @@ def _charts(facts: list[Fact]) -> Section:
     if per_quarter:
         charts.append(Chart("kwartaal", "Gemelde drempels per kwartaal", "Kwartaal", "Aantal drempels",
                             [q[0] for q in per_quarter], [len(q[1]) for q in per_quarter],
-                            sorted(code for q in per_quarter for code in q[1])))
+                            **whole_of([f["code"] for f in facts])))
     intro = Para("De grafieken tonen de selectie per bestuursniveau, status, thema en kwartaal van melding. "
                  "Onder elke grafiek staan dezelfde cijfers in tekst.", **whole_of([f["code"] for f in facts]))
     return Section("cijfers", "Cijfers in beeld", 1, [intro, *charts])
@@ -114,9 +116,11 @@ def _articles(facts: list[Fact]) -> Section:
         f"{len(ranked)} bepalingen:", sorted({c for r in shown for c in r["codes"]}))
     rows = [[str(i), Link(r["label"], r["url"]), r["regulation_title"], str(r["barriers"]), str(r["projects"]),
              str(r["municipalities"]), str(r["weight"]), ", ".join(r["codes"])] for i, r in enumerate(shown, 1)]
+    # The last column names the codes of each row; the caption need not repeat them.
     table = Table("Artikels die het meest blokkeren", ["Rang", "Bepaling", "Regelgeving", "Drempels", "Projecten",
                                                        "Gemeenten", "Gewicht", "Drempelcodes"], rows,
-                  sorted({c for r in shown for c in r["codes"]}))
+                  css="artikels", columns=["rang", "bepaling", "regelgeving", "getal", "getal", "getal", "getal",
+                                           "codes"])
     return Section("artikels", "Artikels die het meest blokkeren", 1, [intro, table])
 
 
@@ -177,12 +181,15 @@ def _solutions(number: int, members: list[Fact]) -> list[Section]:
         return [section]
     for actor, by_type in groups:
         section.blocks.append(Para(actor, [], quote=False))
-        items = []
+        items, others = [], []
         for type_label, facts in by_type:
-            for fact in facts:
-                items.append(Para(f"{type_label}: „{analysis.first_sentence(fact['proposed_solution'])}”",
-                                  [fact["code"]], quote=True))
-        section.blocks.append(Bullets(items))
+            quoted, rest = facts[:MAX_SOLUTIONS], facts[MAX_SOLUTIONS:]
+            items += [Para(f"{type_label}: „{analysis.first_sentence(fact['proposed_solution'])}”", [fact["code"]],
+                           quote=True) for fact in quoted]
+            if rest:
+                others.append(Para(f"nog {_n(len(rest), 'voorstel', 'voorstellen')} van het type "
+                                   f"‘{type_label.lower()}’", [f["code"] for f in rest]))
+        section.blocks.append(Bullets(items + others))
     return [section]
 
 
@@ -202,7 +209,8 @@ def _annex(facts: list[Fact]) -> Section:
     rows = [[f["code"], f["title"], label("levels", f["level"]), label("statuses", f["status"]), f["theme"] or ""]
             for f in facts]
     # The rows name every code; the caption and the introduction need not repeat them.
-    table = Table("Alle drempels in de selectie", ["Code", "Titel", "Niveau", "Status", "Thema"], rows)
+    table = Table("Alle drempels in de selectie", ["Code", "Titel", "Niveau", "Status", "Thema"], rows,
+                  css="bijlage-tabel", columns=["code", "titel", "niveau", "status", "thema"])
     intro = Para(f"De {_n(len(facts), 'drempel', 'drempels')} in de selectie, en geen andere, met hun code, "
                  f"titel, bestuursniveau, status en thema.")
     return Section("bijlage", "Bijlage: alle drempels in de selectie", 1, [intro, table])

@@ -52,6 +52,7 @@ def _citations(session: Session, ids: list[int]) -> dict[int, list[dict[str, Any
             "raw": link.raw, "role": str(link.role),
             "regulation": regulation.key if regulation else None,
             "regulation_title": (regulation.short_title or regulation.title) if regulation else None,
+            "regulation_name": _name(regulation) if regulation else None,
             "level": str(regulation.level) if regulation else None,
             "url": (regulation.url or regulation.eli) if regulation else None,
             "article": link.article_number if regulation else None,
@@ -59,6 +60,11 @@ def _citations(session: Session, ids: list[int]) -> dict[int, list[dict[str, Any
             "paragraph": link.paragraph, "point": link.point,
         })
     return result
+
+
+def _name(regulation: Regulation) -> str:
+    """How a citation names the regulation: its first abbreviation (DLB, AVG, eIDAS), else its short title."""
+    return (regulation.abbreviations or [None])[0] or regulation.short_title or regulation.key
 
 
 def _projects(session: Session, ids: list[int]) -> dict[int, list[dict[str, str]]]:

@@ -18,8 +18,8 @@ class Para:
     text: str
     codes: list[str] = field(default_factory=list)
     quote: bool = False
-    # Rests on the whole selection (named once, in the annex), instead of a list of codes.
-    whole: int = 0
+    # Instead of a long list of codes: which barriers, in words (their codes stand in the annex).
+    summary: str = ""
 
 
 @dataclass
@@ -33,6 +33,9 @@ class Table:
     header: list[str]
     rows: list[list[str | Link]]
     codes: list[str] = field(default_factory=list)
+    # Layout hints for HTML/PDF: a class for the table and one per column (fixed widths print fast).
+    css: str = ""
+    columns: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -44,7 +47,7 @@ class Chart:
     labels: list[str]
     values: list[int]
     codes: list[str] = field(default_factory=list)
-    whole: int = 0
+    summary: str = ""
 
     @property
     def alt(self) -> str:
@@ -84,13 +87,26 @@ class Brief:
         return asdict(self)
 
 
-def codes_text(codes: list[str], whole: int = 0) -> str:
+# Above this many codes a paragraph names its barriers in words; the annex lists every code.
+MAX_CITED = 40
+
+
+def codes_text(codes: list[str], summary: str = "") -> str:
     """How a paragraph names its sources, the same in every format."""
-    if whole:
-        return f"[alle {whole} drempels van de selectie; zie de bijlage]" if whole > 1 else "[zie de bijlage]"
+    if summary:
+        return f"[{summary}]"
     return f"[{', '.join(codes)}]" if codes else ""
 
 
 def whole_of(codes: list[str]) -> dict:
     """Keyword arguments of a block that rests on the whole selection."""
-    return {"codes": [], "whole": len(codes)}
+    if len(codes) == 1:
+        return {"codes": list(codes), "summary": ""}
+    return {"codes": [], "summary": f"alle {len(codes)} drempels van de selectie; zie de bijlage"}
+
+
+def cited(codes: list[str], what: str) -> dict:
+    """The codes themselves, or for a long list `what` they share, in words (e.g. "met status ‘Gemeld’")."""
+    if len(codes) <= MAX_CITED:
+        return {"codes": list(codes), "summary": ""}
+    return {"codes": [], "summary": f"{len(codes)} drempels {what}; hun codes staan in de bijlage"}

@@ -18,15 +18,15 @@ GREY = RGBColor(0x55, 0x55, 0x55)
 FIXED_TIME = datetime(2000, 1, 1)
 
 
-def _codes(paragraph, codes: list[str], whole: int = 0) -> None:
-    if codes or whole:
-        run = paragraph.add_run(" " + codes_text(codes, whole))
+def _codes(paragraph, codes: list[str], summary: str = "") -> None:
+    if codes or summary:
+        run = paragraph.add_run(" " + codes_text(codes, summary))
         run.font.size, run.font.color.rgb = Pt(8), GREY
 
 
 def _para(doc, p: Para, style: str | None = None):
     paragraph = doc.add_paragraph(p.text, style=style)
-    _codes(paragraph, p.codes, p.whole)
+    _codes(paragraph, p.codes, p.summary)
     return paragraph
 
 
@@ -100,7 +100,7 @@ def _chart(doc, chart: Chart) -> None:
     caption = doc.add_paragraph(f"{chart.title}. In tekst: "
                                 + "; ".join(f"{l} {v}" for l, v in zip(chart.labels, chart.values)) + ".",
                                 style="Caption")
-    _codes(caption, chart.codes, chart.whole)
+    _codes(caption, chart.codes, chart.summary)
 
 
 def _block(doc, block) -> None:

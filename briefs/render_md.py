@@ -11,7 +11,7 @@ def _cell(value) -> str:
 
 
 def _para(p: Para) -> str:
-    text = f"{p.text} {codes_text(p.codes, p.whole)}".strip()
+    text = f"{p.text} {codes_text(p.codes, p.summary)}".strip()
     return text
 
 
@@ -26,7 +26,7 @@ def _block(block) -> list[str]:
         lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in block.rows]
         return lines + [""]
     if isinstance(block, Chart):
-        return [f"**Grafiek: {block.title}** (tekstversie) {codes_text(block.codes, block.whole)}", "",
+        return [f"**Grafiek: {block.title}** (tekstversie) {codes_text(block.codes, block.summary)}", "",
                 *[f"- {label}: {value}" for label, value in zip(block.labels, block.values)], ""]
     if isinstance(block, Hint):
         return [f"> **{block.title}.** {block.text} {codes_text(block.codes)}", ""]
