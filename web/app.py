@@ -67,7 +67,7 @@ def _install_middleware(app: FastAPI) -> None:
 
 
 def _install_routes(app: FastAPI) -> None:
-    from web.routes import account, api, barriers, imports, pages, system
+    from web.routes import account, api, barriers, briefs, imports, pages, system
 
-    for module in (system, account, barriers, imports, pages, api):
+    for module in (system, account, barriers, imports, pages, briefs, api):
         app.include_router(module.router)
