@@ -55,6 +55,12 @@ class Chart:
         figures = "; ".join(f"{label}: {value}" for label, value in zip(self.labels, self.values))
         return f"{self.title}. {self.ylabel} per {self.xlabel.lower()}: {figures}."
 
+    @property
+    def caption(self) -> str:
+        """The caption under the chart: its axes and its figures, so the text stands without the picture."""
+        figures = "; ".join(f"{label} {value}" for label, value in zip(self.labels, self.values))
+        return f"{self.title} ({self.xlabel} tegenover {self.ylabel.lower()}). In tekst: {figures}."
+
 
 @dataclass
 class Hint:

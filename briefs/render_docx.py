@@ -97,9 +97,7 @@ def _chart(doc, chart: Chart) -> None:
     for doc_pr in doc.paragraphs[-1]._p.xpath(".//wp:docPr"):
         doc_pr.set("descr", chart.alt)
         doc_pr.set("title", chart.title)
-    caption = doc.add_paragraph(f"{chart.title}. In tekst: "
-                                + "; ".join(f"{l} {v}" for l, v in zip(chart.labels, chart.values)) + ".",
-                                style="Caption")
+    caption = doc.add_paragraph(chart.caption, style="Caption")
     _codes(caption, chart.codes, chart.summary)
 
 

@@ -26,8 +26,10 @@ def _block(block) -> list[str]:
         lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in block.rows]
         return lines + [""]
     if isinstance(block, Chart):
-        return [f"**Grafiek: {block.title}** (tekstversie) {codes_text(block.codes, block.summary)}", "",
-                *[f"- {label}: {value}" for label, value in zip(block.labels, block.values)], ""]
+        # Markdown holds no picture: the chart is given as its table of figures, axes named.
+        return [f"**Grafiek: {block.title}** (in tekst) {codes_text(block.codes, block.summary)}", "",
+                f"| {block.xlabel} | {block.ylabel} |", "|---|---|",
+                *[f"| {_cell(label)} | {value} |" for label, value in zip(block.labels, block.values)], ""]
     if isinstance(block, Hint):
         return [f"> **{block.title}.** {block.text} {codes_text(block.codes)}", ""]
     raise TypeError(f"unknown block {type(block).__name__}")

@@ -77,9 +77,11 @@ def check_format(fmt: str) -> str:
 
 
 def content_hash(brief: Brief) -> str:
-    """SHA-256 of the content model without its date: two briefs on the same data share it."""
+    """SHA-256 of what the brief says about its selection: the content model without its date and
+    without the comparison with the previous brief (history, not data). Same data, same hash."""
     data = brief.as_dict()
     data.pop("date_text")
+    data["sections"] = [s for s in data["sections"] if s["id"] != "wijzigingen"]
     return hashlib.sha256(json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
 
 
