@@ -117,7 +117,9 @@ def solution_groups(facts: list[Fact]) -> list[tuple[str, list[tuple[str, list[F
     """[(actor heading, [(solution type label, facts)])] for the facts that have a proposed solution."""
     result = []
     for level, heading in ACTORS:
-        with_solution = [f for f in facts if f["level"] == level and f.get("proposed_solution")]
+        # A barrier not retained has a reason, not a proposal.
+        with_solution = [f for f in facts if f["level"] == level and f.get("proposed_solution")
+                         and f["status"] != "niet-weerhouden"]
         if not with_solution:
             continue
         by_type: dict[str, list[Fact]] = {}

@@ -138,7 +138,8 @@ def _themes(facts: list[Fact]) -> list[Section]:
 def _theme(number: int, theme: str, members: list[Fact]) -> list[Section]:
     codes = [f["code"] for f in members]
     head = Section(f"thema-{number}", f"{theme} ({_n(len(members), 'drempel', 'drempels')})", 2, [])
-    quotes = [Para(f"{f['title']}: „{analysis.first_sentence(f['description'])}”", [f["code"]], quote=True)
+    quotes = [Para(f"{f['title']} ({label('statuses', f['status']).lower()}): "
+                   f"„{analysis.first_sentence(f['description'])}”", [f["code"]], quote=True)
               for f in members[:MAX_QUOTES]]
     wrong = [Para("Wat loopt er mis, zoals gemeld:"), Bullets(quotes)]
     if len(members) > MAX_QUOTES:
@@ -184,8 +185,9 @@ def _solutions(number: int, members: list[Fact]) -> list[Section]:
         items, others = [], []
         for type_label, facts in by_type:
             quoted, rest = facts[:MAX_SOLUTIONS], facts[MAX_SOLUTIONS:]
-            items += [Para(f"{type_label}: „{analysis.first_sentence(fact['proposed_solution'])}”", [fact["code"]],
-                           quote=True) for fact in quoted]
+            items += [Para(f"{type_label} ({label('statuses', fact['status']).lower()}): "
+                           f"„{analysis.first_sentence(fact['proposed_solution'])}”", [fact["code"]], quote=True)
+                      for fact in quoted]
             if rest:
                 others.append(Para(f"nog {_n(len(rest), 'voorstel', 'voorstellen')} van het type "
                                    f"‘{type_label.lower()}’", [f["code"] for f in rest]))
@@ -200,7 +202,7 @@ def _hints(number: int, members: list[Fact]) -> list[Section]:
             by_rule.setdefault(rule.requirement, (rule, []))[1].append(fact["code"])
     if not by_rule:
         return []
-    hints = [Hint("Mogelijk een kwestie van interpretatie", hint_text(rule), codes)
+    hints = [Hint("Mogelijk een kwestie van interpretatie", hint_text(rule, len(codes)), codes)
              for rule, codes in by_rule.values()]
     return [Section(f"thema-{number}-interpretatie", "Interpretatie in plaats van wijziging?", 3, hints)]
 

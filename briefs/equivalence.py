@@ -59,7 +59,8 @@ def citation_text() -> str:
     return f"{TARGET_TEXT} ({UNCHECKED_NOTE})"
 
 
-def hint_text(rule: EquivalenceRule) -> str:
+def hint_text(rule: EquivalenceRule, count: int = 1) -> str:
+    which = "deze drempel vraagt" if count == 1 else "deze drempels vragen"
     return (f"Vormvereiste ‘{rule.requirement}’: de gelijkstellingsregels in {citation_text()} laten mogelijk al "
-            f"{rule.electronic} toe waar een oudere regel van papier uitgaat. Dan vraagt deze drempel eerder een "
+            f"{rule.electronic} toe waar een oudere regel van papier uitgaat. Dan {which} eerder een "
             f"juridische lezing (interpretatie) dan een wijziging van de regelgeving.")

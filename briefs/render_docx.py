@@ -126,7 +126,7 @@ def _title_page(doc, brief: Brief) -> None:
     doc.add_paragraph(brief.subtitle, style="Subtitle")
     for name, value in (("Datum", brief.date_text), ("Uitgaande dienst", brief.service),
                         ("Bestemmeling", brief.addressee),
-                        ("Selectie", f"{brief.selection_text} ({len(brief.codes)} drempels)")):
+                        ("Selectie", f"{brief.selection_text.rstrip('.')} ({len(brief.codes)} drempels)")):
         paragraph = doc.add_paragraph()
         paragraph.add_run(f"{name}: ").bold = True
         paragraph.add_run(value)
