@@ -8,6 +8,7 @@ Usage: python bench/bench_briefs.py [--formats md,html,docx,pdf]
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -48,14 +49,19 @@ def child(url: str, fmt: str) -> None:
     from sqlmodel import Session
 
     engine = make_engine(url)
+    before = resource.getrusage(resource.RUSAGE_SELF)
+    cpu_before = before.ru_utime + before.ru_stime
     start = time.perf_counter()
     with Session(engine) as session:
         made = make_brief(session=session, filters={}, fmt=fmt, actor="bench")
         session.rollback()
     seconds = time.perf_counter() - start
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    # CPU seconds too: on a shared machine the wall clock also measures the neighbours.
     print(json.dumps({"barriers": len(made.brief.codes), "format": fmt, "seconds": round(seconds, 2),
-                      "peak_mb": round(peak_mb), "bytes": len(made.data)}))
+                      "cpu_s": round(usage.ru_utime + usage.ru_stime - cpu_before, 2),
+                      "peak_mb": round(usage.ru_maxrss / 1024), "bytes": len(made.data),
+                      "load_average": round(os.getloadavg()[0], 1)}))
 
 
 def main() -> int:
@@ -76,7 +82,8 @@ def main() -> int:
                 figures = json.loads(out.stdout.strip().splitlines()[-1])
                 results.append(figures)
                 print(f"{figures['barriers']:>4} drempels  {fmt:<5} {figures['seconds']:>6.2f} s  "
-                      f"piek {figures['peak_mb']:>4} MB  {figures['bytes'] / 1024:>7.0f} kB", flush=True)
+                      f"cpu {figures['cpu_s']:>6.2f} s  piek {figures['peak_mb']:>4} MB  "
+                      f"{figures['bytes'] / 1024:>7.0f} kB  (belasting {figures['load_average']})", flush=True)
     target = ROOT / "bench" / "results" / "briefs.json"
     target.write_text(json.dumps({"briefs": results}, indent=1) + "\n", encoding="utf-8")
     print(f"geschreven: {target.relative_to(ROOT)}")
