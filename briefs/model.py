@@ -95,6 +95,7 @@ class Brief:
 
 # Above this many codes a paragraph names its barriers in words; the annex lists every code.
 MAX_CITED = 40
+MAX_WHOLE = 10
 
 
 def codes_text(codes: list[str], summary: str = "") -> str:
@@ -106,7 +107,7 @@ def codes_text(codes: list[str], summary: str = "") -> str:
 
 def whole_of(codes: list[str]) -> dict:
     """Keyword arguments of a block that rests on the whole selection."""
-    if len(codes) == 1:
+    if len(codes) <= MAX_WHOLE:  # a short selection is simply named
         return {"codes": list(codes), "summary": ""}
     return {"codes": [], "summary": f"alle {len(codes)} drempels van de selectie; zie de bijlage"}
 
