@@ -51,5 +51,7 @@ def previous_brief(session: Session, selection: dict[str, list[str]], *, before_
 
 def list_briefs(session: Session, *, limit: int = 50) -> BriefsPublic:
     count = session.exec(select(func.count()).select_from(Brief)).one()
-    rows = session.exec(select(Brief).order_by(col(Brief.id).desc()).limit(limit))
-    return BriefsPublic(data=[BriefPublic.model_validate(row, from_attributes=True) for row in rows], count=count)
+    # Only the listed columns: a record's facts can hold hundreds of barriers.
+    fields = list(BriefPublic.model_fields)
+    rows = session.exec(select(*[getattr(Brief, name) for name in fields]).order_by(col(Brief.id).desc()).limit(limit))
+    return BriefsPublic(data=[BriefPublic(**dict(zip(fields, row))) for row in rows], count=count)
