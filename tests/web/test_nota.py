@@ -40,7 +40,7 @@ def test_team_makes_briefs_and_downloads_them_again_in_every_format(site):
     assert made.headers["content-type"].startswith("application/vnd.openxmlformats")
     assert "attachment" in made.headers["content-disposition"]
     text = "\n".join(p.text for p in Document(io.BytesIO(made.content)).paragraphs)
-    assert "Selectie: Drempels met soort ‘Financieel’." in text
+    assert "Selectie: Drempels met soort ‘Financieel’ (" in text
     listing = site.api("lezer").get("/api/nota").json()["briefs"]
     record = listing["data"][0]
     assert record["selection"] == {"kind": ["financieel"]} and record["format"] == "docx"
