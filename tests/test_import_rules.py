@@ -20,6 +20,7 @@ RULES = [
     ("search/whoosh", (), ("web", "drempelbank", "briefs", "search.postgres")),
     ("search/postgres", (), ("web", "drempelbank", "briefs", "search.whoosh", "whoosh")),
     ("ingest", (), ("web", "drempelbank", "briefs", "tools", "bench", "whoosh")),
+    ("briefs", (), ("web", "drempelbank", "tools", "bench", "whoosh", "search.whoosh", "search.postgres")),
     ("web", (), ("drempelbank", "whoosh", "spacy", "search.whoosh", "search.postgres", "tools", "bench")),
 ]
 

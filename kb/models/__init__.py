@@ -2,6 +2,7 @@
 
 from kb.models.barrier import *  # noqa: F401,F403
 from kb.models.barrier import __all__ as _barrier_all
+from kb.models.brief import Brief, BriefPublic, BriefsPublic
 from kb.models.reference import (
     FormerMunicipality, Municipality, MunicipalityPublic, Project, ProjectCreate, ProjectPublic, ProjectsPublic,
 )
@@ -14,6 +15,7 @@ from kb.models.system import ApiToken, AuditEvent, AuditEventPublic, OutboxEntry
 
 __all__ = [
     *_barrier_all,
+    "Brief", "BriefPublic", "BriefsPublic",
     "Article", "ArticleBase", "ArticleCreate", "ArticlePublic", "Identifiers", "Regulation", "RegulationCreate",
     "RegulationDetail", "RegulationPublic", "RegulationsPublic",
     "FormerMunicipality", "Municipality", "MunicipalityPublic", "Project", "ProjectCreate", "ProjectPublic",

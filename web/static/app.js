@@ -99,3 +99,29 @@
   description.addEventListener("input", schedule);
   if (title.value || description.value) { schedule(); }
 })();
+
+// Brief builder (/nota): the number of selected barriers follows the filters as they change.
+// Without this script the "Aantal bijwerken" button does the same with a page load.
+(function () {
+  "use strict";
+  var form = document.getElementById("nota-filters");
+  var out = document.getElementById("nota-telling");
+  if (!form || !out) { return; }
+  var timer = null;
+  function update() {
+    var query = new URLSearchParams(new FormData(form)).toString();
+    fetch("/api/nota?" + query, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (data) {
+        if (!data) { return; }
+        var errors = Object.keys(data.errors || {}).map(function (k) { return k + ": " + data.errors[k]; });
+        var strong = document.createElement("strong");
+        strong.textContent = String(data.count);
+        out.textContent = "";
+        out.appendChild(strong);
+        out.appendChild(document.createTextNode(errors.length ? " drempels geselecteerd; " + errors.join("; ")
+          : " drempel" + (data.count === 1 ? "" : "s") + " geselecteerd: " + data.selection_text));
+      });
+  }
+  form.addEventListener("change", function () { clearTimeout(timer); timer = setTimeout(update, 250); });
+})();

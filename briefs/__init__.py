@@ -1,0 +1,1 @@
+"""Policy briefs ("beleidsnota's"): one content model built from the register, rendered four ways."""
