@@ -13,17 +13,18 @@ from rich.markup import escape
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from drempelbank.cli_dutch import DutchCommand, DutchGroup, run
 from drempelbank.config import Settings
 from drempelbank.runtime import Runtime
 from kb.errors import RegisterError, ValidationFailed
 from search.backend import SearchError
 
-app = typer.Typer(help="Drempelbank: register van drempels voor lokale e-government.", no_args_is_help=True,
+app = typer.Typer(cls=DutchGroup, help="Drempelbank: register van drempels voor lokale e-government.", no_args_is_help=True,
                   pretty_exceptions_enable=False, add_completion=False)
-import_app = typer.Typer(help="Bestanden inlezen in het register.", no_args_is_help=True)
-export_app = typer.Typer(help="Het register uitvoeren naar bestanden.", no_args_is_help=True)
-user_app = typer.Typer(help="Gebruikers beheren.", no_args_is_help=True)
-token_app = typer.Typer(help="API-tokens beheren.", no_args_is_help=True)
+import_app = typer.Typer(cls=DutchGroup, help="Bestanden inlezen in het register.", no_args_is_help=True)
+export_app = typer.Typer(cls=DutchGroup, help="Het register uitvoeren naar bestanden.", no_args_is_help=True)
+user_app = typer.Typer(cls=DutchGroup, help="Gebruikers beheren.", no_args_is_help=True)
+token_app = typer.Typer(cls=DutchGroup, help="API-tokens beheren.", no_args_is_help=True)
 app.add_typer(import_app, name="import")
 app.add_typer(export_app, name="export")
 app.add_typer(user_app, name="user")
@@ -75,7 +76,7 @@ def byte_progress(path: Path, label: str) -> Progress:
                     transient=True, disable=not errors.is_terminal)
 
 
-@app.command()
+@app.command(cls=DutchCommand)
 def init(demo: Annotated[bool, typer.Option("--demo", help="Laad ook de demodrempels en -projecten.")] = False,
          home: HomeOption = None) -> None:
     """Maak de database en de index aan en laad de referentiegegevens (en met --demo de demodata)."""
@@ -87,7 +88,7 @@ def init(demo: Annotated[bool, typer.Option("--demo", help="Laad ook de demodrem
         console.print(line, highlight=False)
 
 
-@app.command()
+@app.command(cls=DutchCommand)
 def serve(host: Annotated[str | None, typer.Option(help="Adres (standaard 127.0.0.1).")] = None,
           port: Annotated[int | None, typer.Option(help="Poort (standaard 8000).")] = None,
           workers: Annotated[int, typer.Option(min=1, help="Aantal werkprocessen (meer dan 1: PostgreSQL "
@@ -112,7 +113,7 @@ def serve(host: Annotated[str | None, typer.Option(help="Adres (standaard 127.0.
                 log_level="info")
 
 
-@import_app.command("barriers")
+@import_app.command("barriers", cls=DutchCommand)
 def import_barriers_cmd(file: Annotated[Path, typer.Argument(help="Een .jsonl-, .csv- of .xlsx-bestand.")],
                         partial: Annotated[bool, typer.Option("--partial", help="Lees de goede rijen in en "
                                                               "lijst de geweigerde op.")] = False,
@@ -151,7 +152,7 @@ def import_barriers_cmd(file: Annotated[Path, typer.Argument(help="Een .jsonl-, 
         raise typer.Exit(1)
 
 
-@import_app.command("regulations")
+@import_app.command("regulations", cls=DutchCommand)
 def import_regulations_cmd(path: Annotated[Path, typer.Argument(help="Een bestand of een map.")],
                            fmt: Annotated[str, typer.Option("--format", help="json, justel, codex, eurlex, bwb, pdf, "
                                                             "docx, text of auto.")] = "auto",
@@ -179,7 +180,7 @@ def import_regulations_cmd(path: Annotated[Path, typer.Argument(help="Een bestan
         console.print(line, highlight=False)
 
 
-@export_app.command("barriers")
+@export_app.command("barriers", cls=DutchCommand)
 def export_barriers_cmd(file: Annotated[Path, typer.Argument(help="Doelbestand: .jsonl, .csv of .xlsx.")],
                         home: HomeOption = None) -> None:
     """Voer alle drempels uit in het uitwisselingsformaat."""
@@ -194,7 +195,7 @@ def export_barriers_cmd(file: Annotated[Path, typer.Argument(help="Doelbestand: 
     console.print(f"{count} drempels geschreven naar {file}", highlight=False)
 
 
-@export_app.command("regulations")
+@export_app.command("regulations", cls=DutchCommand)
 def export_regulations_cmd(file: Annotated[Path, typer.Argument(help="Doelbestand: .json of .jsonl.")],
                            home: HomeOption = None) -> None:
     """Voer alle regelgeving uit in het JSON-uitwisselingsformaat."""
@@ -223,7 +224,7 @@ FilterOption = Annotated[list[str] | None, typer.Option("--filter", help="VELD=W
 LimitOption = Annotated[int, typer.Option("--limit", min=1, max=200, help="Hoeveel resultaten.")]
 
 
-@app.command()
+@app.command(cls=DutchCommand)
 def search(query: Annotated[str, typer.Argument(help="Zoekvraag, bv. 'aangetekende zending' of 'art. 285 DLB'.")],
            scope: Annotated[str, typer.Option("--in", help="barriers, articles of all.")] = "barriers",
            filters: FilterOption = None, limit: LimitOption = 10, as_json: JsonOption = False,
@@ -250,7 +251,7 @@ def search(query: Annotated[str, typer.Argument(help="Zoekvraag, bv. 'aangeteken
     console.print(table)
 
 
-@app.command()
+@app.command(cls=DutchCommand)
 def similar(code: str, limit: LimitOption = 10, as_json: JsonOption = False, home: HomeOption = None) -> None:
     """Precedenten: de drempels die het meest op deze lijken, met waarom."""
     from kb.db import session_scope
@@ -270,7 +271,7 @@ def similar(code: str, limit: LimitOption = 10, as_json: JsonOption = False, hom
     console.print(table)
 
 
-@app.command("check-duplicate")
+@app.command("check-duplicate", cls=DutchCommand)
 def check_duplicate(title: Annotated[str, typer.Option("--title", help="Titel van de nieuwe melding.")],
                     description: Annotated[str, typer.Option("--description", help="Omschrijving.")] = "",
                     limit: LimitOption = 5, as_json: JsonOption = False, home: HomeOption = None) -> None:
@@ -285,7 +286,7 @@ def check_duplicate(title: Annotated[str, typer.Option("--title", help="Titel va
     console.print(table)
 
 
-@app.command("link-citations")
+@app.command("link-citations", cls=DutchCommand)
 def link_citations_cmd(codes: Annotated[list[str] | None, typer.Option("--code", help="Alleen deze drempel "
                                                                        "(herhaalbaar).")] = None,
                        as_json: JsonOption = False, home: HomeOption = None) -> None:
@@ -302,7 +303,7 @@ def link_citations_cmd(codes: Annotated[list[str] | None, typer.Option("--code",
         console.print(line, highlight=False, markup=False)
 
 
-@app.command()
+@app.command(cls=DutchCommand)
 def brief(out: Annotated[Path, typer.Option("--out", help="Doelbestand: .pdf, .docx, .html of .md.")],
           filters: Annotated[list[str] | None, typer.Option(
               "--filter", help="VELD=WAARDE (herhaalbaar): thema, niveau, soort, werf, status, project, gemeente, "
@@ -339,7 +340,7 @@ def write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
-@app.command()
+@app.command(cls=DutchCommand)
 def reindex(home: HomeOption = None) -> None:
     """Bouw de zoekindex opnieuw op vanuit de database."""
     rt = runtime(home)
@@ -350,7 +351,7 @@ def reindex(home: HomeOption = None) -> None:
     console.print(f"zoekindex opnieuw opgebouwd: {count} documenten", highlight=False)
 
 
-@app.command()
+@app.command(cls=DutchCommand)
 def doctor(as_json: JsonOption = False, home: HomeOption = None) -> None:
     """Toestand van database, index en Nederlandse taalverwerking, met een oordeel (exitstatus 1: niet in orde)."""
     from drempelbank.setup import diagnose
@@ -372,7 +373,7 @@ def doctor(as_json: JsonOption = False, home: HomeOption = None) -> None:
         raise typer.Exit(1)
 
 
-@app.command()
+@app.command(cls=DutchCommand)
 def backup(file: Annotated[Path, typer.Argument(help="Doelbestand (.jsonl.gz).")], home: HomeOption = None) -> None:
     """Maak een volledige back-up van het register (draagbaar tussen SQLite en PostgreSQL)."""
     from kb.backup import backup as do_backup
@@ -381,7 +382,7 @@ def backup(file: Annotated[Path, typer.Argument(help="Doelbestand (.jsonl.gz).")
     console.print(f"back-up geschreven naar {file}: {sum(counts.values())} rijen", highlight=False)
 
 
-@app.command()
+@app.command(cls=DutchCommand)
 def restore(file: Annotated[Path, typer.Argument(help="Een back-up gemaakt met 'drempelbank backup'.")],
             home: HomeOption = None) -> None:
     """Zet een back-up terug; de huidige inhoud wordt vervangen."""
@@ -395,7 +396,7 @@ def restore(file: Annotated[Path, typer.Argument(help="Een back-up gemaakt met '
     console.print(f"back-up teruggezet: {sum(counts.values())} rijen", highlight=False)
 
 
-@user_app.command("add")
+@user_app.command("add", cls=DutchCommand)
 def user_add(name: str, role: Annotated[str, typer.Option("--role", help="lezer, jurist, programmateam of "
                                                           "beheerder")],
              email: Annotated[str | None, typer.Option("--email")] = None, home: HomeOption = None) -> None:
@@ -413,7 +414,7 @@ def user_add(name: str, role: Annotated[str, typer.Option("--role", help="lezer,
         console.print(f"wachtwoord (wordt maar één keer getoond): {password}", highlight=False)
 
 
-@token_app.command("create")
+@token_app.command("create", cls=DutchCommand)
 def token_create(name: str, home: HomeOption = None) -> None:
     """Maak een nieuw API-token voor een account en toon het eenmalig."""
     from kb.db import session_scope
@@ -432,7 +433,7 @@ OS_ERRORS = {errno.ENOENT: "bestand of map bestaat niet", errno.EACCES: "geen to
 def main() -> None:
     """Entry point: every error becomes a Dutch message and an exit status, never a traceback."""
     try:
-        app()
+        status = run(app)
     except ValidationFailed as exc:
         errors.print("[bold red]Geweigerd:[/]", highlight=False)
         for e in exc.errors:
@@ -454,6 +455,7 @@ def main() -> None:
         errors.print(f"[bold red]Onverwachte fout[/] ({type(exc).__name__}); er werd niets half geschreven. "
                      f"Details staan in {escape(str(log_path))}.", highlight=False)
         sys.exit(1)
+    sys.exit(status)
 
 
 def _log_crash() -> Path:

@@ -203,3 +203,16 @@ def test_doctor_gives_a_verdict_and_fails_on_a_backlog(tmp_path):
     assert "15000" in backlog.stdout.replace(".", "") and "reindex" in backlog.stdout
     verdict = json.loads(run(tmp_path, "doctor", "--json").stdout)["verdict"]
     assert verdict["ok"] is False and any("wachtrij" in p for p in verdict["problems"])
+
+
+@pytest.mark.parametrize("args", [("--help",), ("import", "barriers", "--help"), ("search",),
+                                  ("search", "x", "--limit", "veel"), ("--onbestaand",), ("zoek",)])
+def test_help_and_usage_errors_are_dutch(tmp_path, args):
+    result = subprocess.run([str(BIN), *args], capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "COLUMNS": "200"})
+    output = result.stdout + result.stderr
+    assert result.returncode == (0 if "--help" in args else 2), output
+    for english in ("Usage:", "Options", "Commands", "Arguments", "Show this message", "Error", "Missing",
+                    "Invalid value", "No such", "Try '", "[required]", "Input should be"):
+        assert english not in output, (english, output)
+    assert "Gebruik:" in output
