@@ -10,6 +10,7 @@ $DREMPELBANK_DEVSETS); a set whose folder is missing is reported as skipped, nev
 import argparse
 import json
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -41,6 +42,9 @@ def main(argv=None) -> int:
     parser.add_argument("--postgres", action="store_true", help="also run the product on the PostgreSQL backend")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
+    # Whoosh keeps column temp files in <tempdir>/MAIN.tmp; another Whoosh process on the machine
+    # removing that folder broke a run, so this run gets a temp folder of its own.
+    tempfile.tempdir = tempfile.mkdtemp(prefix="drempelbank-quality-")
     report, skipped = {}, []
     for name in [s.strip() for s in args.sets.split(",") if s.strip()]:
         if name in NEEDS and not devsets.available(NEEDS[name]) or name == "own-kamer" and not OWN_KAMER.exists():

@@ -23,6 +23,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable, ContextManager
 
 from bench.evaluate import Query
 from kb.models import Article, Regulation
@@ -47,6 +48,9 @@ class EvalSet:
     queries: list[Query]
     # document code -> the id the judgements use (articles: "KEY:number" -> "DOC0001")
     judged_id: dict[str, str] = field(default_factory=dict)
+    # A context manager giving the product's search service for this set, when the set needs more
+    # than its documents (our demo set: the whole demo register, so citations resolve).
+    service: Callable[[], ContextManager] | None = None
 
     def judged(self, codes: list[str]) -> list[str]:
         return [self.judged_id.get(code, code) for code in codes]

@@ -35,7 +35,7 @@ DEFAULT_QUERIES = Path(__file__).resolve().parent / "eval" / "queries.jsonl"
 DEMO_BARRIERS = ROOT / "corpus" / "demo" / "barriers.jsonl"
 RESULTS = ROOT / "bench" / "results" / "quality.json"
 DUPLICATE_PAIRS = Path(__file__).resolve().parent / "eval" / "duplicates.json"
-CATEGORIES = ("inflection", "compound", "abbreviation", "citation", "question", "paraphrase", "facet")
+CATEGORIES = ("inflection", "compound", "abbreviation", "citation", "question", "paraphrase")
 GRADES = (0, 1, 2)
 K = 10
 

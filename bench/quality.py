@@ -100,7 +100,8 @@ def run_set(evalset: EvalSet, *, postgres: bool = False, k: int = K) -> dict[str
     for name, fn in baseline_fns(evalset.documents).items():
         record(name, lambda text, k, fn=fn: evalset.judged(fn(text, k)))
     for backend in ("whoosh", "postgres") if postgres else ("whoosh",):
-        with product_service(evalset.documents, backend) as service:
+        make = evalset.service if evalset.service and backend == "whoosh" else None
+        with make() if make else product_service(evalset.documents, backend) as service:
             record("drempelbank" if backend == "whoosh" else "drempelbank-pg", service_fn(service, evalset))
     return out
 
@@ -114,7 +115,20 @@ def own_demo_set() -> EvalSet:
     for barrier in load_barriers(DEMO_BARRIERS):
         docs.append(SearchDocument(type="barrier", id=f"barrier:{barrier['code']}", code=barrier["code"],
                                    title=barrier["title"], body=barrier["description"]))
-    return EvalSet("own-demo", "barriers", docs, load_queries())
+    return EvalSet("own-demo", "barriers", docs, load_queries(), service=demo_register_service)
+
+
+@contextmanager
+def demo_register_service() -> Iterator[Any]:
+    """The whole demo register (regulations, so citations in queries resolve) and its search service."""
+    from bench.evaluate import demo_service
+
+    with tempfile.TemporaryDirectory(prefix="drempelbank-demo-") as tmp:
+        runtime = demo_service(Path(tmp))
+        try:
+            yield runtime.search
+        finally:
+            runtime.close()
 
 
 def own_kamer_parts() -> list[EvalSet]:

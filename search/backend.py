@@ -68,6 +68,8 @@ class SearchResults:
     # A corrected query ("bedoelde u …?") when some words are not in the index.
     suggestion: str | None = None
     notices: list[str] = field(default_factory=list)
+    # Facet values named by words of the query, offered as one-click filters (search/facet_words.py).
+    facet_hints: list[dict[str, str]] = field(default_factory=list)
     page: int = 1
     page_size: int = 10
 

@@ -1,7 +1,12 @@
-"""How every backend opens a text search: all words first, some of them when that finds (almost) nothing.
+"""How every backend opens a text search.
 
-Backend-neutral: a backend hands in how it builds a plan (strict or any-word), how it runs one and how
-many records that found; this module decides which plan the user sees and the notice that says so.
+A short query means "all these words": all words first, some of them when that finds (almost) nothing.
+A long query or a question is not a list of required words: it matches any word, and the share of its
+words a record holds (coordination) weighs in the score, softly, so an article that holds all the words
+of a question only by chance no longer outranks a better partial match.
+
+Backend-neutral: a backend hands in how it builds a plan (as asked, any-word, or any-word with
+coordination), how it runs one and how many records that found; this module decides which plan runs.
 """
 from __future__ import annotations
 
@@ -15,6 +20,12 @@ from search.query import SearchQuery
 FALLBACK_BELOW = 5
 FALLBACK_NOTICE = "Geen resultaten met alle zoekwoorden; dit zijn resultaten met een deel ervan."
 FEW_NOTICE = "Weinig resultaten met alle zoekwoorden; ook resultaten met een deel ervan worden getoond."
+# From this many text clauses (or a question of two or more) a query is ranked softly.
+SOFT_FROM = 4
+# score x (share of the query's clauses the record holds) ** COORD_POWER; measured on bench/quality.py.
+COORD_POWER = 1.0
+# Soft ranking re-weighs this many best BM25 candidates (at least a page's worth).
+COORD_POOL = 100
 
 
 class TextPlan(Protocol):
@@ -39,17 +50,35 @@ def fallback_notice(strict_total: int) -> str:
     return FALLBACK_NOTICE if strict_total == 0 else FEW_NOTICE
 
 
-def open_search(query: SearchQuery, build: Callable[[bool | None], P], run: Callable[[P], M],
+def is_soft(query: SearchQuery, text_clauses: int) -> bool:
+    """A long query or a question: ranked by any word with coordination, never by a hard tier."""
+    if query.any_terms:
+        return False
+    question = query.text.rstrip().endswith("?")
+    return text_clauses >= SOFT_FROM or (question and text_clauses > 1)
+
+
+def coordination(matched: int, total: int) -> float:
+    """The factor a soft-ranked record's score is multiplied by."""
+    return (matched / total) ** COORD_POWER if total else 1.0
+
+
+def open_search(query: SearchQuery, build: Callable[[bool | None, bool], P], run: Callable[[P], M],
                 size: Callable[[M], int], *, empty: Callable[[P], bool]) -> Opening[P, M] | None:
-    """`build(None)` is the plan as the user asked (all words unless OF), `build(True)` the any-word plan;
-    None when the query leaves nothing to search for (`empty(plan)`)."""
-    plan = build(None)
+    """`build(None, False)` is the plan as the user asked (all words unless OF), `build(True, False)` the
+    any-word plan, `build(True, True)` any word with coordination; None when the query leaves nothing to
+    search for (`empty(plan)`)."""
+    plan = build(None, False)
     if empty(plan):
         return None
+    if is_soft(query, plan.text_clauses):
+        plan = build(True, True)
+        found = run(plan)
+        return Opening(plan, found, size(found))
     found = run(plan)
     strict_total = size(found)
     if strict_total < FALLBACK_BELOW and plan.text_clauses > 1 and not query.any_terms:
-        wider = build(True)
+        wider = build(True, False)
         wider_found = run(wider)
         if size(wider_found) > strict_total:
             return Opening(wider, wider_found, strict_total, fallback_notice(strict_total))

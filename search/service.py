@@ -19,6 +19,7 @@ from kb.citations import CitationResolver
 from kb.models import Article, Barrier, FormerMunicipality, Municipality, OutboxEntry, Project, Regulation
 from kb.services.references import regulation_name
 from search.backend import Progress, SearchBackend, SearchResults, check_paging
+from search.facet_words import facet_hints
 from search.query import SearchQuery, parse_query
 from search.records import all_documents, article_document, barrier_documents, project_document
 
@@ -84,9 +85,15 @@ class SearchService:
         results = self.backend.search(query, types=SCOPES.get(scope, SCOPES["barriers"]), sort=sort, page=page,
                                       page_size=page_size)
         results.notices = list(dict.fromkeys([*query.notices, *results.notices]))
+        results.facet_hints = [vars(h) for h in facet_hints(query, self.municipalities.get, self._facet_name)]
         if scope not in SCOPES:
             results.notices.append(f"Onbekend zoekgebied '{scope}': gezocht in drempels")
         return results
+
+    def _facet_name(self, field: str, value: str) -> str:
+        if field != "municipality":
+            return value
+        return next((name for name, nis in self.municipalities.items() if nis == value), value).title()
 
     @staticmethod
     def search_json(results: SearchResults, q: str | None) -> dict[str, Any]:
@@ -102,7 +109,8 @@ class SearchService:
                 item.update(status=hit.fields.get("status"), kind=hit.fields.get("kind"))
             hits.append(item)
         return {"query": q or "", "total": results.total, "hits": hits, "facets": results.facets,
-                "suggestion": results.suggestion, "notices": results.notices, "page": results.page,
+                "suggestion": results.suggestion, "notices": results.notices,
+                "facet_hints": results.facet_hints, "page": results.page,
                 "pages": results.pages}
 
     def similar(self, code: str, limit: int = 10) -> list[dict[str, Any]]:

@@ -235,8 +235,8 @@ class PostgresBackend(SearchBackend):
             return out
         types = list(types) if types else None
         with self._reading() as conn:
-            opening = open_search(query, lambda any_terms: build_plan(query, self.analyzer, types=types,
-                                                                      any_terms=any_terms),
+            opening = open_search(query, lambda any_terms, coord: build_plan(query, self.analyzer, types=types,
+                                                                             any_terms=any_terms, coord=coord),
                                   lambda plan: self._total(conn, plan), int, empty=lambda plan: plan.where is None)
             if opening is None:
                 return out

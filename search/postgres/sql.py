@@ -16,6 +16,7 @@ from typing import Any, Iterable
 
 from search.backend import FACET_FIELDS
 from search.documents import SearchDocument
+from search.opening import COORD_POWER
 from search.query import SearchQuery
 
 # PostgreSQL clamps positions to 16383 and keeps 256 per lexeme.
@@ -283,7 +284,7 @@ def _filter_clauses(filters: dict[str, list[str]], types: Iterable[str] | None, 
 
 
 def build_plan(sq: SearchQuery, analyzer, *, types: Iterable[str] | None = None,
-               any_terms: bool | None = None) -> Plan:
+               any_terms: bool | None = None, coord: bool = False) -> Plan:
     """Translate a neutral SearchQuery into a WHERE clause and a rank expression."""
     p, ranks, marks = _Params(), [], set()
     clauses = [c for c in (_word_clause(t, analyzer, p, ranks, marks) for t in sq.terms) if c]
@@ -302,6 +303,10 @@ def build_plan(sq: SearchQuery, analyzer, *, types: Iterable[str] | None = None,
     negatives = [c for c in (_phrase_clause(x, analyzer, p, [], set()) for x in sq.excluded) if c]
     where = " AND ".join([text_sql, *filters, *(f"NOT {n}" for n in negatives)])
     rank = _rank_sql(p, ranks, [w.lower() for w in sq.terms], ref_keys)
+    if coord and len(clauses) > 1:
+        # Soft ranking (search/opening.py): times the share of the clauses the record holds.
+        held = " + ".join(f"({c})::int" for c in clauses)
+        rank = f"({rank}) * power(({held})::float8 / {len(clauses)}, {float(COORD_POWER)})"
     return Plan(where, p.values, rank, len(clauses), marks)
 
 

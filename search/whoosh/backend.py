@@ -37,7 +37,7 @@ from search.backend import (
 from search.documents import SearchDocument
 from search.opening import open_search
 from search.query import SearchQuery
-from search.whoosh.matching import FacetCache, MatchSet, match, top_scored, top_sorted
+from search.whoosh.matching import FacetCache, MatchSet, match, top_coordinated, top_scored, top_sorted
 from search.whoosh.query import (  # noqa: F401  (re-exported: the module's public face)
     WhooshPlan,
     build_whoosh_query,
@@ -270,8 +270,9 @@ class WhooshBackend(SearchBackend):
         analyzer = searcher.schema["body"].analyzer
         resolve = vocabulary_resolver(searcher)
 
-        def build(any_terms):
-            return build_whoosh_query(query, analyzer, types=types, any_terms=any_terms, resolve=resolve)
+        def build(any_terms, coord):
+            return build_whoosh_query(query, analyzer, types=types, any_terms=any_terms, resolve=resolve,
+                                      coord=coord)
 
         opening = open_search(query, build, lambda plan: match(searcher, plan.query, plan.filter), len,
                               empty=lambda plan: plan.query is None)
@@ -285,6 +286,8 @@ class WhooshBackend(SearchBackend):
 
     def _rank(self, searcher, plan: WhooshPlan, matches: MatchSet, sort: str, limit: int):
         facet = sort_facet(sort, plan.text_clauses > 0)
+        if facet is None and plan.coord:
+            return top_coordinated(searcher, plan, matches, limit)
         if facet is None:
             return top_scored(searcher, plan.query, matches, limit, restrict=plan.filter is not None)
         return top_sorted(searcher, facet, matches, limit)

@@ -23,6 +23,7 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 
 from search.backend import FACET_FIELDS
+from search.opening import COORD_POOL, coordination
 
 
 @dataclass
@@ -117,6 +118,21 @@ def top_scored(searcher, q: wq.Query, matches: MatchSet, limit: int, *, restrict
     allowed = matches.global_docnums() if restrict else None
     results = searcher.search(q, limit=limit, filter=allowed)
     return [(float(score), docnum) for score, docnum in results.top_n]
+
+
+def top_coordinated(searcher, plan, matches: MatchSet, limit: int) -> list[tuple[float, int]]:
+    """Soft ranking: the best BM25 candidates, each score times the coordination factor of the share of
+    the query's clauses the record holds (search/opening.py), re-ordered."""
+    pool = top_scored(searcher, plan.query, matches, max(limit, COORD_POOL), restrict=plan.filter is not None)
+    docnums = {docnum for _score, docnum in pool}
+    held = Counter()
+    for clause in plan.coord:
+        for _sub, offset, local in match(searcher, clause).parts:
+            held.update(offset + d for d in local if offset + d in docnums)
+    total = len(plan.coord)
+    rescored = [(score * coordination(held[docnum], total), docnum) for score, docnum in pool]
+    rescored.sort(key=lambda item: (-item[0], item[1]))
+    return rescored[:limit]
 
 
 def top_sorted(searcher, facet, matches: MatchSet, limit: int) -> list[tuple[float, int]]:

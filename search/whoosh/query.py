@@ -40,6 +40,8 @@ class WhooshPlan:
     query: wq.Query | None
     filter: wq.Query | None
     text_clauses: int = 0
+    # Soft ranking: the text clauses whose share a record holds weighs in its score (search/opening.py).
+    coord: list[wq.Query] | None = None
 
 
 def build_whoosh_query(
@@ -49,6 +51,7 @@ def build_whoosh_query(
     types: Iterable[str] | None = None,
     any_terms: bool | None = None,
     resolve: Resolver | None = None,
+    coord: bool = False,
 ) -> WhooshPlan:
     """Translate a neutral SearchQuery into Whoosh query objects (no searching)."""
     clauses = [c for c in (_word_clause(t, analyzer) for t in sq.terms) if c is not None]
@@ -65,7 +68,7 @@ def build_whoosh_query(
     else:
         return WhooshPlan(None, filter_q)
     query = wq.And([text_q, *negatives]) if negatives else text_q
-    return WhooshPlan(query, filter_q, len(clauses))
+    return WhooshPlan(query, filter_q, len(clauses), coord=clauses if coord and len(clauses) > 1 else None)
 
 
 def highlight_terms(q: wq.Query | None) -> set[str]:

@@ -214,6 +214,18 @@ class BackendContract:
         assert len(found) > 2 and "Weinig resultaten met alle zoekwoorden" in results.notices[0]
         assert codes(self.search(backend, "aangetekende bezwaar"))[0] == "DR-2024-010"
 
+    def test_a_question_is_ranked_softly_not_by_an_all_words_tier(self, backend):
+        results = self.search(backend, "Moet de aanvrager persoonlijk aan het loket verschijnen?")
+        found = codes(results)
+        assert found[0] == "DR-2023-003"
+        # records with only some of the words follow without an "all words" notice
+        assert "DR-2024-008" in found and not results.notices
+
+    def test_a_long_query_ranks_records_holding_more_of_its_words_first(self, backend):
+        found = codes(self.search(backend, "online betaling retributies loket"))
+        assert found[0] == "DR-2024-008"
+        assert {"DR-2024-001", "DR-2024-010"} <= set(found[1:])
+
     def test_falls_back_to_any_word_with_notice(self, backend):
         results = self.search(backend, "rijksregister taalwetgeving")
         assert set(codes(results)) == {"DR-2022-005", "DR-2022-011"}

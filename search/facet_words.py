@@ -1,0 +1,86 @@
+"""Words in a query that name a facet value ("opgelost", "federaal", "backoffice", "Gent").
+
+They are recognised, never removed: the query still searches for the word, and the result offers the
+facet as a one-click filter ("Bedoelt u: status opgelost?"), so no result is silently dropped.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from kb.enums import Kind, Level, Status, Werf
+from search.analysis import analyze
+from search.query import SearchQuery
+
+# facet field -> (Dutch field name shown to the user, values)
+FACET_VALUES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "status": ("status", tuple(s.value for s in Status)),
+    "level": ("niveau", tuple(v.value for v in Level)),
+    "kind": ("soort", tuple(k.value for k in Kind)),
+    "werf": ("werf", tuple(w.value for w in Werf)),
+}
+MAX_WORDS = 3  # municipality names of up to three words ("Sint-Martens-Latem" is one token)
+_WORD = re.compile(r"[\w'-]+")
+
+
+@dataclass(frozen=True)
+class FacetHint:
+    field: str
+    value: str
+    word: str
+    label: str
+    # The query text without the word, for the one-click filter.
+    rest: str
+
+
+def _key(phrase: str) -> str:
+    """Inflections name the same value ("opgeloste", "lokale"): compare analysed terms."""
+    return " ".join(analyze(phrase.replace("-", " "), mode="query", compounds=False))
+
+
+def _value_index() -> dict[str, tuple[str, str]]:
+    index = {}
+    for field, (_name, values) in FACET_VALUES.items():
+        for value in values:
+            index[value] = (field, value)
+            index.setdefault(value.replace("-", " "), (field, value))
+            if "-" not in value and _key(value):  # a multi-word value is named by its words only
+                index.setdefault(_key(value), (field, value))
+    return index
+
+
+_VALUES = _value_index()
+
+
+def facet_hints(query: SearchQuery, municipality: Callable[[str], str | None] | None = None,
+                names: Callable[[str, str], str] | None = None) -> list[FacetHint]:
+    """Facet values the query's words name, in query order, leaving out facets already filtered on."""
+    words = _WORD.findall(query.text)
+    hints: list[FacetHint] = []
+    i = 0
+    while i < len(words):
+        found = None
+        for size in range(min(MAX_WORDS, len(words) - i), 0, -1):
+            phrase = " ".join(words[i:i + size])
+            found = _match(phrase.casefold(), municipality)
+            if found:
+                break
+        if found and found[0] not in query.filters and all(h.field != found[0] for h in hints):
+            field, value = found
+            name = FACET_VALUES[field][0] if field in FACET_VALUES else "gemeente"
+            shown = names(field, value) if names else value
+            rest = " ".join(words[:i] + words[i + size:])
+            hints.append(FacetHint(field, value, phrase, f"{name} {shown}", rest))
+        i += size if found else 1
+    return hints
+
+
+def _match(phrase: str, municipality: Callable[[str], str | None] | None) -> tuple[str, str] | None:
+    if phrase in _VALUES:
+        return _VALUES[phrase]
+    key = _key(phrase)
+    if key and key in _VALUES and " " not in phrase:
+        return _VALUES[key]
+    nis = municipality(phrase) if municipality and len(phrase) > 2 else None
+    return ("municipality", nis) if nis else None
