@@ -41,11 +41,11 @@ def create_app(engine: Engine, *, after_commit: Callable[[], object], search: Se
     app.state.throttle = throttle or LoginThrottle(engine)
     app.state.uploads = (home / "uploads") if home is not None else Path("/tmp/drempelbank-uploads")
     app.state.templates = make_templates(load_labels(settings.corpus_dir if settings else None))
-    install_error_handlers(app)
+    app.openapi = lambda: dutch_openapi(app)
+    install_error_handlers(app)  # wraps the Dutch schema with the 422 body the handlers really send
     _install_middleware(app)
     _install_routes(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    app.openapi = lambda: dutch_openapi(app)
     return app
 
 
