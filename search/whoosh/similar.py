@@ -10,6 +10,7 @@ from whoosh import query as wq
 
 from search.backend import Hit, similarity, tfidf_vector
 from search.query import SearchQuery
+from search.whoosh.query import PUBLIC_FILTER
 from search.whoosh.schema import REF_BOOST
 
 KEY_TERMS = 12
@@ -17,7 +18,7 @@ KEY_TERMS = 12
 
 def rank_similar(
     searcher, title: str, body: str, refs: list[str], *, limit: int,
-    types: list[str] | None, exclude: str | None,
+    types: list[str] | None, exclude: str | None, public_only: bool = False,
 ) -> list[Hit]:
     """Fetch candidates by key terms and shared refs, then score by tf-idf cosine."""
     analyzer = searcher.schema["body"].analyzer
@@ -31,6 +32,8 @@ def rank_similar(
     clauses += [wq.Term("refs", r.lower(), boost=REF_BOOST) for r in refs]
     mask = wq.Term("id", exclude) if exclude else None
     type_filter = wq.Or([wq.Term("type", t) for t in types]) if types else None
+    if public_only:
+        type_filter = wq.And([type_filter, PUBLIC_FILTER]) if type_filter is not None else PUBLIC_FILTER
     results = searcher.search(wq.Or(clauses), filter=type_filter, mask=mask, limit=max(3 * limit, 20))
     hits = [_similar_hit(hit, analyzer, idf, source, surface, refs) for hit in results]
     hits.sort(key=lambda h: (-h.score, h.code))
@@ -73,12 +76,14 @@ def _idf(searcher) -> Callable[[str], float]:
     return idf
 
 
-def correct(searcher, word: str) -> str | None:
-    """A close known word for an unknown one, else None."""
+def correct(searcher, word: str, *, public_only: bool = False) -> str | None:
+    """A close known word for an unknown one, else None; with `public_only` the vocabulary is that of
+    public records alone."""
+    vocabulary = "public_words" if public_only else "words"
     word = (word or "").strip().lower()
-    if len(word) < 3 or not word.isalpha() or searcher.doc_frequency("words", word) > 0:
+    if len(word) < 3 or not word.isalpha() or searcher.doc_frequency(vocabulary, word) > 0:
         return None
-    found = searcher.corrector("words").suggest(word, limit=1, maxdist=1 if len(word) < 6 else 2)
+    found = searcher.corrector(vocabulary).suggest(word, limit=1, maxdist=1 if len(word) < 6 else 2)
     return found[0] if found else None
 
 
@@ -86,7 +91,7 @@ def suggestion(searcher, query: SearchQuery) -> str | None:
     """The query text with unknown words replaced by close known ones."""
     text, changed = query.text, False
     for term in query.terms:
-        fix = correct(searcher, term)
+        fix = correct(searcher, term, public_only=query.public_only)
         if fix:
             text, changed = text.replace(term, fix, 1), True
     return text if changed else None
