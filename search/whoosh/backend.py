@@ -65,6 +65,17 @@ PARALLEL_REBUILD_MIN = 5000
 MAX_WRITER_PROCS = 4
 
 
+def _stored_schema(ix, attempts: int = 20):
+    """The schema of the newest generation; another process committing in between removes the table
+    of contents just found, so read again."""
+    for _ in range(attempts - 1):
+        try:
+            return ix.schema
+        except FileNotFoundError:
+            time.sleep(0.01)
+    return ix.schema
+
+
 class WhooshBackend(SearchBackend):
     """A Whoosh index in one directory, safe for several writing processes."""
 
@@ -124,7 +135,7 @@ class WhooshBackend(SearchBackend):
         """An index written before a field was added (or removed) cannot take today's documents, and
         a missing `public` field would hide every record from anonymous visitors: mark it stale, so
         whoever composes the service rebuilds it from the database (rebuild installs our schema)."""
-        old, new = set(ix.schema.names()), set(self._schema.names())
+        old, new = set(_stored_schema(ix).names()), set(self._schema.names())
         if old != new:
             log.warning("zoekindex in %s heeft andere velden (ontbreekt: %s; overbodig: %s): wordt opnieuw "
                         "opgebouwd; gebeurt dat niet, voer dan 'drempelbank reindex' uit", self.path,

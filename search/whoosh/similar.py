@@ -76,15 +76,27 @@ def _idf(searcher) -> Callable[[str], float]:
     return idf
 
 
+# Corrections asked of Whoosh's corrector, of which the first one still held by a live record wins.
+CORRECTION_CANDIDATES = 5
+
+
 def correct(searcher, word: str, *, public_only: bool = False) -> str | None:
     """A close known word for an unknown one, else None; with `public_only` the vocabulary is that of
     public records alone."""
     vocabulary = "public_words" if public_only else "words"
     word = (word or "").strip().lower()
-    if len(word) < 3 or not word.isalpha() or searcher.doc_frequency(vocabulary, word) > 0:
+    if len(word) < 3 or not word.isalpha() or _held(searcher, vocabulary, word):
         return None
-    found = searcher.corrector(vocabulary).suggest(word, limit=1, maxdist=1 if len(word) < 6 else 2)
-    return found[0] if found else None
+    found = searcher.corrector(vocabulary).suggest(word, limit=CORRECTION_CANDIDATES,
+                                                   maxdist=1 if len(word) < 6 else 2)
+    return next((candidate for candidate in found if _held(searcher, vocabulary, candidate)), None)
+
+
+def _held(searcher, vocabulary: str, word: str) -> bool:
+    """Does a live record hold the word? Whoosh's lexicon and frequencies still count replaced and
+    deleted documents until their segment is merged: a barrier withdrawn from public view would
+    otherwise keep offering its words to anonymous visitors."""
+    return next(iter(wq.Term(vocabulary, word).docs(searcher)), None) is not None
 
 
 def suggestion(searcher, query: SearchQuery) -> str | None:

@@ -406,6 +406,15 @@ class BackendContract:
         # words of public records are still offered
         assert self.public_search(mixed, "rijksregster").suggestion == "rijksregister"
 
+    def test_public_only_forgets_a_record_withdrawn_from_public_view(self, mixed):
+        assert self.public_search(mixed, "rijksregster").suggestion == "rijksregister"
+        doc = sample_documents()[4]  # DR-2022-005, the only record with "rijksregister"
+        mixed.add([doc])  # public is False now
+        assert self.public_search(mixed, "rijksregister").total == 0
+        assert self.public_search(mixed, "rijksregster").suggestion is None
+        assert mixed.suggest("rijksregster", public_only=True) is None
+        assert mixed.suggest("rijksregster") == "rijksregister"
+
     def test_public_only_on_an_index_without_public_records(self, empty):
         empty.add([secret_barrier()])
         results = self.public_search(empty, "zeppelinhanger")
