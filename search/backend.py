@@ -108,9 +108,10 @@ class SearchBackend(abc.ABC):
 
     @abc.abstractmethod
     def similar(
-        self, doc_id: str, *, limit: int = 10, types: Iterable[str] | None = None
+        self, doc_id: str, *, limit: int = 10, types: Iterable[str] | None = None, public_only: bool = False
     ) -> list[Hit]:
-        """Records most like an indexed one (itself excluded), score in 0..1, with `why`."""
+        """Records most like an indexed one (itself excluded), score in 0..1, with `why`.
+        With `public_only`, only public records, and nothing at all for a record that is not public."""
 
     @abc.abstractmethod
     def more_like_text(
@@ -121,12 +122,14 @@ class SearchBackend(abc.ABC):
         limit: int = 10,
         refs: Iterable[str] = (),
         types: Iterable[str] | None = ("barrier",),
+        public_only: bool = False,
     ) -> list[Hit]:
         """Records most like a text that is not indexed (duplicate check), score in 0..1."""
 
     @abc.abstractmethod
-    def suggest(self, word: str) -> str | None:
-        """A known word close to `word`, or None when it is known or nothing is close."""
+    def suggest(self, word: str, *, public_only: bool = False) -> str | None:
+        """A known word close to `word`, or None when it is known or nothing is close; with
+        `public_only`, "known" means: written in a public record."""
 
     @abc.abstractmethod
     def count(self) -> int:

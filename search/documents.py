@@ -42,6 +42,11 @@ class SearchDocument:
     # The readable part of the body that snippets are cut from (the body also holds citations and
     # tags to match on); empty means the body itself.
     summary: str = ""
+    # May an anonymous visitor (PUBLIC_READ) see this record? A query with `public_only` never
+    # receives anything of a record where this is False: not a hit, count, facet, suggested word or
+    # similar record. Barriers carry their `is_public`; articles and projects are False, because
+    # anonymous visitors see no regulation or project pages (records.py says why).
+    public: bool = False
 
     def __post_init__(self) -> None:
         if self.type not in DOCUMENT_TYPES:

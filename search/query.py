@@ -93,6 +93,9 @@ class SearchQuery:
     # True when the user asked for any word (OR) instead of all words.
     any_terms: bool = False
     notices: list[str] = field(default_factory=list)
+    # Only records marked public (an anonymous visitor): set by the caller, never by query text, and
+    # applied inside the backend to hits, totals, facets, snippets and the spelling suggestion.
+    public_only: bool = False
 
     @property
     def has_text(self) -> bool:
@@ -110,9 +113,10 @@ def parse_query(
     filters: Mapping[str, Iterable[str] | str] | None = None,
     citation_finder: CitationFinder | None = None,
     municipality_resolver: MunicipalityResolver | None = None,
+    public_only: bool = False,
 ) -> SearchQuery:
     """Parse user input once; never raises on bad syntax."""
-    query = SearchQuery()
+    query = SearchQuery(public_only=public_only)
     cleaned = _clean(text or "", query.notices)
     query.text = cleaned
     remaining = _take_citations(cleaned, citation_finder, query)

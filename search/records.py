@@ -64,7 +64,13 @@ def _barrier_document(barrier: Barrier, links: list[tuple], projects: list[str],
         regulations=list(dict.fromkeys(keys)), refs=list(dict.fromkeys(refs)), projects=list(projects),
         municipalities=list(dict.fromkeys(nis)), year=year, tags=list(tags), severity=barrier.severity,
         updated=barrier.updated_at, summary="\n\n".join(p for p in (barrier.description, barrier.proposed_solution) if p),
-        extra={"public": barrier.is_public, "needs_review": barrier.needs_review})
+        public=barrier.is_public, extra={"needs_review": barrier.needs_review})
+
+
+# Articles and projects are indexed with public=False: the legal texts themselves are public, but the
+# register shows anonymous visitors (PUBLIC_READ) only public barriers, no regulation or project pages,
+# so an anonymous search must not lead to them nor learn words from them. Opening them to anonymous
+# visitors is a decision for the web's access rules first, then `public=True` here.
 
 
 def article_document(article: Article, regulation: Regulation) -> SearchDocument:

@@ -72,15 +72,18 @@ class SearchService:
     def _citation_spans(self, text: str) -> list[tuple[int, int, str]]:
         return [(c.span[0], c.span[1], c.ref) for c in self.citations.find(text) if c.resolved and c.span]
 
-    def parse(self, q: str | None, filters: dict[str, Iterable[str] | str] | None = None) -> SearchQuery:
+    def parse(self, q: str | None, filters: dict[str, Iterable[str] | str] | None = None, *,
+              public_only: bool = False) -> SearchQuery:
         return parse_query(q, filters=filters, citation_finder=self._citation_spans,
-                           municipality_resolver=lambda value: self.municipalities.get(value.strip().casefold()))
+                           municipality_resolver=lambda value: self.municipalities.get(value.strip().casefold()),
+                           public_only=public_only)
 
     # -- queries ----------------------------------------------------------
 
     def search(self, q: str | None, *, scope: str = "barriers", filters: dict | None = None, sort: str = "relevance",
-               page: int = 1, page_size: int = 20) -> SearchResults:
-        query = self.parse(q, filters)
+               page: int = 1, page_size: int = 20, public_only: bool = False) -> SearchResults:
+        """`public_only` (anonymous visitors): nothing of a non-public record, applied by the backend."""
+        query = self.parse(q, filters, public_only=public_only)
         page, page_size = check_paging(page, page_size)
         results = self.backend.search(query, types=SCOPES.get(scope, SCOPES["barriers"]), sort=sort, page=page,
                                       page_size=page_size)
@@ -113,14 +116,14 @@ class SearchService:
                 "facet_hints": results.facet_hints, "page": results.page,
                 "pages": results.pages}
 
-    def similar(self, code: str, limit: int = 10) -> list[dict[str, Any]]:
+    def similar(self, code: str, limit: int = 10, *, public_only: bool = False) -> list[dict[str, Any]]:
         """Barriers most like `code`; the index's answer is kept until any process changes the index,
         the database is read every time (a record deleted since is never shown)."""
         generation = self.backend.generation()
-        key = (code, limit)
+        key = (code, limit, public_only)
         hits = self._similar.get(generation, key)
         if hits is None:
-            hits = self.backend.similar(f"barrier:{code}", limit=limit, types=["barrier"])
+            hits = self.backend.similar(f"barrier:{code}", limit=limit, types=["barrier"], public_only=public_only)
             self._similar.put(generation, key, hits)
         return self._with_precedents(hits)
 

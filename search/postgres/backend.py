@@ -33,6 +33,7 @@ from search.backend import (
 from search.documents import SearchDocument
 from search.postgres.sql import (
     STATS,
+    TABLE_SUFFIXES,
     Plan,
     build_plan,
     build_row,
@@ -54,6 +55,8 @@ log = logging.getLogger(__name__)
 BATCH = 500
 TRIGRAM_THRESHOLD = 0.2
 TRIGRAM_CANDIDATES = 50
+# The row fields whose statistics tables follow every add and delete (search.postgres.sql.STATS).
+_STAT_COLUMNS = ", ".join(name for *_, name in STATS)
 _LOCK_SQL = "SELECT pg_advisory_xact_lock(hashtext('drempelbank.search'), hashtext(:name))"
 
 
@@ -79,9 +82,14 @@ class PostgresBackend(SearchBackend):
     # -- schema ------------------------------------------------------------
 
     def _setup(self, trigram: bool | None) -> bool:
-        """Create the tables once, even when several servers start together."""
+        """Create the tables once, even when several servers start together; a table from before the
+        `public` column gets it, and the backend says it is stale (its rows all count as not public)."""
         with self._engine.begin() as conn:
             conn.execute(text(_LOCK_SQL), {"name": "setup"})
+            if _lacks_public_column(conn, self.table):
+                log.warning("zoektabel %s heeft nog geen kolom 'public': wordt opnieuw opgebouwd; gebeurt dat "
+                            "niet, voer dan 'drempelbank reindex' uit", self.table)
+                self.stale = True
             use_trigram = _ensure_trigram(conn) if trigram is not False else False
             for statement in table_ddl(self.table) + index_ddl(self.table, trigram=use_trigram):
                 conn.execute(text(statement))
@@ -124,7 +132,7 @@ class PostgresBackend(SearchBackend):
         rows = [build_row(doc, self.analyzer) for doc in latest.values()]
         with self._writing() as conn:
             old = conn.execute(
-                text(f"SELECT words, stat_terms FROM {self.table} WHERE id = ANY(:ids)"),
+                text(f"SELECT {_STAT_COLUMNS} FROM {self.table} WHERE id = ANY(:ids)"),
                 {"ids": [r["id"] for r in rows]},
             ).all()
             conn.execute(text(insert_sql(self.table)), rows)
@@ -136,7 +144,7 @@ class PostgresBackend(SearchBackend):
         if ids:
             with self._writing() as conn:
                 old = conn.execute(
-                    text(f"DELETE FROM {self.table} WHERE id = ANY(:ids) RETURNING words, stat_terms"),
+                    text(f"DELETE FROM {self.table} WHERE id = ANY(:ids) RETURNING {_STAT_COLUMNS}"),
                     {"ids": ids},
                 ).all()
                 self._apply_stats(conn, self.table, [], old)
@@ -159,7 +167,7 @@ class PostgresBackend(SearchBackend):
             for statement in index_ddl(new, trigram=self.trigram):
                 conn.execute(text(statement))
             # Fresh tables have no planner statistics until autovacuum comes by.
-            for suffix in ("", "_words", "_terms"):
+            for suffix in TABLE_SUFFIXES:
                 conn.execute(text(f"ANALYZE {new}{suffix}"))
             self._swap(conn, new)
         if progress:
@@ -169,7 +177,7 @@ class PostgresBackend(SearchBackend):
     def _load(self, conn: Connection, table: str, docs: Iterable[SearchDocument],
               progress: Progress | None, total: int | None) -> int:
         seen: set[str] = set()
-        counts = [Counter(), Counter()]
+        counts = [Counter() for _ in STATS]
         batch: list[dict] = []
         for doc in docs:
             if doc.id in seen:
@@ -197,7 +205,7 @@ class PostgresBackend(SearchBackend):
                 counter.update(row[name])
 
     def _swap(self, conn: Connection, new: str) -> None:
-        suffixes = ("", "_words", "_terms")
+        suffixes = TABLE_SUFFIXES
         conn.execute(text("DROP TABLE IF EXISTS " + ", ".join(self.table + s for s in suffixes)))
         for suffix in suffixes:
             conn.execute(text(f"ALTER TABLE {new}{suffix} RENAME TO {self.table}{suffix}"))
@@ -211,7 +219,7 @@ class PostgresBackend(SearchBackend):
 
     def clear(self) -> None:
         with self._writing() as conn:
-            conn.execute(text(f"TRUNCATE {self.table}, {self.table}_words, {self.table}_terms"))
+            conn.execute(text("TRUNCATE " + ", ".join(self.table + s for s in TABLE_SUFFIXES)))
 
     # -- reading -----------------------------------------------------------
 
@@ -280,21 +288,21 @@ class PostgresBackend(SearchBackend):
 
     # -- spelling ------------------------------------------------------------
 
-    def suggest(self, word: str) -> str | None:
+    def suggest(self, word: str, *, public_only: bool = False) -> str | None:
         with self._reading() as conn:
-            return self._correct(conn, word)
+            return self._correct(conn, word, public_only)
 
-    def _correct(self, conn: Connection, word: str) -> str | None:
+    def _correct(self, conn: Connection, word: str, public_only: bool = False) -> str | None:
         word = (word or "").strip().lower()
         if not needs_correction(word):
             return None
-        words = f"{self.table}_words"
+        # The public vocabulary: an anonymous visitor is never offered a word only non-public records hold.
+        words = f"{self.table}_pub_words" if public_only else f"{self.table}_words"
         if conn.execute(text(f"SELECT 1 FROM {words} WHERE word = :w"), {"w": word}).first():
             return None
-        return best_correction(word, self._candidates(conn, word))
+        return best_correction(word, self._candidates(conn, word, words))
 
-    def _candidates(self, conn: Connection, word: str) -> list[tuple[str, int]]:
-        words = f"{self.table}_words"
+    def _candidates(self, conn: Connection, word: str, words: str) -> list[tuple[str, int]]:
         if self.trigram:
             conn.execute(text("SELECT set_config('pg_trgm.similarity_threshold', :t, true)"),
                          {"t": str(TRIGRAM_THRESHOLD)})
@@ -310,22 +318,23 @@ class PostgresBackend(SearchBackend):
         """The query text with unknown words replaced by close known ones."""
         text_, changed = query.text, False
         for term in query.terms:
-            fix = self._correct(conn, term)
+            fix = self._correct(conn, term, query.public_only)
             if fix:
                 text_, changed = text_.replace(term, fix, 1), True
         return text_ if changed else None
 
     # -- similarity ------------------------------------------------------------
 
-    def similar(self, doc_id: str, *, limit: int = 10, types: Iterable[str] | None = None) -> list[Hit]:
+    def similar(self, doc_id: str, *, limit: int = 10, types: Iterable[str] | None = None,
+                public_only: bool = False) -> list[Hit]:
         with self._reading() as conn:
-            row = conn.execute(text(f"SELECT type, title, body, display FROM {self.table} WHERE id = :id"),
+            row = conn.execute(text(f"SELECT type, title, body, display, public FROM {self.table} WHERE id = :id"),
                                {"id": doc_id}).first()
-        if row is None:
+        if row is None or (public_only and not row.public):
             return []
         refs = (row.display or {}).get("refs") or []
         return self.more_like_text(row.title, row.body, limit=limit, refs=refs,
-                                   types=types or [row.type], _exclude=doc_id)
+                                   types=types or [row.type], public_only=public_only, _exclude=doc_id)
 
     def more_like_text(
         self,
@@ -335,11 +344,12 @@ class PostgresBackend(SearchBackend):
         limit: int = 10,
         refs: Iterable[str] = (),
         types: Iterable[str] | None = ("barrier",),
+        public_only: bool = False,
         _exclude: str | None = None,
     ) -> list[Hit]:
         with self._reading() as conn:
             return rank_similar(conn, self.table, self.analyzer, title, body, list(refs), limit=limit,
-                                types=list(types) if types else None, exclude=_exclude)
+                                types=list(types) if types else None, exclude=_exclude, public_only=public_only)
 
     def close(self) -> None:
         if self._owns_engine:
@@ -357,6 +367,13 @@ def _ensure_trigram(conn: Connection) -> bool:
     except DBAPIError as exc:
         log.warning("pg_trgm niet beschikbaar (%s): suggesties zonder trigramindex", exc.orig)
         return False
+
+
+def _lacks_public_column(conn: Connection, table: str) -> bool:
+    """True for a search table created before records carried `public`."""
+    found = conn.execute(text("SELECT column_name FROM information_schema.columns WHERE table_schema = "
+                              "current_schema() AND table_name = :t"), {"t": table}).scalars().all()
+    return bool(found) and "public" not in found
 
 
 def _write_counts(conn: Connection, table: str, suffix: str, key: str, count: str, delta: Counter) -> None:

@@ -56,7 +56,7 @@ class Idf:
 
 
 def candidates_sql(table: str, source: dict[str, float], refs: list[str], types: list[str] | None,
-                   exclude: str | None, size: int) -> tuple[str, dict]:
+                   exclude: str | None, size: int, public_only: bool = False) -> tuple[str, dict]:
     """Rank by the summed weights of shared strong terms plus shared citations."""
     top = sorted(source, key=lambda t: (-source[t], t))[:SIMILAR_TERMS]
     params = {"terms": top, "weights": [source[t] for t in top], "size": size,
@@ -66,6 +66,8 @@ def candidates_sql(table: str, source: dict[str, float], refs: list[str], types:
     if types:
         where.append("keys && CAST(:types AS text[])")
         params["types"] = [f"type={t}" for t in types]
+    if public_only:
+        where.append("public")
     if exclude:
         where.append("id <> :exclude")
         params["exclude"] = exclude
@@ -80,14 +82,14 @@ def candidates_sql(table: str, source: dict[str, float], refs: list[str], types:
 
 
 def rank_similar(conn: Connection, table: str, analyzer, title: str, body: str, refs: list[str], *,
-                 limit: int, types: list[str] | None, exclude: str | None) -> list[Hit]:
+                 limit: int, types: list[str] | None, exclude: str | None, public_only: bool = False) -> list[Hit]:
     """Fetch candidates by key terms and shared refs, then score by tf-idf cosine (0..1, with why)."""
     counts, surface = analyze_counts(analyzer, f"{title}\n{body}")
     if not counts and not refs:
         return []
     idf = Idf(conn, table)
     source = tfidf_vector(counts, idf.load(counts))
-    sql, params = candidates_sql(table, source, refs, types, exclude, max(3 * limit, 20))
+    sql, params = candidates_sql(table, source, refs, types, exclude, max(3 * limit, 20), public_only)
     rows = conn.execute(text(sql), params).all()
     targets = [(row, analyze_counts(analyzer, f"{row.title}\n{row.body}")[0]) for row in rows]
     idf.load(t for _row, c in targets for t in c)

@@ -69,13 +69,25 @@ def table_ddl(table: str) -> list[str]:
             updated timestamp,
             display jsonb NOT NULL DEFAULT '{{}}',
             words text[] NOT NULL DEFAULT '{{}}',
-            stat_terms text[] NOT NULL DEFAULT '{{}}'
+            stat_terms text[] NOT NULL DEFAULT '{{}}',
+            public boolean NOT NULL DEFAULT false,
+            public_words text[] NOT NULL DEFAULT '{{}}'
         )""",
+        *upgrade_ddl(table),
         # Surface words and their document counts: the "bedoelde u …?" vocabulary.
         f"CREATE TABLE IF NOT EXISTS {table}_words (word text PRIMARY KEY, docs integer NOT NULL)",
+        # The same for public records only: what an anonymous visitor may be offered.
+        f"CREATE TABLE IF NOT EXISTS {table}_pub_words (word text PRIMARY KEY, docs integer NOT NULL)",
         # Analysed terms and document frequencies (title and body counted apart, as Whoosh does).
         f"CREATE TABLE IF NOT EXISTS {table}_terms (term text PRIMARY KEY, df integer NOT NULL)",
     ]
+
+
+def upgrade_ddl(table: str) -> list[str]:
+    """Columns added after the first release, for a table created before them (idempotent). Rows
+    already there stay not public until the index is rebuilt (the backend then reports itself stale)."""
+    return [f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS public boolean NOT NULL DEFAULT false",
+            f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS public_words text[] NOT NULL DEFAULT '{{}}'"]
 
 
 def index_ddl(table: str, *, trigram: bool) -> list[str]:
@@ -84,8 +96,8 @@ def index_ddl(table: str, *, trigram: bool) -> list[str]:
         f"CREATE INDEX IF NOT EXISTS {table}_keys_idx ON {table} USING gin (keys)",
     ]
     if trigram:
-        statements.append(
-            f"CREATE INDEX IF NOT EXISTS {table}_words_trgm_idx ON {table}_words USING gin (word gin_trgm_ops)")
+        statements += [f"CREATE INDEX IF NOT EXISTS {table}{suffix}_trgm_idx ON {table}{suffix} "
+                       f"USING gin (word gin_trgm_ops)" for suffix in ("_words", "_pub_words")]
     return statements
 
 
@@ -165,6 +177,7 @@ def build_row(doc: SearchDocument, analyzer) -> dict[str, Any]:
     title_terms = {t for u in title_units for t in unit_terms(u)}
     body_terms = {t for u in body_units for t in unit_terms(u)}
     display = json.dumps(doc.display_fields(), ensure_ascii=False, default=str).replace("\\u0000", "")
+    words = surface_words(f"{title}\n{body}")
     return {
         "id": _clean(doc.id), "type": doc.type, "code": _clean(doc.code),
         "title": title, "body": body,
@@ -173,13 +186,15 @@ def build_row(doc: SearchDocument, analyzer) -> dict[str, Any]:
         "facets": [_clean(f) for f in facet_entries(doc)],
         "year": doc.year, "severity": doc.severity, "updated": doc.updated,
         "display": display,
-        "words": surface_words(f"{title}\n{body}"),
+        "words": words,
         "stat_terms": sorted(title_terms) + sorted(body_terms),
+        "public": bool(doc.public),
+        "public_words": words if doc.public else [],
     }
 
 
 ROW_COLUMNS = ("id", "type", "code", "title", "body", "tsv", "keys", "facets", "year",
-               "severity", "updated", "display", "words", "stat_terms")
+               "severity", "updated", "display", "words", "stat_terms", "public", "public_words")
 
 
 def insert_sql(table: str) -> str:
@@ -266,7 +281,8 @@ def _phrase_clause(phrase: str, analyzer, p: _Params, ranks: list[str], marks: s
     return f"tsv @@ CAST({p.add(query)} AS tsquery)"
 
 
-def _filter_clauses(filters: dict[str, list[str]], types: Iterable[str] | None, p: _Params) -> list[str]:
+def _filter_clauses(filters: dict[str, list[str]], types: Iterable[str] | None, p: _Params,
+                    public_only: bool = False) -> list[str]:
     clauses = []
     for name, values in filters.items():
         if name == "year":
@@ -280,6 +296,8 @@ def _filter_clauses(filters: dict[str, list[str]], types: Iterable[str] | None, 
             clauses.append(f"keys && CAST({p.add(keys)} AS text[])")
     if types:
         clauses.append(f"keys && CAST({p.add([f'type={t}' for t in types])} AS text[])")
+    if public_only:
+        clauses.append("public")
     return clauses
 
 
@@ -292,7 +310,7 @@ def build_plan(sq: SearchQuery, analyzer, *, types: Iterable[str] | None = None,
     ref_keys = [f"ref={r.lower()}" for r in sq.refs]
     if ref_keys:
         clauses += [f"keys && CAST({p.add([k])} AS text[])" for k in ref_keys]
-    filters = _filter_clauses(sq.filters, types, p)
+    filters = _filter_clauses(sq.filters, types, p, sq.public_only)
     use_or = sq.any_terms if any_terms is None else any_terms
     if clauses:
         text_sql = "(" + (" OR " if use_or else " AND ").join(clauses) + ")"
@@ -336,7 +354,10 @@ def order_sql(sort: str, scored: bool) -> str:
 
 
 # (table suffix, key column, count column, row field holding a document's entries)
-STATS = (("_words", "word", "docs", "words"), ("_terms", "term", "df", "stat_terms"))
+STATS = (("_words", "word", "docs", "words"), ("_terms", "term", "df", "stat_terms"),
+         ("_pub_words", "word", "docs", "public_words"))
+# The document table and its statistics tables, replaced together by a rebuild.
+TABLE_SUFFIXES = ("", *(suffix for suffix, *_ in STATS))
 
 
 def stats_upsert_sql(table: str, suffix: str, key: str, count: str) -> str:

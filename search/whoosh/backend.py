@@ -65,6 +65,17 @@ PARALLEL_REBUILD_MIN = 5000
 MAX_WRITER_PROCS = 4
 
 
+def _stored_schema(ix, attempts: int = 20):
+    """The schema of the newest generation; another process committing in between removes the table
+    of contents just found, so read again."""
+    for _ in range(attempts - 1):
+        try:
+            return ix.schema
+        except FileNotFoundError:
+            time.sleep(0.01)
+    return ix.schema
+
+
 class WhooshBackend(SearchBackend):
     """A Whoosh index in one directory, safe for several writing processes."""
 
@@ -98,7 +109,7 @@ class WhooshBackend(SearchBackend):
         self.path.mkdir(parents=True, exist_ok=True)
         try:
             if index.exists_in(self.path):
-                return index.open_dir(str(self.path))
+                return self._check_fields(index.open_dir(str(self.path)))
         except (AttributeError, ImportError, pickle.UnpicklingError) as exc:
             # The stored schema names a class this version no longer has (an index written before
             # the analyzer moved): the index is derived data, so start empty and say it needs a rebuild.
@@ -116,10 +127,22 @@ class WhooshBackend(SearchBackend):
             time.sleep(0.05)
         try:
             if index.exists_in(self.path):
-                return index.open_dir(str(self.path))
+                return self._check_fields(index.open_dir(str(self.path)))
             return index.create_in(str(self.path), self._schema)
         finally:
             lock.release()
+
+    def _check_fields(self, ix):
+        """An index written before a field was added (or removed) cannot take today's documents, and
+        a missing `public` field would hide every record from anonymous visitors: mark it stale, so
+        whoever composes the service rebuilds it from the database (rebuild installs our schema)."""
+        old, new = set(_stored_schema(ix).names()), set(self._schema.names())
+        if old != new:
+            log.warning("zoekindex in %s heeft andere velden (ontbreekt: %s; overbodig: %s): wordt opnieuw "
+                        "opgebouwd; gebeurt dat niet, voer dan 'drempelbank reindex' uit", self.path,
+                        ", ".join(sorted(new - old)) or "-", ", ".join(sorted(old - new)) or "-")
+            self.stale = True
+        return ix
 
     # -- writing -----------------------------------------------------------
 
@@ -305,19 +328,20 @@ class WhooshBackend(SearchBackend):
             fields=display,
         )
 
-    def suggest(self, word: str) -> str | None:
+    def suggest(self, word: str, *, public_only: bool = False) -> str | None:
         with self._reading() as searcher:
-            return correct(searcher, word)
+            return correct(searcher, word, public_only=public_only)
 
-    def similar(self, doc_id: str, *, limit: int = 10, types: Iterable[str] | None = None) -> list[Hit]:
+    def similar(self, doc_id: str, *, limit: int = 10, types: Iterable[str] | None = None,
+                public_only: bool = False) -> list[Hit]:
         with self._reading() as searcher:
             stored = searcher.document(id=doc_id)
-        if stored is None:
+        if stored is None or (public_only and not (stored.get("display") or {}).get("public")):
             return []
         refs = (stored.get("display") or {}).get("refs") or []
         return self.more_like_text(
             stored.get("title", ""), stored.get("body", ""), limit=limit, refs=refs,
-            types=types or [stored["type"]], _exclude=doc_id,
+            types=types or [stored["type"]], public_only=public_only, _exclude=doc_id,
         )
 
     def more_like_text(
@@ -328,11 +352,13 @@ class WhooshBackend(SearchBackend):
         limit: int = 10,
         refs: Iterable[str] = (),
         types: Iterable[str] | None = ("barrier",),
+        public_only: bool = False,
         _exclude: str | None = None,
     ) -> list[Hit]:
         with self._reading() as searcher:
             return rank_similar(searcher, title, body, list(refs), limit=limit,
-                                types=list(types) if types else None, exclude=_exclude, cache=self._similar)
+                                types=list(types) if types else None, exclude=_exclude, cache=self._similar,
+                                public_only=public_only)
 
     def close(self) -> None:
         searcher = getattr(self._local, "searcher", None)

@@ -12,7 +12,7 @@ from whoosh import query as wq
 from whoosh import sorting
 
 from search.query import SearchQuery
-from search.whoosh.schema import REF_BOOST
+from search.whoosh.schema import PUBLIC, REF_BOOST
 
 # filter name -> index field
 FILTER_INDEX_FIELDS = {
@@ -31,6 +31,8 @@ FILTER_INDEX_FIELDS = {
 TEXT_FIELDS = ("title", "body")
 
 Resolver = Callable[[str, str], list[str]]
+# Part of every filter of a public_only query, so totals, facets and ranking never see other records.
+PUBLIC_FILTER = wq.Term("public", PUBLIC)
 
 
 @dataclass
@@ -59,7 +61,7 @@ def build_whoosh_query(
     clauses += [wq.Term("refs", ref.lower(), boost=REF_BOOST) for ref in sq.refs]
     negatives = [_phrase_clause(x, analyzer) for x in sq.excluded]
     negatives = [wq.Not(c) for c in negatives if c is not None]
-    filter_q = _filter_query(sq.filters, types, resolve or (lambda _f, v: [v]))
+    filter_q = _filter_query(sq.filters, types, resolve or (lambda _f, v: [v]), sq.public_only)
     use_or = sq.any_terms if any_terms is None else any_terms
     if clauses:
         text_q = wq.Or(clauses) if use_or else wq.And(clauses)
@@ -152,8 +154,8 @@ def _phrase_clause(phrase: str, analyzer) -> wq.Query | None:
     return wq.Or([_field_clause(f, words) for f in TEXT_FIELDS])
 
 
-def _filter_query(filters: dict, types: Iterable[str] | None, resolve: Resolver):
-    parts = []
+def _filter_query(filters: dict, types: Iterable[str] | None, resolve: Resolver, public_only: bool = False):
+    parts = [PUBLIC_FILTER] if public_only else []
     for name, values in filters.items():
         if name == "year":
             parts.append(wq.Or([_year_range(v) for v in values]))

@@ -22,6 +22,8 @@ from search.whoosh.analyzer import WhooshDutchAnalyzer, whoosh_analyzer
 # 0.870 at 2.0 (0.862 at 1.0). bench/bench_quality.py.
 TITLE_BOOST = 2.0
 REF_BOOST = 5.0
+# Values of the `public` field (an ID field: exact terms the filter matches).
+PUBLIC, NOT_PUBLIC = "1", "0"
 LIST_ATTRS = {"regulation": "regulations", "project": "projects", "municipality": "municipalities"}
 
 
@@ -55,8 +57,11 @@ def build_schema(analyzer) -> Schema:
         code_key=KEYWORD(lowercase=True),
         title=TEXT(analyzer=analyzer, field_boost=TITLE_BOOST, stored=True),
         body=TEXT(analyzer=analyzer, stored=True),
-        # Unstemmed words, the vocabulary for "bedoelde u …?".
+        # Unstemmed words, the vocabulary for "bedoelde u …?"; public_words holds those of public
+        # records only, so an anonymous visitor is never offered a word from a record they may not see.
         words=WORDS(),
+        public_words=WORDS(),
+        public=ID(),
         refs=KEYWORD(lowercase=True, commas=True, scorable=True),
         status=ID(),
         kind=ID(),
@@ -85,9 +90,12 @@ def build_fields(doc: SearchDocument) -> dict:
         "title": doc.title or "",
         "body": doc.body or "",
         "words": f"{doc.title or ''}\n{doc.body or ''}",
+        "public": PUBLIC if doc.public else NOT_PUBLIC,
         "facetdata": json.dumps(facet_values(doc), ensure_ascii=False).encode("utf-8"),
         "display": doc.display_fields(),
     }
+    if doc.public:
+        fields["public_words"] = fields["words"]
     for name in ("status", "kind", "werf", "level", "theme", "year", "severity", "updated"):
         if getattr(doc, name) is not None:
             fields[name] = getattr(doc, name)

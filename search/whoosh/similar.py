@@ -12,6 +12,7 @@ from whoosh.idsets import BitSet
 
 from search.backend import Hit, similarity, tfidf_vector
 from search.query import SearchQuery
+from search.whoosh.query import PUBLIC_FILTER
 from search.whoosh.schema import REF_BOOST
 
 KEY_TERMS = 12
@@ -76,7 +77,7 @@ class SimilarCache:
 
 def rank_similar(
     searcher, title: str, body: str, refs: list[str], *, limit: int,
-    types: list[str] | None, exclude: str | None, cache: SimilarCache | None = None,
+    types: list[str] | None, exclude: str | None, cache: SimilarCache | None = None, public_only: bool = False,
 ) -> list[Hit]:
     """Fetch candidates by key terms and shared refs, then score by tf-idf cosine."""
     analyzer = searcher.schema["body"].analyzer
@@ -90,7 +91,11 @@ def rank_similar(
     clauses = [wq.Term(f, t, boost=source[t]) for t in top for f in ("title", "body")]
     clauses += [wq.Term("refs", r.lower(), boost=REF_BOOST) for r in refs]
     mask = wq.Term("id", exclude) if exclude else None
-    type_filter = cache.type_filter(searcher, types)
+    if public_only:  # anonymous readers: a query filter, not the cached bit set of all records of a type
+        type_filter = wq.Or([wq.Term("type", t) for t in types]) if types else None
+        type_filter = wq.And([type_filter, PUBLIC_FILTER]) if type_filter is not None else PUBLIC_FILTER
+    else:
+        type_filter = cache.type_filter(searcher, types)
     results = searcher.search(wq.Or(clauses), filter=type_filter, mask=mask, limit=max(3 * limit, 20))
     hits = [_similar_hit(hit, cache, analyzer, idf, source, surface, refs) for hit in results]
     hits.sort(key=lambda h: (-h.score, h.code))
@@ -133,23 +138,37 @@ def _idf(searcher, frequencies: dict[str, int]) -> Callable[[str], float]:
     return idf
 
 
-def correct(searcher, word: str) -> str | None:
-    """A close known word for an unknown one, else None."""
+# Corrections asked of Whoosh's corrector, of which the first one still held by a live record wins.
+CORRECTION_CANDIDATES = 5
+
+
+def correct(searcher, word: str, *, public_only: bool = False) -> str | None:
+    """A close known word for an unknown one, else None; with `public_only` the vocabulary is that of
+    public records alone."""
+    vocabulary = "public_words" if public_only else "words"
     word = (word or "").strip().lower()
-    if len(word) < 3 or not word.isalpha() or searcher.doc_frequency("words", word) > 0:
+    if len(word) < 3 or not word.isalpha() or _held(searcher, vocabulary, word):
         return None
     # prefix=1: Whoosh compares the word with every term of the field in pure Python; sharing the first
     # letter cuts that scan ~20-fold (a misspelt first letter is rare). Without it one unknown word
     # cost ~1 s at 3,811 Chamber questions (bench/bench_web.py).
-    found = searcher.corrector("words").suggest(word, limit=1, maxdist=1 if len(word) < 6 else 2, prefix=1)
-    return found[0] if found else None
+    found = searcher.corrector(vocabulary).suggest(word, limit=CORRECTION_CANDIDATES,
+                                                   maxdist=1 if len(word) < 6 else 2, prefix=1)
+    return next((candidate for candidate in found if _held(searcher, vocabulary, candidate)), None)
+
+
+def _held(searcher, vocabulary: str, word: str) -> bool:
+    """Does a live record hold the word? Whoosh's lexicon and frequencies still count replaced and
+    deleted documents until their segment is merged: a barrier withdrawn from public view would
+    otherwise keep offering its words to anonymous visitors."""
+    return next(iter(wq.Term(vocabulary, word).docs(searcher)), None) is not None
 
 
 def suggestion(searcher, query: SearchQuery) -> str | None:
     """The query text with unknown words replaced by close known ones."""
     text, changed = query.text, False
     for term in query.terms:
-        fix = correct(searcher, term)
+        fix = correct(searcher, term, public_only=query.public_only)
         if fix:
             text, changed = text.replace(term, fix, 1), True
     return text if changed else None

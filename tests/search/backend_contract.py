@@ -367,3 +367,92 @@ class BackendContract:
     def test_more_like_text_unrelated_scores_low(self, backend):
         hits = backend.more_like_text("Zwembad", "Het zwembad sluit in de winter.", limit=3)
         assert all(h.score < 0.2 for h in hits)
+
+    # -- public_only: what an anonymous visitor may receive ------------------
+
+    @pytest.fixture
+    def mixed(self, make_backend) -> SearchBackend:
+        """Four public barriers; the other records, and one secret barrier with a word no other has."""
+        backend = make_backend()
+        docs = sample_documents()
+        for doc in docs:
+            doc.public = doc.code in PUBLIC_CODES
+        backend.add([*docs, secret_barrier()])
+        return backend
+
+    def public_search(self, backend, text, **kw) -> SearchResults:
+        filters = kw.pop("filters", None)
+        query = parse_query(text, filters=filters, citation_finder=tiny_citation_finder, public_only=True)
+        return backend.search(query, **kw)
+
+    def test_public_only_lists_counts_and_facets_public_records_alone(self, mixed):
+        everything = self.search(mixed, "", filters={"type": "barrier"}, page_size=50)
+        assert SECRET_CODE in codes(everything) and everything.facets["kind"]["financieel"] == 2
+        results = self.public_search(mixed, "", filters={"type": "barrier"}, page_size=2, sort="code")
+        assert results.total == len(PUBLIC_CODES) and results.pages == 2
+        assert codes(results) == sorted(PUBLIC_CODES)[:2]
+        assert sum(results.facets["status"].values()) == len(PUBLIC_CODES)
+        assert "financieel" not in results.facets["kind"] and "2031" not in results.facets["year"]
+        second = self.public_search(mixed, "", filters={"type": "barrier"}, page=2, page_size=2, sort="code")
+        assert codes(second) == sorted(PUBLIC_CODES)[2:]
+
+    def test_public_only_text_search_finds_no_other_record(self, mixed):
+        assert SECRET_CODE in codes(self.search(mixed, "aangetekende"))
+        results = self.public_search(mixed, "aangetekende", page_size=50)
+        assert set(codes(results)) == {"DR-2024-001", "DR-2024-010"} and results.total == 2
+        assert sum(results.facets["status"].values()) == 2
+        assert all("zeppelin" not in hit.snippet.lower() for hit in results.hits)
+        # articles and projects are not public: a search in every type still lists public barriers only
+        assert "GZG-2022-001" in codes(self.search(mixed, "attesten"))
+        found = self.public_search(mixed, "attesten", page_size=50)
+        assert found.hits and set(codes(found)) <= PUBLIC_CODES and set(found.facets["type"]) == {"barrier"}
+        assert self.public_search(mixed, "zeppelinhangar").total == 0
+        assert self.public_search(mixed, "", filters={"kind": "financieel"}).total == 0
+
+    def test_public_only_never_suggests_a_word_of_a_non_public_record(self, mixed):
+        assert self.search(mixed, "zeppelinhanger").suggestion == "zeppelinhangar"
+        assert self.public_search(mixed, "zeppelinhanger").suggestion is None
+        assert self.public_search(mixed, "zeppelinhangar").suggestion is None
+        assert mixed.suggest("zeppelinhanger") == "zeppelinhangar"
+        assert mixed.suggest("zeppelinhanger", public_only=True) is None
+        # words of public records are still offered
+        assert self.public_search(mixed, "rijksregster").suggestion == "rijksregister"
+
+    def test_public_only_forgets_a_record_withdrawn_from_public_view(self, mixed):
+        assert self.public_search(mixed, "rijksregster").suggestion == "rijksregister"
+        doc = sample_documents()[4]  # DR-2022-005, the only record with "rijksregister"
+        mixed.add([doc])  # public is False now
+        assert self.public_search(mixed, "rijksregister").total == 0
+        assert self.public_search(mixed, "rijksregster").suggestion is None
+        assert mixed.suggest("rijksregster", public_only=True) is None
+        assert mixed.suggest("rijksregster") == "rijksregister"
+
+    def test_public_only_on_an_index_without_public_records(self, empty):
+        empty.add([secret_barrier()])
+        results = self.public_search(empty, "zeppelinhanger")
+        assert results.total == 0 and results.suggestion is None and results.facets == {}
+        assert empty.similar(f"barrier:{SECRET_CODE}", public_only=True) == []
+
+    def test_public_only_similar_lists_public_records_alone(self, mixed):
+        assert SECRET_CODE in [h.code for h in mixed.similar("barrier:DR-2024-001", limit=10)]
+        hits = mixed.similar("barrier:DR-2024-001", limit=10, public_only=True)
+        assert hits and hits[0].code == "DR-2024-010"
+        assert {h.code for h in hits} <= PUBLIC_CODES
+        # a record that is not public has no similar records for an anonymous visitor
+        assert mixed.similar(f"barrier:{SECRET_CODE}", public_only=True) == []
+        assert mixed.similar("barrier:DR-2024-002", public_only=True) == []
+        text = ("Zeppelinhangar met aangetekende zending", "Een zeppelinhangar vraagt een aangetekende zending.")
+        assert mixed.more_like_text(*text, limit=3)[0].code == SECRET_CODE
+        assert {h.code for h in mixed.more_like_text(*text, limit=10, public_only=True)} <= PUBLIC_CODES
+
+
+PUBLIC_CODES = {"DR-2024-001", "DR-2024-010", "DR-2022-005", "DR-2023-003"}
+SECRET_CODE = "DR-2031-001"
+
+
+def secret_barrier() -> SearchDocument:
+    """Not public, close to DR-2024-001, with a word (zeppelinhangar) and facet values no other record has."""
+    return _barrier(SECRET_CODE, "Zeppelinhangar met aangetekende zending",
+                    "Voor een vergunning voor een zeppelinhangar eist het bestuur een aangetekende zending "
+                    "en een retributie, ook als de aanvraag elektronisch kan.",
+                    kind="financieel", year=2031, severity=5, updated=dt.datetime(2031, 1, 1))

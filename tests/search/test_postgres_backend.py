@@ -266,3 +266,53 @@ def test_exclusive_holds_across_processes(make_backend, search_db_url, tmp_path)
     backend = make_backend()
     check_exclusive_across_processes(backend, partial(PostgresBackend, table=backend.table), (search_db_url,),
                                      tmp_path)
+
+
+def _public_words(backend) -> tuple[dict, dict]:
+    """The public vocabulary table, and what the public rows say it should hold."""
+    expected: Counter = Counter()
+    with backend._engine.connect() as conn:
+        held = dict(conn.execute(text(f"SELECT word, docs FROM {backend.table}_pub_words")).all())
+        for (words,) in conn.execute(text(f"SELECT words FROM {backend.table} WHERE public")):
+            expected.update(words)
+    return held, dict(expected)
+
+
+def test_public_vocabulary_follows_publishing_and_withdrawing(make_backend):
+    backend = make_backend()
+    docs = sample_documents()
+    backend.add(docs)
+    assert _public_words(backend) == ({}, {})
+    docs[4].public = True  # DR-2022-005, the only record with "rijksregister"
+    backend.add([docs[4]])
+    held, expected = _public_words(backend)
+    assert held == expected and held["rijksregister"] == 1
+    assert backend.suggest("rijksregster", public_only=True) == "rijksregister"
+    docs[4].public = False
+    backend.add([docs[4]])
+    assert _public_words(backend) == ({}, {})
+    assert backend.suggest("rijksregster", public_only=True) is None
+    docs[4].public = True
+    backend.rebuild(docs)
+    held, expected = _public_words(backend)
+    assert held == expected and held["rijksregister"] == 1
+
+
+def test_a_table_from_before_public_gets_the_column_and_asks_for_a_rebuild(make_backend):
+    backend = make_backend()
+    docs = sample_documents()
+    for doc in docs:
+        doc.public = doc.type == "barrier"
+    backend.add(docs)
+    with backend._engine.begin() as conn:  # the layout of an index written before `public` existed
+        conn.execute(text(f"ALTER TABLE {backend.table} DROP COLUMN public, DROP COLUMN public_words"))
+        conn.execute(text(f"DROP TABLE {backend.table}_pub_words"))
+    assert not backend.stale
+    reopened = make_backend(table=backend.table)
+    assert reopened.stale
+    # until the rebuild every row counts as not public: anonymous visitors see nothing rather than too much
+    assert reopened.search(parse_query("rijksregister", public_only=True)).total == 0
+    assert reopened.search(parse_query("rijksregister")).total == 1
+    reopened.rebuild(docs)
+    assert reopened.search(parse_query("rijksregister", public_only=True)).total == 1
+    assert not make_backend(table=backend.table).stale

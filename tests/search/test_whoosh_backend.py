@@ -356,3 +356,29 @@ def test_an_index_whose_schema_names_a_class_that_is_gone_is_started_anew(tmp_pa
     reopened = WhooshBackend(tmp_path / "ix")
     assert not reopened.stale and reopened.count() == 1
     reopened.close()
+
+
+def test_an_index_without_the_public_field_asks_for_a_rebuild(tmp_path):
+    """An index written before records carried `public` is marked stale; the rebuild installs the new fields."""
+    from whoosh import index
+    from whoosh.fields import Schema
+
+    from search.whoosh.schema import build_schema
+
+    current = build_schema(dutch_analyzer())
+    old = Schema(**{name: current[name] for name in current.names() if name not in ("public", "public_words")})
+    (tmp_path / "ix").mkdir()
+    index.create_in(str(tmp_path / "ix"), old)
+    docs = sample_documents()
+    for doc in docs:
+        doc.public = doc.type == "barrier"
+    backend = WhooshBackend(tmp_path / "ix")
+    assert backend.stale
+    backend.rebuild(docs)
+    backend.add(docs[:1])  # writers after the rebuild use the new fields too
+    assert backend.search(parse_query("rijksregister", public_only=True)).total == 1
+    assert backend.search(parse_query("rijksregster", public_only=True)).suggestion == "rijksregister"
+    backend.close()
+    reopened = WhooshBackend(tmp_path / "ix")
+    assert not reopened.stale and reopened.count() == len(docs)
+    reopened.close()

@@ -23,8 +23,9 @@ router = APIRouter()
 ACTION_LABELS = {"comment": "opmerking", "create": "aangemaakt", "update": "gewijzigd", "review": "te herbekijken",
                  "delete": "verwijderd", "citation-proposed": "citaat voorgesteld",
                  "citation-confirmed": "citaat bevestigd", "citation-rejected": "citaat verworpen"}
-# What an anonymous reader (PUBLIC_READ) sees of a public barrier: the record and its article texts.
-ANONYMOUS_KEYS = ("barrier", "articles")
+# What an anonymous reader (PUBLIC_READ) sees of a public barrier: the record, its article texts and
+# similar public barriers (the search limits those to public records itself).
+ANONYMOUS_KEYS = ("barrier", "articles", "similar", "precedents")
 
 
 def barrier_public(session: Session, barrier: Barrier) -> BarrierPublic:
@@ -138,18 +139,18 @@ def _label(link, regulation) -> str:
 
 def barrier_page(session: Session, search, code: str, *, anonymous: bool = False) -> dict[str, Any]:
     """Everything the barrier page shows; the JSON twin returns the same dict. Anonymous readers
-    (PUBLIC_READ) get the record and its article texts only, the other keys empty."""
+    (PUBLIC_READ) get the record, its article texts and similar public barriers, the other keys empty."""
     detail = barrier_detail(session, code)
     barrier = get_barrier(session, code)
     articles = linked_articles(session, barrier)
+    similar = search.similar(code, limit=8, public_only=anonymous)
+    found = {"similar": [s for s in similar if not s["precedent"]],
+             "precedents": [s for s in similar if s["precedent"]]}
     if anonymous:
-        empty = {key: [] for key in ("projects", "municipalities", "status_history", "history", "similar",
-                                     "precedents", "proposed_citations", "comments")}
-        return {**empty, "barrier": detail["barrier"], "articles": articles}
-    similar = search.similar(code, limit=8)
-    return {**detail, "articles": articles, **linked_names(session, detail["barrier"]),
-            "similar": [s for s in similar if not s["precedent"]],
-            "precedents": [s for s in similar if s["precedent"]],
+        empty = {key: [] for key in ("projects", "municipalities", "status_history", "history",
+                                     "proposed_citations", "comments")}
+        return {**empty, **found, "barrier": detail["barrier"], "articles": articles}
+    return {**detail, "articles": articles, **linked_names(session, detail["barrier"]), **found,
             "proposed_citations": proposed_citations(session, barrier, search)}
 
 

@@ -1,14 +1,14 @@
 """The barrier list and search page (`/drempels`) and its twin (`/api/search`, the JSON of `search --json`):
 URL parameters in, neutral query to the search service, facets out."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from sqlmodel import Session, select
 
-from kb.models import Barrier, Municipality, Project, Regulation
+from kb.models import Municipality, Project, Regulation
 from search.backend import SearchResults
 from search.service import SCOPES, SearchService
 from web.deps import DbSession, Viewer, search_of
@@ -70,9 +70,11 @@ class ListQuery:
         return self.url(filters={k: v for k, v in filters.items() if v}, page=1)
 
 
-def _display_names(session: Session, facets: dict[str, dict[str, int]]) -> dict[str, dict[str, str]]:
+def _display_names(session: Session, facets: dict[str, dict[str, int]],
+                   public_only: bool = False) -> dict[str, dict[str, str]]:
+    """Names for facet values; anonymous visitors get project codes only (project records are not public)."""
     nis = list(facets.get("municipality", {}))
-    codes = list(facets.get("project", {}))
+    codes = [] if public_only else list(facets.get("project", {}))
     towns = dict(session.exec(select(Municipality.nis, Municipality.name).where(Municipality.nis.in_(nis))).all())
     projects = dict(session.exec(select(Project.code, Project.name).where(Project.code.in_(codes))).all())
     keys = list(facets.get("regulation", {}))
@@ -82,8 +84,9 @@ def _display_names(session: Session, facets: dict[str, dict[str, int]]) -> dict[
             "regulation": regulations}
 
 
-def facet_groups(session: Session, query: ListQuery, facets: dict[str, dict[str, int]]) -> list[dict[str, Any]]:
-    names = _display_names(session, facets)
+def facet_groups(session: Session, query: ListQuery, facets: dict[str, dict[str, int]],
+                 public_only: bool = False) -> list[dict[str, Any]]:
+    names = _display_names(session, facets, public_only)
     groups = []
     for name in FACETS:
         counts = dict(facets.get(name, {}))
@@ -101,38 +104,26 @@ def facet_groups(session: Session, query: ListQuery, facets: dict[str, dict[str,
 def search_page(session: Session, search: SearchService, query: ListQuery, *, public_only: bool = False,
                 page_size: int = PAGE_SIZE) -> dict[str, Any]:
     """One data function for /drempels and /api/search: the service's results (`results`, the twin)
-    plus the page state the HTML list shows around them."""
+    plus the page state the HTML list shows around them. `public_only` (anonymous visitors under
+    PUBLIC_READ): the search itself is limited to public barriers, so hits, totals, facets, snippets
+    and the spelling suggestion all come from public barriers alone."""
     if public_only:
-        results = _public_results(session, search, query)
-    else:
-        results = run_search(search, query, page_size)
+        query = replace(query, scope="barriers")  # anonymous visitors see no regulation or project pages
+    results = run_search(search, query, page_size, public_only=public_only)
     shaped = search.search_json(results, query.q)
     return {"results": shaped, "hits": results.hits, "query": query,
-            "facets": [] if public_only else facet_groups(session, query, results.facets),
+            "facets": facet_groups(session, query, results.facets, public_only),
             "sorts": SORTS, "pages": results.pages}
 
 
-def run_search(search: SearchService, query: ListQuery, page_size: int) -> SearchResults:
+def run_search(search: SearchService, query: ListQuery, page_size: int, *, public_only: bool = False) -> SearchResults:
     """Without words the page lists everything: a filter on record type makes the query match all."""
     filters, sort = dict(query.filters), query.sort
     if not query.q:
         filters.setdefault("type", list(SCOPES[query.scope]))
         sort = "newest" if sort == "relevance" else sort
     return search.search(query.q, scope=query.scope, filters=filters, sort=sort, page=query.page,
-                         page_size=page_size)
-
-
-def _public_results(session: Session, search: SearchService, query: ListQuery) -> SearchResults:
-    """Anonymous visitors (PUBLIC_READ): public barriers only, paged here because the index has no
-    public filter; the first 200 matches are considered, facets are not shown."""
-    results = run_search(search, ListQuery(q=query.q, filters=query.filters, sort=query.sort), 200)
-    codes = [h.code for h in results.hits]
-    public = set(session.exec(select(Barrier.code).where(Barrier.code.in_(codes), Barrier.is_public == True)))  # noqa: E712
-    kept = [h for h in results.hits if h.code in public]
-    start = (query.page - 1) * PAGE_SIZE
-    results.hits, results.total, results.facets = kept[start:start + PAGE_SIZE], len(kept), {}
-    results.page, results.page_size = query.page, PAGE_SIZE
-    return results
+                         page_size=page_size, public_only=public_only)
 
 
 @router.get("/drempels", include_in_schema=False)
