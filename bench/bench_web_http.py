@@ -56,7 +56,7 @@ def build_register(home: Path, count: int) -> dict:
         report = import_barriers(engine=rt.engine, path=home / "barriers.jsonl", actor="bench")
         imported = time.perf_counter() - start
         start = time.perf_counter()
-        rt.search.sync()
+        rt.after_commit()
         indexed = time.perf_counter() - start
     finally:
         rt.close()

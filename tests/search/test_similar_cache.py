@@ -32,7 +32,7 @@ def test_a_new_near_copy_appears_after_the_index_changed(rt):
     assert rt.search.similar("DR-2022-001", limit=5) == first  # served again, same answer
     generation = rt.search.backend.generation()
     _copy_of(rt, "DR-2022-001", "DR-2099-101")
-    rt.search.sync()
+    rt.after_commit()
     assert rt.search.backend.generation() != generation
     again = rt.search.similar("DR-2022-001", limit=5)
     assert again[0]["code"] == "DR-2099-101"
@@ -43,7 +43,7 @@ def test_a_write_by_another_process_is_seen(rt):
     other = Runtime(Settings(home=rt.settings.home))  # a second service on the same index, as a CLI import
     try:
         _copy_of(other, "DR-2022-002", "DR-2099-102")
-        other.search.sync()
+        other.after_commit()
     finally:
         other.close()
     assert rt.search.similar("DR-2022-002", limit=5)[0]["code"] == "DR-2099-102"

@@ -24,7 +24,8 @@ def test_other_sessions_of_the_same_account_survive_a_logout(site):
 
 def test_throttle_holds_across_application_servers(site):
     """Two apps on one database stand in for two workers: failures counted by one block the other."""
-    other = TestClient(create_app(site.rt.engine, settings=site.rt.settings), raise_server_exceptions=False,
+    other = TestClient(create_app(site.rt.engine, settings=site.rt.settings, search=site.rt.search,
+                                  after_commit=site.rt.after_commit), raise_server_exceptions=False,
                        follow_redirects=False)
     first = site.client()
     for _ in range(5):
