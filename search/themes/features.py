@@ -62,11 +62,15 @@ class ThesaurusMatcher:
                 if key:
                     self.keys.setdefault(key, canonical)
         self.longest = max((len(k) for k in self.keys), default=0)
+        self.firsts = frozenset(k[0] for k in self.keys)
 
     def matches(self, lemmas: list[str]) -> list[str]:
         found: list[str] = []
         i = 0
         while i < len(lemmas):
+            if lemmas[i] not in self.firsts:  # most words start no thesaurus term
+                i += 1
+                continue
             for size in range(min(self.longest, len(lemmas) - i), 0, -1):
                 hit = self.keys.get(tuple(lemmas[i : i + size]))
                 if hit:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from search.nlp import STOP_WORDS, lemma
 from search.themes.types import ThemeDoc
@@ -24,23 +24,36 @@ _CLAUSE = re.compile(r"[.,;:!?()\[\]\"“”«»\n–—/§°]+|\s-\s|\S*\d\S*")
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 MAX_WORDS = 4
 MAX_INNER_STOPS = 2
-# Words that are grammatical but not in spaCy's list; a label never ends or
-# starts with them. Kept short on purpose: the stop list does the main work.
-_EDGE_WORDS = frozenset({"moeten", "kunnen", "worden", "wordt", "zijn", "is", "gaat", "staat", "blijft", "vraagt",
-                         "vereist", "mag", "nodig", "enkel", "nog", "niet", "geen", "zo", "wel", "heel", "andere",
-                         "eerste", "bepaalde", "zeker", "zekere", "verschillende", "waarbij", "hierbij", "daarbij"})
-# Longer phrases name a theme better than a lone word when they are nearly as frequent.
-LENGTH_BONUS = {1: 1.0, 2: 1.35, 3: 1.45, 4: 1.45}
+# Words that may stand inside a label ("toegang tot het Rijksregister") but
+# never at its edge; coordinators and clause words may not stand in it at all
+# ("eID of itsme" names two things, not one theme).
+_INNER_OK = frozenset({"de", "het", "een", "van", "tot", "voor", "op", "aan", "in", "met", "door", "bij", "naar",
+                       "over", "per", "uit", "zonder", "onder", "tegen", "via"})
+# Not in spaCy's stop list but never the start or end of a civil servant's
+# label: prepositions, adverbs, quantities, auxiliaries, vague adjectives.
+_EDGE_WORDS = frozenset({
+    "moeten", "kunnen", "worden", "wordt", "zijn", "is", "gaat", "staat", "blijft", "vraagt", "vragen", "vereist",
+    "mag", "nodig", "enkel", "nog", "niet", "geen", "zo", "wel", "heel", "andere", "eerste", "bepaalde", "zeker",
+    "zekere", "verschillende", "waarbij", "hierbij", "daarbij", "via", "per", "zonder", "waardoor", "daardoor",
+    "alsnog", "echt", "telkens", "steeds", "vaak", "soms", "meestal", "twee", "drie", "vier", "vijf", "zes", "tien",
+    "honderd", "duizend", "enkele", "elke", "iedere", "alle", "beide", "veel", "weinig", "meer", "minder", "extra",
+    "onder", "tegen", "nieuwe", "nieuw", "grote", "groot", "kleine", "klein", "goed", "goede", "hele", "dezelfde",
+    "zelfde", "eigen", "bijvoorbeeld", "ondertussen", "intussen", "betekent", "houdt", "leidt", "zorgt", "gebeurt",
+    "bestaat", "moet", "kan", "kunnen", "zou", "zouden", "wil", "willen", "laat", "laten", "krijgt", "krijgen",
+    "ontvangen", "ontvangt", "aantal", "hoeveel", "welke", "waarom", "wanneer", "kamer", "vraag", "antwoord",
+})
+# Endings of adjectives and adverbs: a label ends on a noun, not on "elektronisch".
+_NOT_LAST_ENDINGS = ("isch", "ische", "lijk", "lijke", "ig", "ige", "end", "ende", "baar", "bare", "loos", "loze")
+LENGTH_BONUS = {1: 1.0, 2: 1.6, 3: 1.8, 4: 1.8}
+TITLE_BONUS = 1.5  # a reporter's title is a summary; phrases from titles name things
 
 
-@dataclass(frozen=True)
-class Phrase:
+class Phrase(NamedTuple):
     key: tuple[str, ...]  # lemmas: groups spelling variants
     surface: str
 
 
-def _is_edge(word: str) -> bool:
-    low = word.lower()
+def _is_edge(low: str) -> bool:
     return low in STOP_WORDS or low in _EDGE_WORDS or len(low) < 2
 
 
@@ -48,26 +61,28 @@ def phrases(text: str) -> list[Phrase]:
     """Candidate phrases of one text, each as (lemma key, surface form)."""
     out = []
     for clause in _CLAUSE.split(text):
-        spans = [(m.group(), m.start()) for m in _WORD.finditer(clause)]
-        words = [w for w, _ in spans]
-        for i, first in enumerate(words):
-            if _is_edge(first):
+        words = _WORD.findall(clause)
+        if not words:
+            continue
+        lows = [w.lower() for w in words]
+        edge = [_is_edge(w) for w in lows]
+        lemmas = [lemma(w) if not e else w for w, e in zip(lows, edge)]
+        # Only the clause's first word can carry a capital that just marks a sentence start.
+        starts_sentence = not clause[: clause.find(words[0])].strip()
+        for i in range(len(words)):
+            if edge[i]:
                 continue
             stops = 0
             for j in range(i, min(i + MAX_WORDS, len(words))):
-                word = words[j]
-                if _is_edge(word):
+                if edge[j]:
                     stops += 1
-                    if stops > MAX_INNER_STOPS:
+                    if stops > MAX_INNER_STOPS or lows[j] not in _INNER_OK:
                         break
                     continue
-                key = tuple(lemma(w.lower()) for w in words[i : j + 1])
-                out.append(Phrase(key, _surface(words[i : j + 1], sentence_start=_starts_sentence(clause, spans[i][1]))))
+                span = words[i : j + 1]
+                surface = _surface(span, sentence_start=True) if starts_sentence and i == 0 else " ".join(span)
+                out.append(Phrase(tuple(lemmas[i : j + 1]), surface))
     return out
-
-
-def _starts_sentence(clause: str, offset: int) -> bool:
-    return not clause[:offset].strip()
 
 
 def _surface(words: list[str], *, sentence_start: bool) -> str:
@@ -78,21 +93,34 @@ def _surface(words: list[str], *, sentence_start: bool) -> str:
     return " ".join([first, *words[1:]])
 
 
+def can_end_label(word: str) -> bool:
+    """A label ends on a noun: not an adjective ending, not a verb form (betaald → betalen)."""
+    low = word.lower()
+    participle = low.startswith("ge") and low.endswith(("d", "t", "de", "te", "en")) and len(low) > 5
+    if low.endswith(_NOT_LAST_ENDINGS) or participle or low in _EDGE_WORDS:
+        return False
+    base = lemma(low)
+    return not (base != low and base.endswith("en") and not low.endswith(("en", "s")))
+
+
 class DocPhrases:
-    """Per document: the set of phrase keys and how each key was spelled."""
+    """Per document: the set of phrase keys and how each key was spelled; which keys occur in titles."""
 
     def __init__(self, docs: list[ThemeDoc]):
         self.keys: dict[str, set[tuple[str, ...]]] = {}
+        self.title_keys: dict[str, set[tuple[str, ...]]] = {}
         self.spellings: dict[tuple[str, ...], Counter] = defaultdict(Counter)
         self.df: Counter = Counter()
+        pairs: Counter = Counter()
         for doc in docs:
             found = phrases(doc.title + "\n" + doc.text) if doc.title not in doc.text else phrases(doc.text)
-            keys = set()
-            for phrase in found:
-                keys.add(phrase.key)
-                self.spellings[phrase.key][phrase.surface] += 1
+            pairs.update(found)
+            keys = {key for key, _ in found}
             self.keys[doc.code] = keys
+            self.title_keys[doc.code] = {p.key for p in phrases(doc.title)}
             self.df.update(keys)
+        for (key, surface), count in pairs.items():
+            self.spellings[key][surface] += count
 
     def surface(self, key: tuple[str, ...]) -> str:
         """Most used spelling; on a tie the lower-case one (capitals at a sentence start mislead)."""
@@ -117,14 +145,33 @@ def ctfidf(members: list[str], index: DocPhrases, n_docs: int, n_themes: int) ->
     return scored
 
 
+def best_label(members: list[str], index: DocPhrases) -> tuple[str, ...] | None:
+    """The phrase most members share and few others use (coverage × precision), ending on a noun."""
+    local: Counter = Counter()
+    in_titles: Counter = Counter()
+    for code in members:
+        local.update(index.keys.get(code, ()))
+        in_titles.update(index.title_keys.get(code, ()))
+    floor = 2 if len(members) >= 2 else 1
+    best, best_score = None, 0.0
+    for key, count in sorted(local.items()):
+        if count < floor or not can_end_label(index.surface(key).split()[-1]):
+            continue
+        score = (count / len(members)) * (count / index.df[key]) * LENGTH_BONUS[len(key)]
+        score *= TITLE_BONUS if in_titles[key] else 1.0
+        if score > best_score:
+            best, best_score = key, score
+    return best
+
+
 def label_theme(members: list[str], index: DocPhrases, n_docs: int, n_themes: int, n_terms: int = 8
                 ) -> tuple[str, list[str]]:
-    """(label, terms): the best phrase with a length bonus, and the top c-TF-IDF terms."""
+    """(label, terms): the best-covering noun phrase, and the top c-TF-IDF terms."""
     scored = ctfidf(members, index, n_docs, n_themes)
     if not scored:
         return "", []
-    best = max(scored[:50], key=lambda item: (item[0] * LENGTH_BONUS[len(item[1])], -len(item[1])))
-    label = index.surface(best[1])
+    key = best_label(members, index) or scored[0][1]
+    label = index.surface(key)
     terms: list[str] = []
     for _, key in scored:
         text = index.surface(key)

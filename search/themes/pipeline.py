@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 from sklearn.decomposition import PCA
 
-from search.themes.cluster import UNASSIGNED, WardSilhouette
+from search.themes.cluster import UNASSIGNED, GraphCommunities
 from search.themes.features import FeatureExtractor
 from search.themes.label import DocPhrases, label_theme
 from search.themes.model import ThemeModel, sorted_unique
@@ -35,7 +35,7 @@ class Pipeline:
 
     @classmethod
     def default(cls, *, thesaurus: dict | None = None, seed: int = 0) -> "Pipeline":
-        return cls(FeatureExtractor(thesaurus), LsaReducer(seed=seed), WardSilhouette(seed=seed), seed)
+        return cls(FeatureExtractor(thesaurus), LsaReducer(seed=seed), GraphCommunities(seed=seed), seed)
 
     def _step(self, name: str, func, *args):
         start = time.perf_counter()
