@@ -34,7 +34,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: E402
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score  # noqa: E402
 
 from search.nlp import STOP_WORDS  # noqa: E402
-from search.themes import ThemeDoc, propose_themes  # noqa: E402
+from search.themes import Pipeline, ThemeDoc, propose_themes  # noqa: E402
 from themes_data import dekamer_docs, dekamer_with_answers, demo_docs  # noqa: E402
 
 OUT = ROOT / "bench" / "results" / "themes.json"
@@ -50,9 +50,11 @@ def scores(labels: dict[str, str], predicted: dict[str, int]) -> dict:
             "ari": round(adjusted_rand_score(truth, pred), 3), "k": len(set(p for p in pred if p >= 0))}
 
 
-def ours(docs: list[ThemeDoc], labels: dict[str, str]) -> dict:
+def ours(docs: list[ThemeDoc], labels: dict[str, str], level: str = "first") -> dict:
     started = time.perf_counter()
-    proposal = propose_themes(docs, thesaurus=THESAURUS)
+    pipeline = Pipeline.default(thesaurus=THESAURUS)
+    pipeline.cluster.level = level
+    proposal = propose_themes(docs, pipeline=pipeline)
     seconds = time.perf_counter() - started
     predicted = {c: i for i, t in enumerate(proposal.themes) for c in t.members}
     result = scores(labels, predicted) | {"unassigned": len(proposal.unassigned), "seconds": round(seconds, 2)}
@@ -77,7 +79,8 @@ def quality() -> dict:
     for name, (docs, labels) in {"dekamer": dekamer_docs(), "demo": demo_docs()}.items():
         scored = [d for d in docs if d.code in labels]
         out[name] = {"documents": len(scored), "true_k": len(set(labels.values())),
-                     "ours": ours(scored, labels), "baseline_true_k": baselines(scored, labels)}
+                     "ours": ours(scored, labels), "ours_last_level": ours(scored, labels, "last"),
+                     "baseline_true_k": baselines(scored, labels)}
     return out
 
 
@@ -124,6 +127,8 @@ def table(results: dict) -> None:
     for name, q in results["quality"].items():
         o = q["ours"]
         print(f"{name:9} {'ours (k not given)':28} {o['k']:>4} {o['nmi']:>6} {o['ari']:>6}   unassigned {o['unassigned']}")
+        c = q["ours_last_level"]
+        print(f"{name:9} {'ours, Louvain last level':28} {c['k']:>4} {c['nmi']:>6} {c['ari']:>6}")
         for base, b in q["baseline_true_k"].items():
             print(f"{name:9} {'TF-IDF+agglo ' + base + ' (true k)':28} {b['k']:>4} {b['nmi']:>6} {b['ari']:>6}")
         print("          labels: " + "; ".join(o["labels"][:8]))

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 import numpy as np
+import sklearn
 from scipy.cluster.hierarchy import fcluster, linkage
 from sklearn.metrics import silhouette_score
 from sklearn.metrics.pairwise import cosine_distances
@@ -88,7 +89,10 @@ def knn_graph(vectors: np.ndarray, neighbours: int) -> nx.Graph:
     """Undirected graph: each document linked to its nearest neighbours, weight = cosine (> 0)."""
     n = len(vectors)
     index = NearestNeighbors(n_neighbors=min(n, neighbours + 1), metric="cosine", algorithm="brute").fit(vectors)
-    distances, found = index.kneighbors(vectors)
+    # sklearn computes distances in chunks of `working_memory` MB (1 GB by default);
+    # smaller chunks cost no time here and keep the peak memory of 10,000 documents low.
+    with sklearn.config_context(working_memory=128):
+        distances, found = index.kneighbors(vectors)
     graph = nx.Graph()
     graph.add_nodes_from(range(n))
     for i in range(n):

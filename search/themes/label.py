@@ -22,7 +22,10 @@ from search.themes.types import ThemeDoc
 # Numbers end a phrase too: "Wet van 8 augustus 1983" must not yield "wet van augustus".
 _CLAUSE = re.compile(r"[.,;:!?()\[\]\"“”«»\n–—/§°]+|\s-\s|\S*\d\S*")
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
-MAX_WORDS = 4
+MAX_WORDS = 3
+# A barrier names its subject early; later paragraphs (answers, annexes) add
+# noise to labels and cost time and memory on large registers.
+LABEL_CHARS = 2000
 MAX_INNER_STOPS = 2
 # Words that may stand inside a label ("toegang tot het Rijksregister") but
 # never at its edge; coordinators and clause words may not stand in it at all
@@ -44,7 +47,7 @@ _EDGE_WORDS = frozenset({
 })
 # Endings of adjectives and adverbs: a label ends on a noun, not on "elektronisch".
 _NOT_LAST_ENDINGS = ("isch", "ische", "lijk", "lijke", "ig", "ige", "end", "ende", "baar", "bare", "loos", "loze")
-LENGTH_BONUS = {1: 1.0, 2: 1.6, 3: 1.8, 4: 1.8}
+LENGTH_BONUS = {1: 1.0, 2: 1.6, 3: 1.8}
 TITLE_BONUS = 1.5  # a reporter's title is a summary; phrases from titles name things
 
 
@@ -104,31 +107,43 @@ def can_end_label(word: str) -> bool:
 
 
 class DocPhrases:
-    """Per document: the set of phrase keys and how each key was spelled; which keys occur in titles."""
+    """Per document: its phrase keys (interned as ints), which occur in its title, and spellings."""
 
     def __init__(self, docs: list[ThemeDoc]):
-        self.keys: dict[str, set[tuple[str, ...]]] = {}
-        self.title_keys: dict[str, set[tuple[str, ...]]] = {}
-        self.spellings: dict[tuple[str, ...], Counter] = defaultdict(Counter)
+        self.ids: dict[tuple[str, ...], int] = {}
+        self.keys: dict[str, frozenset[int]] = {}
+        self.title_keys: dict[str, frozenset[int]] = {}
         self.df: Counter = Counter()
         pairs: Counter = Counter()
         for doc in docs:
-            found = phrases(doc.title + "\n" + doc.text) if doc.title not in doc.text else phrases(doc.text)
+            text = doc.text if doc.title and doc.title in doc.text[:LABEL_CHARS] else doc.title + "\n" + doc.text
+            found = phrases(text[:LABEL_CHARS])
             pairs.update(found)
-            keys = {key for key, _ in found}
+            keys = frozenset(self._id(key) for key, _ in found)
             self.keys[doc.code] = keys
-            self.title_keys[doc.code] = {p.key for p in phrases(doc.title)}
+            self.title_keys[doc.code] = frozenset(self._id(p.key) for p in phrases(doc.title))
             self.df.update(keys)
+        self.key_of = {i: key for key, i in self.ids.items()}
+        self.spellings: dict[int, Counter] = defaultdict(Counter)
         for (key, surface), count in pairs.items():
-            self.spellings[key][surface] += count
+            self.spellings[self.ids[key]][surface] += count
 
-    def surface(self, key: tuple[str, ...]) -> str:
+    def _id(self, key: tuple[str, ...]) -> int:
+        found = self.ids.get(key)
+        if found is None:
+            found = self.ids[key] = len(self.ids)
+        return found
+
+    def length(self, key_id: int) -> int:
+        return len(self.key_of[key_id])
+
+    def surface(self, key_id: int) -> str:
         """Most used spelling; on a tie the lower-case one (capitals at a sentence start mislead)."""
-        counts = self.spellings[key]
+        counts = self.spellings[key_id]
         return min(counts, key=lambda s: (-counts[s], s != s.lower(), s))
 
 
-def ctfidf(members: list[str], index: DocPhrases, n_docs: int, n_themes: int) -> list[tuple[float, tuple]]:
+def ctfidf(members: list[str], index: DocPhrases, n_docs: int, n_themes: int) -> list[tuple[float, int]]:
     """(score, key) of every phrase in at least two members (one for tiny themes), best first."""
     local: Counter = Counter()
     for code in members:
@@ -141,11 +156,11 @@ def ctfidf(members: list[str], index: DocPhrases, n_docs: int, n_themes: int) ->
             continue
         score = (count / len(members)) * math.log(1 + average / index.df[key])
         scored.append((score, key))
-    scored.sort(key=lambda item: (-item[0], item[1]))
+    scored.sort(key=lambda item: (-item[0], index.key_of[item[1]]))
     return scored
 
 
-def best_label(members: list[str], index: DocPhrases) -> tuple[str, ...] | None:
+def best_label(members: list[str], index: DocPhrases) -> int | None:
     """The phrase most members share and few others use (coverage × precision), ending on a noun."""
     local: Counter = Counter()
     in_titles: Counter = Counter()
@@ -154,10 +169,10 @@ def best_label(members: list[str], index: DocPhrases) -> tuple[str, ...] | None:
         in_titles.update(index.title_keys.get(code, ()))
     floor = 2 if len(members) >= 2 else 1
     best, best_score = None, 0.0
-    for key, count in sorted(local.items()):
+    for key, count in sorted(local.items(), key=lambda item: index.key_of[item[0]]):
         if count < floor or not can_end_label(index.surface(key).split()[-1]):
             continue
-        score = (count / len(members)) * (count / index.df[key]) * LENGTH_BONUS[len(key)]
+        score = (count / len(members)) * (count / index.df[key]) * LENGTH_BONUS[index.length(key)]
         score *= TITLE_BONUS if in_titles[key] else 1.0
         if score > best_score:
             best, best_score = key, score
@@ -170,12 +185,14 @@ def label_theme(members: list[str], index: DocPhrases, n_docs: int, n_themes: in
     scored = ctfidf(members, index, n_docs, n_themes)
     if not scored:
         return "", []
-    key = best_label(members, index) or scored[0][1]
+    key = best_label(members, index)
+    if key is None:
+        key = scored[0][1]
     label = index.surface(key)
     terms: list[str] = []
     for _, key in scored:
         text = index.surface(key)
-        if len(key) <= 2 and not any(text.lower() in t.lower() or t.lower() in text.lower() for t in terms):
+        if index.length(key) <= 2 and not any(text.lower() in t.lower() or t.lower() in text.lower() for t in terms):
             terms.append(text)
         if len(terms) >= n_terms:
             break

@@ -70,6 +70,11 @@ class ThemeModel:
         dim = vectors.shape[1]
         return cls(extractor, reducer, ids, np.array(centres).reshape(len(ids), dim), sims)
 
+    def renamed(self, ids: dict[str, str]) -> "ThemeModel":
+        """The same model with theme ids replaced (e.g. the proposal's "T1"… by reconciled ids)."""
+        return ThemeModel(self.extractor, self.reducer, [ids.get(t, t) for t in self.theme_ids],
+                          self.centroids, self.member_sims)
+
     def vectors(self, docs: list[ThemeDoc]) -> np.ndarray:
         return self.reducer.transform([self.extractor.tokens(d) for d in docs])
 

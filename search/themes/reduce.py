@@ -38,8 +38,10 @@ class LsaReducer:
             self.svd = None
             return np.zeros((matrix.shape[0], 1))
         rank = min(self.max_components, matrix.shape[0] - 1, matrix.shape[1] - 1)
+        # Two power iterations instead of five: the leading topics converge fast
+        # and 10,000 documents must be grouped within a minute.
         self.svd = TruncatedSVD(n_components=max(rank, 1), algorithm="arpack" if rank < 10 else "randomized",
-                                random_state=self.seed)
+                                n_iter=2, random_state=self.seed)
         return normalize(self.svd.fit_transform(matrix))
 
     def transform(self, token_lists: list[list[str]]) -> np.ndarray:

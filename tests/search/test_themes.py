@@ -84,3 +84,18 @@ def test_themes_import_no_search_backend():
     code = "import sys, search.themes; print(sorted(m for m in sys.modules if m.split('.')[0] in ('whoosh', 'psycopg', 'sqlalchemy')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_a_step_can_be_swapped_and_each_step_logs_one_line(caplog):
+    import logging
+
+    from search.themes import Pipeline
+    from search.themes.cluster import WardSilhouette
+
+    pipeline = Pipeline.default(thesaurus=thesaurus())
+    pipeline.cluster = WardSilhouette()
+    with caplog.at_level(logging.INFO, logger="search.themes"):
+        proposal = propose_themes(list(demo_docs()), pipeline=pipeline)
+    assert proposal.info["method"] == "WardSilhouette" and len(proposal.themes) >= 3
+    steps = [r.getMessage().split(":")[0] for r in caplog.records]
+    assert steps == ["themes features", "themes reduce", "themes cluster", "themes label"]

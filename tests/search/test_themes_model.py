@@ -79,3 +79,10 @@ def test_recent_keeps_the_last_ninety_days():
             dataclasses.replace(demo_docs()[0], code="B", reported=dt.date(2025, 11, 1)),
             dataclasses.replace(demo_docs()[0], code="C", reported=None)]
     assert [d.code for d in recent(docs, today=dt.date(2026, 3, 31))] == ["A"]
+
+
+def test_proposal_model_can_take_the_reconciled_ids(proposal):
+    ids = {f"T{i + 1}": f"TH-{i}" for i in range(len(proposal.themes))}
+    model = proposal.model.renamed(ids)
+    doc = next(d for d in demo_docs() if d.code == proposal.themes[0].representative)
+    assert model.assign(doc)[0] == "TH-0"
