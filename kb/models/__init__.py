@@ -10,6 +10,7 @@ from kb.models.regulation import (
     RegulationDetail, RegulationPublic, RegulationsPublic,
 )
 from kb.models.system import ApiToken, AuditEvent, AuditEventPublic, OutboxEntry, User, UserPublic
+from kb.models.theme import MEMBER_SOURCES, THEME_STATES, Theme, ThemeMember
 
 __all__ = [
     *_barrier_all,
@@ -17,4 +18,5 @@ __all__ = [
     "RegulationDetail", "RegulationPublic", "RegulationsPublic",
     "FormerMunicipality", "Municipality", "MunicipalityPublic", "Project", "ProjectCreate", "ProjectPublic",
     "ProjectsPublic", "ApiToken", "AuditEvent", "AuditEventPublic", "OutboxEntry", "User", "UserPublic",
+    "MEMBER_SOURCES", "THEME_STATES", "Theme", "ThemeMember",
 ]

@@ -1,0 +1,188 @@
+"""Themes of the register: barriers in, clustering core (search.themes) in between, kb services out.
+
+`recluster` proposes themes for the whole register and reconciles them with the stored ones (ids,
+curated names and pins survive); `ThemeAssigner` puts a new or edited barrier in its nearest theme
+after the commit; `emerging` groups recent barriers that fit no theme.
+"""
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from kb.db import session_scope
+from kb.errors import RegisterError
+from kb.models import Barrier, BarrierRegulationLink, Regulation, Theme, ThemeMember
+from kb.services import themes as service
+from search.themes import ThemeDoc, ThemeError, ThemeModel, emerging_patterns, propose_themes, reconcile
+from search.themes.emerging import RECENT_DAYS
+
+ACTOR = "clustering"
+
+
+class ThemesRefused(RegisterError):
+    """The register cannot be grouped (empty, one barrier, identical texts); the message is Dutch."""
+
+
+def theme_docs(session: Session, codes: list[str] | None = None) -> list[ThemeDoc]:
+    """Barriers as the clustering sees them: title, text, and their regulation/article references."""
+    query = select(Barrier)
+    if codes is not None:
+        query = query.where(Barrier.code.in_(codes))
+    barriers = list(session.exec(query.order_by(Barrier.code)))
+    refs: dict[int, list[str]] = {}
+    links = session.exec(select(BarrierRegulationLink.barrier_id, Regulation.key, BarrierRegulationLink.article_number)
+                         .join(Regulation, Regulation.id == BarrierRegulationLink.regulation_id)
+                         .where(BarrierRegulationLink.barrier_id.in_([b.id for b in barriers]),
+                                BarrierRegulationLink.confirmed == True)  # noqa: E712
+                         .order_by(BarrierRegulationLink.position))
+    for barrier_id, key, article in links:
+        refs.setdefault(barrier_id, []).extend([key, f"{key} art. {article}"] if article else [key])
+    return [ThemeDoc(b.code, b.title, "\n".join(t for t in (b.title, b.description, b.proposed_solution) if t),
+                     tuple(dict.fromkeys(refs.get(b.id, []))), b.reported_on or b.created_at.date())
+            for b in barriers]
+
+
+def text_hash(doc: ThemeDoc) -> str:
+    return hashlib.sha1("\x1f".join([doc.title, doc.text, *doc.refs]).encode("utf-8")).hexdigest()
+
+
+@dataclass
+class ClusterResult:
+    themes: list[dict[str, Any]]
+    counts: dict[str, int]
+    events: list[dict[str, Any]]
+
+    def as_json(self) -> dict[str, Any]:
+        """The `cluster --json` shape of docs/cli.md."""
+        return {"themes": self.themes}
+
+
+def recluster(engine: Engine, *, thesaurus: dict | None = None, actor: str = ACTOR, seed: int = 0) -> ClusterResult:
+    """Propose themes for the whole register, keep ids/names/pins of the stored ones, store the result."""
+    with session_scope(engine) as session:
+        docs = theme_docs(session)
+        try:
+            proposal = propose_themes(docs, thesaurus=thesaurus, seed=seed)
+        except ThemeError as exc:
+            raise ThemesRefused(str(exc)) from None
+        stored = service.stored_themes(session)
+        new_key = service.key_maker(session)
+        rec = reconcile(stored.members, [frozenset(t.members) for t in proposal.themes], pinned=stored.pinned,
+                        new_id=new_key)
+        run = _run(session, proposal, rec, stored, {d.code: text_hash(d) for d in docs})
+        counts = service.store_run(session=session, run=run, actor=actor)
+    with Session(engine) as session:
+        return ClusterResult(listing(session), counts, run.events)
+
+
+def _run(session: Session, proposal, rec, stored, hashes: dict[str, str]) -> service.ThemeRun:
+    proposed = dict(zip(rec.ids, proposal.themes))
+    existing = {t.key: t for t in session.exec(select(Theme).where(Theme.key.in_(list(rec.themes))))}
+    themes = []
+    for key in sorted(rec.themes, key=_key_order):
+        members = rec.themes[key]
+        item = proposed.get(key)
+        confidence = item.confidence if item else {}
+        members_conf = {c: (None if stored.pinned.get(c) == key else confidence.get(c)) for c in members}
+        if item is not None:
+            themes.append(service.RunTheme(key, item.label, item.terms, item.representative, members_conf))
+        else:  # a theme the clustering dropped that survives for its pinned barriers
+            old = existing.get(key)
+            themes.append(service.RunTheme(key, old.label if old else key, list(old.terms) if old else [],
+                                           min(members), members_conf))
+    placed = {c for members in rec.themes.values() for c in members}
+    unassigned = sorted(set(proposal.unassigned) - placed)
+    events = [{"kind": e.kind, "theme": e.theme_id, "old": list(e.old), "new": list(e.new)} for e in rec.events]
+    return service.ThemeRun(themes, unassigned, dict(proposal.coords), events, hashes)
+
+
+def _key_order(key: str) -> tuple[int, str]:
+    return (int(key[1:]) if key[1:].isdigit() else 10**9, key)
+
+
+def listing(session: Session, *, include_hidden: bool = True) -> list[dict[str, Any]]:
+    """Active themes with label, terms and members, in key order (the CLI's and the API's list)."""
+    rows = session.exec(select(Theme, Barrier.code).join(ThemeMember, ThemeMember.theme_id == Theme.id)
+                        .join(Barrier, Barrier.id == ThemeMember.barrier_id).where(Theme.state == "actief"))
+    themes: dict[str, dict[str, Any]] = {}
+    for theme, code in rows:
+        if theme.hidden and not include_hidden:
+            continue
+        entry = themes.setdefault(theme.key, {"id": theme.key, "label": theme.label, "terms": list(theme.terms),
+                                              "members": [], "hidden": theme.hidden,
+                                              "label_curated": theme.label_curated})
+        entry["members"].append(code)
+    for entry in themes.values():
+        entry["members"].sort()
+    return [themes[k] for k in sorted(themes, key=_key_order)]
+
+
+class ThemeAssigner:
+    """Assigns new and edited barriers to their nearest theme, with a model cached per theme generation."""
+
+    def __init__(self, engine: Engine, *, thesaurus: dict | None = None):
+        self.engine = engine
+        self.thesaurus = thesaurus
+        self._model: tuple[tuple, ThemeModel | None] | None = None
+
+    def model(self, session: Session) -> ThemeModel | None:
+        key = service.generation(session)
+        if self._model is None or self._model[0] != key:
+            self._model = (key, self._fit(session))
+        return self._model[1]
+
+    def _fit(self, session: Session) -> ThemeModel | None:
+        membership = service.stored_themes(session, include_hidden=False).members
+        codes = sorted({c for members in membership.values() for c in members})
+        if not codes:
+            return None
+        return ThemeModel.fit(theme_docs(session, codes), membership, thesaurus=self.thesaurus)
+
+    def assign(self, codes: list[str]) -> dict[str, Any] | None:
+        """Assign these barriers (pinned ones and unchanged texts are left alone); None while no themes exist."""
+        with session_scope(self.engine) as session:
+            if not service.has_themes(session):
+                return None
+            model = self.model(session)
+            if model is None:
+                return None
+            current = dict(session.exec(select(Barrier.code, ThemeMember.text_hash)
+                                        .join(ThemeMember, ThemeMember.barrier_id == Barrier.id)
+                                        .where(Barrier.code.in_(codes))).all())
+            report: dict[str, Any] = {}
+            for doc in theme_docs(session, codes):
+                digest = text_hash(doc)
+                if current.get(doc.code) == digest:
+                    continue
+                key, confidence = model.assign(doc)
+                if service.assign_barrier(session=session, code=doc.code, theme_key=key, confidence=confidence,
+                                          text_hash=digest):
+                    report[doc.code] = {"theme": key, "confidence": confidence}
+            return report
+
+    def assign_missing(self) -> dict[str, Any] | None:
+        """Barriers without any theme row (e.g. after a restore of an older backup)."""
+        with Session(self.engine) as session:
+            codes = list(session.exec(select(Barrier.code).join(ThemeMember, ThemeMember.barrier_id == Barrier.id,
+                                                                isouter=True).where(ThemeMember.id == None)))  # noqa: E711
+        return self.assign(codes) if codes else None
+
+
+def emerging(session: Session, *, today: dt.date | None = None, thesaurus: dict | None = None) -> list[dict[str, Any]]:
+    """Barriers of the last 90 days that fit no theme (none, or to be reviewed), grouped."""
+    today = today or dt.date.today()
+    rows = session.exec(select(Barrier.code, ThemeMember.theme_id, ThemeMember.needs_review)
+                        .join(ThemeMember, ThemeMember.barrier_id == Barrier.id, isouter=True))
+    loose = [code for code, theme_id, review in rows if theme_id is None or review]
+    since = today - dt.timedelta(days=RECENT_DAYS)
+    docs = [d for d in theme_docs(session, loose) if d.reported and since <= d.reported <= today]
+    try:
+        patterns = emerging_patterns(docs, thesaurus=thesaurus)
+    except ThemeError:
+        return []
+    return [{"label": p.label, "terms": p.terms, "members": p.members, "representative": p.representative}
+            for p in patterns]
