@@ -23,7 +23,7 @@ FIELD_LABELS = {
     "projects": "Projecten", "municipalities": "Gemeenten", "proposed_solution": "Voorgestelde oplossing",
     "reported_by": "Gemeld door", "reported_on": "Gemeld op", "tags": "Trefwoorden", "is_public": "Publiek",
     "extra": "Extra velden", "needs_review": "Te herbekijken", "regulation": "Regelgeving",
-    "project": "Project", "municipality": "Gemeente", "year": "Jaar", "tag": "Trefwoord", "type": "Soort record",
+    "project": "Project", "municipality": "Gemeente", "year": "Jaar", "tag": "Trefwoord", "type": "Soort record", "theme": "Thema",
     "name": "Naam", "role": "Rol", "password": "Wachtwoord", "email": "E-mailadres",
 }
 
