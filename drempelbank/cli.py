@@ -274,13 +274,16 @@ def check_duplicate(title: Annotated[str, typer.Option("--title", help="Titel va
 
 
 @app.command()
-def cluster(as_json: JsonOption = False, home: HomeOption = None) -> None:
+def cluster(as_json: JsonOption = False, home: HomeOption = None,
+            full: Annotated[bool, typer.Option("--volledig", help="Alles opnieuw indelen: thema's mogen splitsen "
+                                               "of samensmelten (standaard blijft een drempel in zijn thema "
+                                               "zolang hij er nog in past).")] = False) -> None:
     """Bereken de thema's (opnieuw) en toon ze; namen, vastgezette drempels en id's blijven behouden."""
     from search.service import load_thesaurus
     from search.theme_store import recluster
 
     rt = runtime(home)
-    result = recluster(rt.engine, thesaurus=load_thesaurus(rt.corpus), actor="cli")
+    result = recluster(rt.engine, thesaurus=load_thesaurus(rt.corpus), actor="cli", full=full)
     rt.after_commit()
     if as_json:
         emit_json(result.as_json())

@@ -61,22 +61,78 @@ class ClusterResult:
         return {"themes": self.themes}
 
 
-def recluster(engine: Engine, *, thesaurus: dict | None = None, actor: str = ACTOR, seed: int = 0) -> ClusterResult:
-    """Propose themes for the whole register, keep ids/names/pins of the stored ones, store the result."""
+def recluster(engine: Engine, *, thesaurus: dict | None = None, actor: str = ACTOR, seed: int = 0,
+              full: bool = False) -> ClusterResult:
+    """Propose themes for the whole register, keep ids/names/pins of the stored ones, store the result.
+
+    By default a barrier stays in its theme while it still fits there (see `_keep_fitting`), so adding a
+    few barriers does not reshuffle the rest; `full` lets the clustering regroup everything (splits and
+    merges then follow the clustering, and are recorded as such)."""
     with session_scope(engine) as session:
         docs = theme_docs(session)
         try:
             proposal = propose_themes(docs, thesaurus=thesaurus, seed=seed)
+            stored = service.stored_themes(session)
+            rec = reconcile(stored.members, [frozenset(t.members) for t in proposal.themes], pinned=stored.pinned,
+                            new_id=service.key_maker(session))
+            if not full and stored.members:
+                _keep_fitting(rec, stored, docs, thesaurus, seed)
         except ThemeError as exc:
             raise ThemesRefused(str(exc)) from None
-        stored = service.stored_themes(session)
-        new_key = service.key_maker(session)
-        rec = reconcile(stored.members, [frozenset(t.members) for t in proposal.themes], pinned=stored.pinned,
-                        new_id=new_key)
         run = _run(session, proposal, rec, stored, {d.code: text_hash(d) for d in docs})
         counts = service.store_run(session=session, run=run, actor=actor)
     with Session(engine) as session:
         return ClusterResult(listing(session), counts, run.events)
+
+
+# A barrier stays in its stored theme while it is at least as close to that theme's centre (recomputed in
+# the new space) as this share of the theme's own barriers: only clear outliers move (model.REVIEW_BELOW).
+KEEP_FIT = 0.1
+
+
+def _keep_fitting(rec, stored, docs: list[ThemeDoc], thesaurus: dict | None, seed: int) -> None:
+    """Put back every unpinned barrier the clustering moved out of a stored theme it still fits; themes
+    that were merged or gone only because of such moves come back, and their events are dropped."""
+    old_of = {c: key for key, members in stored.members.items() for c in members}
+    model = ThemeModel.fit(docs, stored.members, thesaurus=thesaurus, seed=seed)
+    index = {key: i for i, key in enumerate(model.theme_ids)}
+    by_code = {d.code: d for d in docs}
+    new_of = {c: key for key, members in rec.themes.items() for c in members}
+    moving = [c for c, old in old_of.items() if new_of.get(c) != old and c not in stored.pinned and c in by_code]
+    if not moving:
+        return
+    sims = model.vectors([by_code[c] for c in moving]) @ model.centroids.T
+    themes = {k: set(v) for k, v in rec.themes.items()}
+    for row, code in enumerate(moving):
+        old = old_of[code]
+        if old in index and model.confidence(float(sims[row, index[old]]), index[old]) >= KEEP_FIT:
+            if code in new_of:
+                themes[new_of[code]].discard(code)
+            themes.setdefault(old, set()).add(code)
+    rec.themes = {k: frozenset(v) for k, v in themes.items() if v}
+    rec.events = _surviving_events(rec.events, set(rec.themes))
+
+
+def _surviving_events(events, alive: set[str]):
+    """Events of the clustering that still hold once fitting barriers stayed where they were."""
+    out = []
+    for event in events:
+        if event.kind == "gone" and event.theme_id in alive:
+            continue
+        if event.kind == "merged":
+            old = tuple(o for o in event.old if o == event.theme_id or o not in alive)
+            if len(old) < 2:
+                continue
+            event = type(event)("merged", event.theme_id, old, event.new)
+        if event.kind == "split":
+            new = tuple(n for n in event.new if n in alive)
+            if len(new) < 2:
+                continue
+            event = type(event)("split", event.theme_id, event.old, new)
+        if event.kind == "new" and event.theme_id not in alive:
+            continue
+        out.append(event)
+    return out
 
 
 def _run(session: Session, proposal, rec, stored, hashes: dict[str, str]) -> service.ThemeRun:

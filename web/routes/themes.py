@@ -53,7 +53,8 @@ def _curate(request: Request, key: str, form: dict, write) -> Any:
 @router.post("/themas/herberekenen", include_in_schema=False)
 async def recompute_form(request: Request, principal: Team, form: dict = Depends(form_with_csrf)):
     try:
-        recluster(request.app.state.engine, thesaurus=thesaurus_of(request), actor=principal.name)
+        recluster(request.app.state.engine, thesaurus=thesaurus_of(request), actor=principal.name,
+                  full=form.get("full") == "on")
     except ThemesRefused as exc:
         from sqlmodel import Session
 
@@ -67,9 +68,10 @@ async def recompute_form(request: Request, principal: Team, form: dict = Depends
 
 @router.post("/api/themes/recluster", tags=["thema's"], summary="Thema's opnieuw berekenen",
              dependencies=CSRF_HEADER)
-def recompute_api(request: Request, principal: Team) -> dict[str, Any]:
-    """Same themes as `drempelbank cluster --json`, plus what changed (`events`) and counts."""
-    result = recluster(request.app.state.engine, thesaurus=thesaurus_of(request), actor=principal.name)
+def recompute_api(request: Request, principal: Team, full: bool = False) -> dict[str, Any]:
+    """Same themes as `drempelbank cluster --json`, plus what changed (`events`) and counts; `full=true`
+    lets themes split and merge as the clustering says (as `cluster --volledig`)."""
+    result = recluster(request.app.state.engine, thesaurus=thesaurus_of(request), actor=principal.name, full=full)
     request.app.state.after_commit()
     return {**result.as_json(), "counts": result.counts, "events": result.events}
 
