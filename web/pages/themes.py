@@ -1,6 +1,7 @@
 """The theme pages (`/themas`, `/themas/{key}`) and their twins (`/api/themes`, `/api/themes/{key}`):
 themes with size, trend, regulations, status mix and levels; a map of all barriers; new patterns."""
 
+import json
 from collections import Counter
 from datetime import date
 from typing import Any
@@ -157,9 +158,30 @@ def theme_detail(session: Session, key: str) -> dict[str, Any]:
         "others": [{"key": k, "label": label} for k, label in session.exec(
             select(Theme.key, Theme.label).where(Theme.state == "actief", Theme.key != key))],
         "history": [{"at": e.at.isoformat(), "actor": e.actor, "action": e.action,
-                     "label": ACTION_LABELS.get(e.action, e.action), "before": e.before, "after": e.after}
+                     "label": ACTION_LABELS.get(e.action, e.action), "before": e.before, "after": e.after,
+                     "shown": _shown(e.before, e.after)}
                     for e in reversed(history(session, entity="theme", key=key))],
     }
+
+
+def _plain(value: str | None) -> str:
+    """An audit value as a person reads it: a JSON list joined by commas, booleans as ja/nee."""
+    if not value:
+        return ""
+    try:
+        data = json.loads(value)
+    except ValueError:
+        return value
+    if isinstance(data, list):
+        return ", ".join(str(v) for v in data)
+    if isinstance(data, bool):
+        return "ja" if data else "nee"
+    return str(data)
+
+
+def _shown(before: str | None, after: str | None) -> str:
+    old, new = _plain(before), _plain(after)
+    return f"{old} → {new}" if old and new else new or old
 
 
 def _top_articles(session: Session, ids: list[int], limit: int = 10) -> list[dict[str, Any]]:
