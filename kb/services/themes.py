@@ -236,6 +236,8 @@ def rename_theme(*, session: Session, key: str, label: str, actor: str | None,
     theme = _active(session, key)
     before = theme.label
     claim_theme_version(session, theme, expected_version)
+    if label == before and theme.label_curated:
+        return theme  # nothing to record; the version claim still refused a stale form
     theme.label, theme.label_curated = label, True
     session.add(theme)
     audit(session, entity=ENTITY, key=key, action="hernoemd", actor=actor, field="label", before=before,
