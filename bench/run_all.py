@@ -6,7 +6,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 SCRIPTS = ["bench_register.py", "bench_nlp.py", "bench_readers.py", "bench_citations.py", "bench_quality.py",
-           "bench_duplicates.py", "bench_search.py", "bench_search_pg.py", "bench_web.py"]
+           "bench_duplicates.py", "bench_themes.py", "bench_search.py", "bench_search_pg.py", "bench_web.py"]
 
 
 def main() -> int:

@@ -25,7 +25,7 @@ _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 MAX_WORDS = 3
 # A barrier names its subject early; later paragraphs (answers, annexes) add
 # noise to labels and cost time and memory on large registers.
-LABEL_CHARS = 2000
+LABEL_CHARS = 800
 MAX_INNER_STOPS = 2
 # Words that may stand inside a label ("toegang tot het Rijksregister") but
 # never at its edge; coordinators and clause words may not stand in it at all
@@ -156,7 +156,7 @@ def ctfidf(members: list[str], index: DocPhrases, n_docs: int, n_themes: int) ->
             continue
         score = (count / len(members)) * math.log(1 + average / index.df[key])
         scored.append((score, key))
-    scored.sort(key=lambda item: (-item[0], index.key_of[item[1]]))
+    scored.sort(key=lambda item: (-item[0], item[1]))
     return scored
 
 
@@ -169,12 +169,13 @@ def best_label(members: list[str], index: DocPhrases) -> int | None:
         in_titles.update(index.title_keys.get(code, ()))
     floor = 2 if len(members) >= 2 else 1
     best, best_score = None, 0.0
-    for key, count in sorted(local.items(), key=lambda item: index.key_of[item[0]]):
-        if count < floor or not can_end_label(index.surface(key).split()[-1]):
+    # Key ids follow the documents' code order, so ties are broken the same way on every run.
+    for key, count in sorted(local.items()):
+        if count < floor:
             continue
         score = (count / len(members)) * (count / index.df[key]) * LENGTH_BONUS[index.length(key)]
         score *= TITLE_BONUS if in_titles[key] else 1.0
-        if score > best_score:
+        if score > best_score and can_end_label(index.surface(key).split()[-1]):
             best, best_score = key, score
     return best
 

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from sklearn.decomposition import PCA
 
 from search.themes.cluster import UNASSIGNED, GraphCommunities
 from search.themes.features import FeatureExtractor
@@ -100,10 +99,19 @@ def _groups(codes: list[str], labels: np.ndarray) -> list[list[str]]:
 
 
 def map_coords(codes: list[str], vectors: np.ndarray) -> dict[str, tuple[float, float]]:
-    """2-D positions in [0, 1] (first two principal components) for a server-drawn map."""
+    """2-D positions in [0, 1] (first two principal components) for a server-drawn map.
+
+    PCA through the eigenvectors of the small d×d covariance: a full SVD of the
+    n×d matrix took seconds on 10,000 documents for the same two axes.
+    """
     if len(codes) < 3 or vectors.shape[1] < 2:
         return {c: (0.5, 0.5) for c in codes}
-    xy = PCA(n_components=2, svd_solver="full").fit_transform(vectors)
+    centred = vectors - vectors.mean(axis=0)
+    _, eigenvectors = np.linalg.eigh(centred.T @ centred)
+    axes = eigenvectors[:, ::-1][:, :2]
+    # Fix each axis's sign (its largest loading positive) so the map never flips between runs.
+    axes = axes * np.sign(axes[np.abs(axes).argmax(axis=0), [0, 1]])
+    xy = centred @ axes
     low, span = xy.min(axis=0), np.ptp(xy, axis=0)
     span[span == 0] = 1.0
     xy = (xy - low) / span

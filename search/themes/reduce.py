@@ -30,7 +30,7 @@ class LsaReducer:
     def fit_transform(self, token_lists: list[list[str]]) -> np.ndarray:
         min_df = 2 if len(token_lists) >= 20 else 1
         self.vectorizer = TfidfVectorizer(
-            analyzer=_identity, sublinear_tf=True, min_df=min_df, max_df=0.5, dtype=np.float64
+            analyzer=_identity, sublinear_tf=True, min_df=min_df, max_df=0.5, dtype=np.float32
         )
         matrix = self.vectorizer.fit_transform(token_lists)
         if matrix.shape[1] < 2:
