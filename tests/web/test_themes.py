@@ -70,7 +70,7 @@ def test_theme_facet_in_search_and_on_the_barrier_page(site, themes):
     assert "Thema" in listing and themes["t1"]["label"] in listing
     code = themes["t1"]["members"][0]
     page = html.unescape(site.client("lezer").get(f"/drempels/{code}").text)
-    assert f'href="/themas/t1"' in page and themes["t1"]["label"] in page
+    assert 'href="/themas/t1"' in page and themes["t1"]["label"] in page
 
 
 def test_form_api_and_import_assign_a_theme_once(site, themes):

@@ -11,7 +11,7 @@ from kb.db import session_scope
 from kb.errors import Conflict, FieldError, ValidationFailed
 from kb.services import themes as service
 from search.theme_store import ThemesRefused, recluster
-from web.deps import DbSession, Team, check_csrf_header, form_with_csrf
+from web.deps import Team, check_csrf_header, form_with_csrf
 from web.pages.themes import theme_detail, themes_overview, thesaurus_of
 from web.templating import render
 
