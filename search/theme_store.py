@@ -196,7 +196,12 @@ class ThemeAssigner:
         codes = sorted({c for members in membership.values() for c in members})
         if not codes:
             return None
-        return ThemeModel.fit(theme_docs(session, codes), membership, thesaurus=self.thesaurus)
+        try:
+            return ThemeModel.fit(theme_docs(session, codes), membership, thesaurus=self.thesaurus)
+        except ValueError:
+            # Themes whose texts share no words cannot place anything: leave barriers unassigned rather
+            # than fail the write path (ThemeError is a ValueError too).
+            return None
 
     def assign(self, codes: list[str]) -> dict[str, Any] | None:
         """Assign these barriers (pinned ones and unchanged texts are left alone); None while no themes exist."""
@@ -238,7 +243,41 @@ def emerging(session: Session, *, today: dt.date | None = None, thesaurus: dict 
     docs = [d for d in theme_docs(session, loose) if d.reported and since <= d.reported <= today]
     try:
         patterns = emerging_patterns(docs, thesaurus=thesaurus)
-    except ThemeError:
-        return []
+    except (ValueError, ZeroDivisionError):
+        # The core's graph clustering fails on a handful of documents that share too few terms
+        # (no term in >= 2 and <= 50 % of them); group such small sets by plain word overlap instead.
+        return _small_groups(docs)
     return [{"label": p.label, "terms": p.terms, "members": p.members, "representative": p.representative}
             for p in patterns]
+
+
+SMALL_SET_SIMILARITY = 0.2
+
+
+def _small_groups(docs: list[ThemeDoc]) -> list[dict[str, Any]]:
+    """Connected groups (>= 2) of documents whose TF-IDF cosine reaches SMALL_SET_SIMILARITY."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    if len(docs) < 2:
+        return []
+    docs = sorted(docs, key=lambda d: d.code)
+    try:
+        matrix = TfidfVectorizer(lowercase=True).fit_transform([d.text for d in docs])
+    except ValueError:
+        return []
+    sims = (matrix @ matrix.T).toarray()
+    group = list(range(len(docs)))
+
+    def root(i: int) -> int:
+        while group[i] != i:
+            i = group[i]
+        return i
+    for i in range(len(docs)):
+        for j in range(i + 1, len(docs)):
+            if sims[i, j] >= SMALL_SET_SIMILARITY:
+                group[root(j)] = root(i)
+    members: dict[int, list[ThemeDoc]] = {}
+    for i, doc in enumerate(docs):
+        members.setdefault(root(i), []).append(doc)
+    return [{"label": g[0].title, "terms": [], "members": [d.code for d in g], "representative": g[0].code}
+            for g in members.values() if len(g) >= 2]
