@@ -7,7 +7,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 SCRIPTS = ["bench_register.py", "bench_nlp.py", "bench_readers.py", "bench_citations.py", "bench_quality.py",
            "bench_duplicates.py", "bench_search.py", "bench_search_pg.py", "bench_web.py", "bench_web_http.py",
-           "load.py", "fuzz_api.py", "bench_briefs.py"]
+           "load.py", "fuzz_api.py", "bench_briefs.py", "bench_themes.py"]
 
 
 def main() -> int:

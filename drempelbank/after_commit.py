@@ -124,6 +124,25 @@ class CitationStep:
         """Proposals are stored with the barriers (a restore brings them back): nothing to recompute."""
 
 
+class ThemeStep:
+    """A new or edited barrier goes to its nearest theme (or "te beoordelen"); nothing while no themes exist."""
+
+    name = "themas"
+
+    def __init__(self, engine: Engine, thesaurus: dict | None = None):
+        from search.theme_store import ThemeAssigner
+
+        self.assigner = ThemeAssigner(engine, thesaurus=thesaurus)
+
+    def apply(self, entries: list[OutboxEntry]):
+        codes = changed_barriers(entries)
+        return self.assigner.assign(codes) if codes else None
+
+    def rebuild(self, progress=None) -> None:
+        """Memberships are stored (a restore brings them back); barriers without one are assigned."""
+        self.assigner.assign_missing()
+
+
 class IndexStep:
     """The search index (Whoosh or PostgreSQL full-text) follows the database."""
 
@@ -139,6 +158,6 @@ class IndexStep:
         return self.search.rebuild(progress)
 
 
-def build_steps(engine: Engine, search) -> list[Step]:
+def build_steps(engine: Engine, search, thesaurus: dict | None = None) -> list[Step]:
     """The after-commit steps, in order: proposals and themes change what the index shows."""
-    return [CitationStep(engine), IndexStep(search)]
+    return [CitationStep(engine), ThemeStep(engine, thesaurus), IndexStep(search)]

@@ -286,6 +286,30 @@ def check_duplicate(title: Annotated[str, typer.Option("--title", help="Titel va
     console.print(table)
 
 
+@app.command(cls=DutchCommand)
+def cluster(as_json: JsonOption = False, home: HomeOption = None,
+            full: Annotated[bool, typer.Option("--volledig", help="Alles opnieuw indelen: thema's mogen splitsen "
+                                               "of samensmelten (standaard blijft een drempel in zijn thema "
+                                               "zolang hij er nog in past).")] = False) -> None:
+    """Bereken de thema's (opnieuw) en toon ze; namen, vastgezette drempels en id's blijven behouden."""
+    from search.service import load_thesaurus
+    from search.theme_store import recluster
+
+    rt = runtime(home)
+    result = recluster(rt.engine, thesaurus=load_thesaurus(rt.corpus), actor="cli", full=full)
+    rt.after_commit()
+    if as_json:
+        emit_json(result.as_json())
+        return
+    table = Table("id", "naam", "drempels", "termen", title=f"{len(result.themes)} thema's")
+    for theme in result.themes:
+        name = f"{theme['label']} (verborgen)" if theme["hidden"] else theme["label"]
+        table.add_row(theme["id"], name, str(len(theme["members"])), ", ".join(theme["terms"][:5]))
+    console.print(table)
+    console.print(f"zonder thema: {result.counts['unassigned']}; van thema veranderd: {result.counts['moved']}",
+                  highlight=False)
+
+
 @app.command("link-citations", cls=DutchCommand)
 def link_citations_cmd(codes: Annotated[list[str] | None, typer.Option("--code", help="Alleen deze drempel "
                                                                        "(herhaalbaar).")] = None,

@@ -50,7 +50,10 @@ class Runtime:
         """The one step list every entry point runs after a committed write."""
         from drempelbank.after_commit import AfterCommit, build_steps
 
-        return AfterCommit(self.engine, build_steps(self.engine, self.search), self.search.exclusive)
+        from search.service import load_thesaurus
+
+        steps = build_steps(self.engine, self.search, load_thesaurus(self.corpus))
+        return AfterCommit(self.engine, steps, self.search.exclusive)
 
     @property
     def safe_url(self) -> str:

@@ -27,6 +27,7 @@ FACET_FIELDS = (
     "project",
     "municipality",
     "year",
+    "theme",
 )
 MAX_PAGE_SIZE = 200
 

@@ -6,7 +6,7 @@ from sqlmodel import Session, select
 
 from kb.models import (
     Article, Barrier, BarrierMunicipalityLink, BarrierProjectLink, BarrierRegulationLink, BarrierTag, Project,
-    Regulation,
+    Regulation, Theme, ThemeMember,
 )
 from search.documents import SearchDocument
 
@@ -36,8 +36,15 @@ def barrier_documents(session: Session, barriers: list[Barrier]) -> list[SearchD
                                        BarrierMunicipalityLink.nis != None)))  # noqa: E711
     tags = _grouped(session.exec(select(BarrierTag.barrier_id, BarrierTag.tag).where(BarrierTag.barrier_id.in_(ids))
                                  .order_by(BarrierTag.position)))
-    return [_barrier_document(b, links.get(b.id, []), projects.get(b.id, []), nis.get(b.id, []), tags.get(b.id, []))
+    # The theme a barrier shows under: active and not hidden (a hidden theme is no facet value).
+    themes = dict(session.exec(select(ThemeMember.barrier_id, Theme.key).join(Theme, Theme.id == ThemeMember.theme_id)
+                               .where(ThemeMember.barrier_id.in_(ids), Theme.state == "actief",
+                                      Theme.hidden == False)).all())  # noqa: E712
+    docs = [_barrier_document(b, links.get(b.id, []), projects.get(b.id, []), nis.get(b.id, []), tags.get(b.id, []))
             for b in barriers]
+    for barrier, doc in zip(barriers, docs):
+        doc.theme = themes.get(barrier.id)
+    return docs
 
 
 def _grouped(rows) -> dict[int, list]:
@@ -88,9 +95,10 @@ def article_document(article: Article, regulation: Regulation) -> SearchDocument
 def project_document(project: Project) -> SearchDocument:
     return SearchDocument(
         type="project", id=f"project:{project.code}", code=project.code, title=project.name,
-        body=project.description or "", werf=project.werf, status=project.status, theme=project.theme,
+        body=project.description or "", werf=project.werf, status=project.status,
         municipalities=[n for n in [project.lead_municipality, *project.partners] if n], updated=project.updated_at,
-        extra={"project_type": project.project_type, "budget": project.budget})
+        # A project's call theme is not a barrier theme: kept for display, out of the `theme` facet.
+        extra={"project_type": project.project_type, "budget": project.budget, "call_theme": project.theme})
 
 
 def all_documents(session: Session) -> Iterator[SearchDocument]:

@@ -164,7 +164,8 @@ class SearchService:
 
     def _apply(self, session: Session, entries: list[OutboxEntry]) -> None:
         docs, deletes = {}, set()
-        barrier_codes = {e.entity_key for e in entries if e.entity == "barrier"}
+        # "barrier_theme": only the barrier's theme changed (kb/services/themes.py); same document.
+        barrier_codes = {e.entity_key for e in entries if e.entity in ("barrier", "barrier_theme")}
         barriers = {b.code: b for b in session.exec(select(Barrier).where(Barrier.code.in_(barrier_codes)))}
         for doc in barrier_documents(session, list(barriers.values())):
             docs[doc.id] = doc

@@ -75,8 +75,8 @@ def _install_middleware(app: FastAPI) -> None:
 
 def _install_routes(app: FastAPI) -> None:
     from web.pages import ROUTERS
-    from web.routes import account, barriers, briefs, imports, system
+    from web.routes import account, barriers, briefs, imports, system, themes
 
     # Write routes first: /drempels/nieuw must win over the page /drempels/{code}.
-    for router in (system.router, account.router, barriers.router, imports.router, briefs.router, *ROUTERS):
+    for router in (system.router, account.router, barriers.router, imports.router, briefs.router, themes.router, *ROUTERS):
         app.include_router(router)

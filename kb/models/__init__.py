@@ -12,6 +12,7 @@ from kb.models.regulation import (
 )
 from kb.models.security import LoginFailure, LoginSession
 from kb.models.system import ApiToken, AuditEvent, AuditEventPublic, OutboxEntry, User, UserPublic
+from kb.models.theme import MEMBER_SOURCES, THEME_STATES, Theme, ThemeMember
 
 __all__ = [
     *_barrier_all,
@@ -21,4 +22,5 @@ __all__ = [
     "FormerMunicipality", "Municipality", "MunicipalityPublic", "Project", "ProjectCreate", "ProjectPublic",
     "ProjectsPublic", "LoginFailure", "LoginSession", "ApiToken", "AuditEvent", "AuditEventPublic", "OutboxEntry",
     "User", "UserPublic",
+    "MEMBER_SOURCES", "THEME_STATES", "Theme", "ThemeMember",
 ]

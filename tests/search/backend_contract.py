@@ -30,12 +30,12 @@ def sample_documents() -> list[SearchDocument]:
                  "bezorgen. Een elektronische aangetekende zending wordt niet aanvaard.",
                  regulations=["DLB"], refs=["DLB:285", "art. 285 DLB"], year=2024, severity=4,
                  municipalities=["44021"], projects=["GZG-2022-001"], werf="backoffice",
-                 updated=dt.datetime(2024, 5, 1)),
+                 updated=dt.datetime(2024, 5, 1), theme="t1"),
         _barrier("DR-2024-002", "Handtekening op papier bij aanvraag",
                  "Het aanvraagformulier vraagt een handgeschreven handtekening. Burgers kunnen "
                  "de aanvraag daardoor niet volledig online indienen.",
                  regulations=["eIDAS"], year=2024, severity=5, status="in-analyse",
-                 municipalities=["11002"], updated=dt.datetime(2024, 6, 1)),
+                 municipalities=["11002"], updated=dt.datetime(2024, 6, 1), theme="t2"),
         _barrier("DR-2023-003", "Persoonlijke verschijning aan het loket",
                  "Voor een attest moet de aanvrager persoonlijk aan het loket verschijnen, "
                  "ook wanneer de identiteit digitaal vastgesteld kan worden.",
@@ -73,7 +73,7 @@ def sample_documents() -> list[SearchDocument]:
         _barrier("DR-2024-010", "Aangetekende brief bij bezwaarprocedure",
                  "Bezwaren tegen een retributie moeten per aangetekende brief ingediend worden; "
                  "een bezwaar via het e-loket telt niet mee.",
-                 year=2024, severity=4, status="gemeld", updated=dt.datetime(2024, 7, 1)),
+                 year=2024, severity=4, status="gemeld", updated=dt.datetime(2024, 7, 1), theme="t1"),
         _barrier("DR-2022-011", "Taalwetgeving bij meertalige e-loketten",
                  "De taalwetgeving in bestuurszaken beperkt welke talen een e-loket mag tonen "
                  "<aan> burgers & bedrijven.",
@@ -250,6 +250,8 @@ class BackendContract:
             ({"gemeente": "44021"}, {"DR-2024-001"}),
             ({"project": "gzg-2022-001"}, {"DR-2024-001"}),
             ({"tag": "archief"}, {"DR-2023-009"}),
+            ({"thema": "t1"}, {"DR-2024-001", "DR-2024-010"}),
+            ({"theme": ["t1", "t2"], "status": "gemeld"}, {"DR-2024-001", "DR-2024-010"}),
             ({"status": ["opgelost", "in-analyse"]}, {"DR-2023-003", "DR-2023-004", "DR-2024-002"}),
         ],
     )
@@ -274,6 +276,7 @@ class BackendContract:
         assert sum(results.facets["status"].values()) == 11
         assert results.facets["regulation"]["DLB"] == 3
         assert results.facets["year"]["2024"] == 5
+        assert results.facets["theme"] == {"t1": 2, "t2": 1}
 
     def test_facets_can_be_skipped(self, backend):
         assert self.search(backend, "retributie", facets=False).facets == {}

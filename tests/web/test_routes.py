@@ -9,11 +9,11 @@ from tests.web.conftest import ROLES
 CODE = "DR-2022-001"
 READ_PAGES = ["/", "/drempels", "/drempels?q=handtekening&status=opgelost", f"/drempels/{CODE}", "/regelgeving",
               "/regelgeving/AVG", "/regelgeving/AVG/artikels/6", "/projecten", "/projecten/GZG-2022-001",
-              "/gemeenten", "/gemeenten/44021", "/profiel"]
+              "/gemeenten", "/gemeenten/44021", "/profiel", "/themas"]
 READ_API = ["/api/overview", "/api/search?q=handtekening", "/api/barriers", f"/api/barriers/{CODE}",
             f"/api/barriers/{CODE}/similar", "/api/regulations", "/api/regulations/AVG",
             "/api/regulations/AVG/articles/6", "/api/projects", "/api/projects/GZG-2022-001", "/api/municipalities",
-            "/api/municipalities/44021", "/api/profile"]
+            "/api/municipalities/44021", "/api/profile", "/api/themes"]
 # page → lowest role allowed
 RESTRICTED = {"/drempels/nieuw": "jurist", "/importeren": "programmateam", "/gebruikers": "beheerder",
               f"/drempels/{CODE}/bewerken": "programmateam", "/api/users": "beheerder"}

@@ -16,6 +16,7 @@ from kb.services.barriers import comments_of, get_barrier, snapshot
 from kb.services.citation_links import list_proposals
 from kb.services.journal import history
 from web.deps import DbSession, Reader, Viewer, check_visible, may_edit, search_of
+from web.pages.themes import barrier_theme
 from web.templating import render
 
 router = APIRouter()
@@ -149,9 +150,10 @@ def barrier_page(session: Session, search, code: str, *, anonymous: bool = False
     if anonymous:
         empty = {key: [] for key in ("projects", "municipalities", "status_history", "history",
                                      "proposed_citations", "comments")}
-        return {**empty, **found, "barrier": detail["barrier"], "articles": articles}
+        return {**empty, **found, "barrier": detail["barrier"], "articles": articles, "theme": None}
     return {**detail, "articles": articles, **linked_names(session, detail["barrier"]), **found,
-            "proposed_citations": proposed_citations(session, barrier, search)}
+            "proposed_citations": proposed_citations(session, barrier, search),
+            "theme": barrier_theme(session, code)}
 
 
 def barrier_list(session: Session, *, offset: int = 0, limit: int = 50, public_only: bool = False) -> BarriersPublic:

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from sqlmodel import Session, select
 
-from kb.models import Municipality, Project, Regulation
+from kb.models import Municipality, Project, Regulation, Theme
 from search.backend import SearchResults
 from search.service import SCOPES, SearchService
 from web.deps import DbSession, Viewer, search_of
@@ -16,7 +16,7 @@ from web.templating import render
 
 router = APIRouter()
 
-FACETS = ("status", "kind", "werf", "level", "regulation", "project", "municipality", "year")
+FACETS = ("theme", "status", "kind", "werf", "level", "regulation", "project", "municipality", "year")
 FILTERS = (*FACETS, "tag")
 SORTS = {"relevance": "relevantie", "newest": "nieuwste eerst", "code": "code", "severity": "ernst"}
 PAGE_SIZE = 20
@@ -80,8 +80,10 @@ def _display_names(session: Session, facets: dict[str, dict[str, int]],
     keys = list(facets.get("regulation", {}))
     regulations = {r.key: r.short_title or r.title
                    for r in session.exec(select(Regulation).where(Regulation.key.in_(keys)))}
+    themes = dict(session.exec(select(Theme.key, Theme.label).where(Theme.key.in_(list(facets.get("theme", {})))))
+                  .all())
     return {"municipality": towns, "project": {c: f"{c} – {n}" for c, n in projects.items()},
-            "regulation": regulations}
+            "regulation": regulations, "theme": themes}
 
 
 def facet_groups(session: Session, query: ListQuery, facets: dict[str, dict[str, int]],

@@ -1,0 +1,200 @@
+"""Dutch labels for themes: surface noun phrases ranked by class-based TF-IDF.
+
+The blank Dutch pipeline has no parser, so candidate phrases are surface
+n-grams (1–4 words) inside one clause that neither start nor end with a stop
+word ("toegang tot het Rijksregister" passes, "de aanvraag van" does not).
+Variants are grouped by their lemmas (zending/zendingen) and shown in the
+spelling the texts use most, so a label reads as written, not as a stem.
+Scores follow BERTopic's c-TF-IDF: a phrase's share of the theme's documents
+times log(1 + average documents per theme / documents holding the phrase).
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from typing import NamedTuple
+
+from search.nlp import STOP_WORDS, lemma
+from search.themes.types import ThemeDoc
+
+# A clause ends at punctuation; phrases never cross it.
+# Numbers end a phrase too: "Wet van 8 augustus 1983" must not yield "wet van augustus".
+_CLAUSE = re.compile(r"[.,;:!?()\[\]\"“”«»\n–—/§°]+|\s-\s|\S*\d\S*")
+_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+MAX_WORDS = 3
+# A barrier names its subject early; later paragraphs (answers, annexes) add
+# noise to labels and cost time and memory on large registers.
+LABEL_CHARS = 800
+MAX_INNER_STOPS = 2
+# Words that may stand inside a label ("toegang tot het Rijksregister") but
+# never at its edge; coordinators and clause words may not stand in it at all
+# ("eID of itsme" names two things, not one theme).
+_INNER_OK = frozenset({"de", "het", "een", "van", "tot", "voor", "op", "aan", "in", "met", "door", "bij", "naar",
+                       "over", "per", "uit", "zonder", "onder", "tegen", "via"})
+# Not in spaCy's stop list but never the start or end of a civil servant's
+# label: prepositions, adverbs, quantities, auxiliaries, vague adjectives.
+_EDGE_WORDS = frozenset({
+    "moeten", "kunnen", "worden", "wordt", "zijn", "is", "gaat", "staat", "blijft", "vraagt", "vragen", "vereist",
+    "mag", "nodig", "enkel", "nog", "niet", "geen", "zo", "wel", "heel", "andere", "eerste", "bepaalde", "zeker",
+    "zekere", "verschillende", "waarbij", "hierbij", "daarbij", "via", "per", "zonder", "waardoor", "daardoor",
+    "alsnog", "echt", "telkens", "steeds", "vaak", "soms", "meestal", "twee", "drie", "vier", "vijf", "zes", "tien",
+    "honderd", "duizend", "enkele", "elke", "iedere", "alle", "beide", "veel", "weinig", "meer", "minder", "extra",
+    "onder", "tegen", "nieuwe", "nieuw", "grote", "groot", "kleine", "klein", "goed", "goede", "hele", "dezelfde",
+    "zelfde", "eigen", "bijvoorbeeld", "ondertussen", "intussen", "betekent", "houdt", "leidt", "zorgt", "gebeurt",
+    "bestaat", "moet", "kan", "zou", "zouden", "wil", "willen", "laat", "laten", "krijgt", "krijgen",
+    "ontvangen", "ontvangt", "aantal", "hoeveel", "welke", "waarom", "wanneer", "kamer", "vraag", "antwoord",
+})
+# Endings of adjectives and adverbs: a label ends on a noun, not on "elektronisch".
+_NOT_LAST_ENDINGS = ("isch", "ische", "lijk", "lijke", "ig", "ige", "end", "ende", "baar", "bare", "loos", "loze")
+LENGTH_BONUS = {1: 1.0, 2: 1.6, 3: 1.8}
+TITLE_BONUS = 1.5  # a reporter's title is a summary; phrases from titles name things
+
+
+class Phrase(NamedTuple):
+    key: tuple[str, ...]  # lemmas: groups spelling variants
+    surface: str
+
+
+def _is_edge(low: str) -> bool:
+    return low in STOP_WORDS or low in _EDGE_WORDS or len(low) < 2
+
+
+def phrases(text: str) -> list[Phrase]:
+    """Candidate phrases of one text, each as (lemma key, surface form)."""
+    out = []
+    for clause in _CLAUSE.split(text):
+        words = _WORD.findall(clause)
+        if not words:
+            continue
+        lows = [w.lower() for w in words]
+        edge = [_is_edge(w) for w in lows]
+        lemmas = [lemma(w) if not e else w for w, e in zip(lows, edge)]
+        # Only the clause's first word can carry a capital that just marks a sentence start.
+        starts_sentence = not clause[: clause.find(words[0])].strip()
+        for i in range(len(words)):
+            if edge[i]:
+                continue
+            stops = 0
+            for j in range(i, min(i + MAX_WORDS, len(words))):
+                if edge[j]:
+                    stops += 1
+                    if stops > MAX_INNER_STOPS or lows[j] not in _INNER_OK:
+                        break
+                    continue
+                span = words[i : j + 1]
+                surface = _surface(span, sentence_start=True) if starts_sentence and i == 0 else " ".join(span)
+                out.append(Phrase(tuple(lemmas[i : j + 1]), surface))
+    return out
+
+
+def _surface(words: list[str], *, sentence_start: bool) -> str:
+    """The phrase as written, lowercasing a capital that only marks a sentence start."""
+    first = words[0]
+    if sentence_start and first[:1].isupper() and first[1:].islower():
+        first = first.lower()
+    return " ".join([first, *words[1:]])
+
+
+def can_end_label(word: str) -> bool:
+    """A label ends on a noun: not an adjective ending, not a verb form (betaald → betalen)."""
+    low = word.lower()
+    participle = low.startswith("ge") and low.endswith(("d", "t", "de", "te", "en")) and len(low) > 5
+    if low.endswith(_NOT_LAST_ENDINGS) or participle or low in _EDGE_WORDS:
+        return False
+    base = lemma(low)
+    return not (base != low and base.endswith("en") and not low.endswith(("en", "s")))
+
+
+class DocPhrases:
+    """Per document: its phrase keys (interned as ints), which occur in its title, and spellings."""
+
+    def __init__(self, docs: list[ThemeDoc]):
+        self.ids: dict[tuple[str, ...], int] = {}
+        self.keys: dict[str, frozenset[int]] = {}
+        self.title_keys: dict[str, frozenset[int]] = {}
+        self.df: Counter = Counter()
+        pairs: Counter = Counter()
+        for doc in docs:
+            text = doc.text if doc.title and doc.title in doc.text[:LABEL_CHARS] else doc.title + "\n" + doc.text
+            found = phrases(text[:LABEL_CHARS])
+            pairs.update(found)
+            keys = frozenset(self._id(key) for key, _ in found)
+            self.keys[doc.code] = keys
+            self.title_keys[doc.code] = frozenset(self._id(p.key) for p in phrases(doc.title))
+            self.df.update(keys)
+        self.key_of = {i: key for key, i in self.ids.items()}
+        self.spellings: dict[int, Counter] = defaultdict(Counter)
+        for (key, surface), count in pairs.items():
+            self.spellings[self.ids[key]][surface] += count
+
+    def _id(self, key: tuple[str, ...]) -> int:
+        found = self.ids.get(key)
+        if found is None:
+            found = self.ids[key] = len(self.ids)
+        return found
+
+    def length(self, key_id: int) -> int:
+        return len(self.key_of[key_id])
+
+    def surface(self, key_id: int) -> str:
+        """Most used spelling; on a tie the lower-case one (capitals at a sentence start mislead)."""
+        counts = self.spellings[key_id]
+        return min(counts, key=lambda s: (-counts[s], s != s.lower(), s))
+
+
+def ctfidf(members: list[str], index: DocPhrases, n_docs: int, n_themes: int) -> list[tuple[float, int]]:
+    """(score, key) of every phrase in at least two members (one for tiny themes), best first."""
+    local: Counter = Counter()
+    for code in members:
+        local.update(index.keys.get(code, ()))
+    floor = 2 if len(members) >= 3 else 1
+    average = n_docs / max(n_themes, 1)
+    scored = []
+    for key, count in local.items():
+        if count < floor:
+            continue
+        score = (count / len(members)) * math.log(1 + average / index.df[key])
+        scored.append((score, key))
+    scored.sort(key=lambda item: (-item[0], item[1]))
+    return scored
+
+
+def best_label(members: list[str], index: DocPhrases) -> int | None:
+    """The phrase most members share and few others use (coverage × precision), ending on a noun."""
+    local: Counter = Counter()
+    in_titles: Counter = Counter()
+    for code in members:
+        local.update(index.keys.get(code, ()))
+        in_titles.update(index.title_keys.get(code, ()))
+    floor = 2 if len(members) >= 2 else 1
+    best, best_score = None, 0.0
+    # Key ids follow the documents' code order, so ties are broken the same way on every run.
+    for key, count in sorted(local.items()):
+        if count < floor:
+            continue
+        score = (count / len(members)) * (count / index.df[key]) * LENGTH_BONUS[index.length(key)]
+        score *= TITLE_BONUS if in_titles[key] else 1.0
+        if score > best_score and can_end_label(index.surface(key).split()[-1]):
+            best, best_score = key, score
+    return best
+
+
+def label_theme(members: list[str], index: DocPhrases, n_docs: int, n_themes: int, n_terms: int = 8
+                ) -> tuple[str, list[str]]:
+    """(label, terms): the best-covering noun phrase, and the top c-TF-IDF terms."""
+    scored = ctfidf(members, index, n_docs, n_themes)
+    if not scored:
+        return "", []
+    key = best_label(members, index)
+    if key is None:
+        key = scored[0][1]
+    label = index.surface(key)
+    terms: list[str] = []
+    for _, key in scored:
+        text = index.surface(key)
+        if index.length(key) <= 2 and not any(text.lower() in t.lower() or t.lower() in text.lower() for t in terms):
+            terms.append(text)
+        if len(terms) >= n_terms:
+            break
+    return label, terms
