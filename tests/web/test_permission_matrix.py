@@ -23,12 +23,19 @@ MINIMUM = {
     ("POST", "/api/barriers/{code}/status"): TEAM,
     ("POST", "/api/check-duplicate"): LEZER, ("POST", "/api/citations"): LEZER,
     ("GET", "/importeren"): TEAM, ("POST", "/importeren"): TEAM, ("POST", "/importeren/bevestigen"): TEAM,
+    ("GET", "/nota"): LEZER, ("GET", "/api/nota"): LEZER, ("GET", "/nota/{brief_id}/download"): LEZER,
+    ("POST", "/nota/maken"): TEAM,
+    ("POST", "/themas/herberekenen"): TEAM, ("POST", "/api/themes/recluster"): TEAM,
+    ("POST", "/themas/{key}/hernoemen"): TEAM, ("POST", "/themas/{key}/verbergen"): TEAM,
+    ("POST", "/themas/{key}/samenvoegen"): TEAM, ("POST", "/themas/{key}/splitsen"): TEAM,
+    ("POST", "/drempels/{code}/thema"): TEAM, ("POST", "/api/themes/{key}"): TEAM,
     **{("GET", path): LEZER for path in (
         "/", "/drempels", "/drempels/{code}", "/regelgeving", "/regelgeving/{key}",
         "/regelgeving/{key}/artikels/{number}", "/projecten", "/projecten/{code}", "/gemeenten", "/gemeenten/{nis}",
         "/api/overview", "/api/search", "/api/barriers", "/api/barriers/{code}", "/api/barriers/{code}/similar",
         "/api/regulations", "/api/regulations/{key}", "/api/regulations/{key}/articles/{number}", "/api/projects",
-        "/api/projects/{code}", "/api/municipalities", "/api/municipalities/{nis}")},
+        "/api/projects/{code}", "/api/municipalities", "/api/municipalities/{nis}", "/themas", "/api/themes",
+        "/themas/{key}", "/api/themes/{key}")},
 }
 RANK = {ANYONE: 0, LEZER: 1, JURIST: 2, TEAM: 3, ADMIN: 4}
 
@@ -50,7 +57,7 @@ def values(site):
     assert created.status_code == 201, created.text
     project = site.api("lezer").get("/api/projects").json()["data"][0]["code"]
     return {"code": CODE, "key": "AVG", "number": "6", "nis": "44021", "token_id": "999999", "name": "niemand",
-            "project": project}
+            "project": project, "brief_id": "999999"}
 
 
 def test_every_route_is_in_the_matrix(site):
