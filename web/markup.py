@@ -1,9 +1,10 @@
-"""Markdown descriptions rendered to HTML that is safe to put in a page.
+"""Text shown in pages: Markdown descriptions rendered to safe HTML, and audit values made readable.
 
 markdown-it with raw HTML disabled, then nh3 as the real gate: even if a Markdown construct
 produces something unexpected, only the tags and URL schemes below reach the browser.
 """
 
+import json
 from functools import lru_cache
 
 import nh3
@@ -36,3 +37,20 @@ def render_markdown(text: str | None) -> Markup:
 def safe_snippet(html: str | None) -> Markup:
     """Search snippets come as HTML with <mark>; allow exactly that."""
     return Markup(nh3.clean(html or "", tags={"mark"}, attributes={}))
+
+
+def shown_value(value: str | None) -> str:
+    """An audit value as a person reads it: lists joined, a citation as 'text → reference', yes/no."""
+    if not value:
+        return ""
+    try:
+        data = json.loads(value)
+    except ValueError:
+        return value
+    if isinstance(data, list):
+        return ", ".join(str(v) for v in data)
+    if isinstance(data, dict) and "raw" in data:
+        return f"{data['raw']} → {data.get('ref') or 'niet herkend'}"
+    if isinstance(data, bool):
+        return "ja" if data else "nee"
+    return value if not isinstance(data, (int, float)) else str(data)

@@ -1,7 +1,6 @@
 """The barrier page (`/drempels/{code}`) and its twin (`/api/barriers/{code}`), the barrier list API and
 similar records: the record, its history, article texts, names, similar barriers and open proposals."""
 
-import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -15,6 +14,7 @@ from kb.models import (
 from kb.services.barriers import comments_of, get_barrier, snapshot
 from kb.services.citation_links import list_proposals
 from kb.services.journal import history
+from web.markup import shown_value
 from web.deps import DbSession, Reader, Viewer, check_visible, may_edit, search_of
 from web.pages.themes import barrier_theme
 from web.templating import render
@@ -50,21 +50,6 @@ def barrier_public(session: Session, barrier: Barrier) -> BarrierPublic:
                          regulation_refs=refs, municipality_nis=nis, project_codes=projects)
 
 
-def _shown(value: str | None) -> str:
-    """An audit value as a person reads it: lists joined, a citation as 'text → reference'."""
-    if not value:
-        return ""
-    try:
-        data = json.loads(value)
-    except ValueError:
-        return value
-    if isinstance(data, list):
-        return ", ".join(str(v) for v in data)
-    if isinstance(data, dict) and "raw" in data:
-        return f"{data['raw']} → {data.get('ref') or 'niet herkend'}"
-    return value if not isinstance(data, (int, float, bool)) else str(data)
-
-
 def barrier_detail(session: Session, code: str) -> dict[str, Any]:
     """The record with comments, status history and change history (also the write API's answer)."""
     barrier = get_barrier(session, code)
@@ -78,7 +63,7 @@ def barrier_detail(session: Session, code: str) -> dict[str, Any]:
                            for s in statuses],
         "history": [{"at": e.at.isoformat(), "actor": e.actor, "action": e.action, "field": e.field,
                      "before": e.before, "after": e.after, "label": ACTION_LABELS.get(e.action, e.action),
-                     "shown": _shown(e.after) if e.action != "create" else ""}
+                     "shown": shown_value(e.after) if e.action != "create" else ""}
                     for e in history(session, entity="barrier", key=code)],
     }
 

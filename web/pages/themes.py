@@ -1,7 +1,6 @@
 """The theme pages (`/themas`, `/themas/{key}`) and their twins (`/api/themes`, `/api/themes/{key}`):
 themes with size, trend, regulations, status mix and levels; a map of all barriers; new patterns."""
 
-import json
 from collections import Counter
 from datetime import date
 from typing import Any
@@ -18,6 +17,7 @@ from kb.services.journal import history
 from kb.services.themes import get_theme
 from search.service import load_thesaurus
 from search.theme_store import emerging
+from web.markup import shown_value
 from web.deps import DbSession, Reader
 from web.templating import render
 
@@ -164,23 +164,8 @@ def theme_detail(session: Session, key: str) -> dict[str, Any]:
     }
 
 
-def _plain(value: str | None) -> str:
-    """An audit value as a person reads it: a JSON list joined by commas, booleans as ja/nee."""
-    if not value:
-        return ""
-    try:
-        data = json.loads(value)
-    except ValueError:
-        return value
-    if isinstance(data, list):
-        return ", ".join(str(v) for v in data)
-    if isinstance(data, bool):
-        return "ja" if data else "nee"
-    return str(data)
-
-
 def _shown(before: str | None, after: str | None) -> str:
-    old, new = _plain(before), _plain(after)
+    old, new = shown_value(before), shown_value(after)
     return f"{old} → {new}" if old and new else new or old
 
 
