@@ -37,6 +37,7 @@ TAGS = [
     {"name": "gemeenten", "description": "Vlaamse gemeenten"},
     {"name": "overzicht", "description": "Cijfers over het register"},
     {"name": "gebruikers", "description": "Accounts en API-tokens"},
+    {"name": "thema's", "description": "Thema's: clustering, curatie en toewijzing"},
     {"name": "systeem", "description": "Werking van de toepassing"},
 ]
 RESPONSES = {"Successful Response": "Geslaagd", "Validation Error": "Ongeldige invoer"}
