@@ -24,7 +24,6 @@ import itertools
 import json
 import random
 import sys
-import tempfile
 import time
 from collections import Counter
 from contextlib import contextmanager
@@ -34,8 +33,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.devsets import dekamer_document, dekamer_records, split_question  # noqa: E402
-from bench.evaluate import demo_service, load_barriers  # noqa: E402
-from bench.quality import product_service  # noqa: E402
+from bench.evaluate import load_barriers  # noqa: E402
+from bench.quality import demo_register_service, product_service  # noqa: E402
 from search.duplicates import CANDIDATES_READ, DUPLICATE_MODEL, features, probability  # noqa: E402
 from search.service import duplicate_candidate  # noqa: E402
 
@@ -75,12 +74,8 @@ def distinct_questions() -> list[dict]:
 @contextmanager
 def register(name: str):
     if name == "demo":
-        with tempfile.TemporaryDirectory(prefix="drempelbank-dup-") as tmp:
-            runtime = demo_service(Path(tmp))
-            try:
-                yield runtime.search
-            finally:
-                runtime.close()
+        with demo_register_service() as service:
+            yield service
     else:
         docs = [dekamer_document(r, with_title=True) for r in distinct_questions()]
         with product_service(docs) as service:

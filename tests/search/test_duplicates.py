@@ -3,16 +3,13 @@ register for new reports that are in no labelled set (bench/eval/duplicate_repor
 
 import pytest
 
-from drempelbank.config import Settings
-from drempelbank.runtime import Runtime
-from drempelbank.setup import initialise
+from bench.evaluate import demo_service
 from search.duplicates import DUPLICATE_MODEL, Candidate, features, probability, title_similarity
 
 
 @pytest.fixture(scope="module")
 def rt(tmp_path_factory):
-    runtime = Runtime(Settings(home=tmp_path_factory.mktemp("register")))
-    initialise(runtime, demo=True)
+    runtime = demo_service(tmp_path_factory.mktemp("register"))
     yield runtime
     runtime.close()
 
@@ -47,6 +44,10 @@ PARAPHRASES = [
      "herkomst op papier en vertaald aan de balie afgeven; digitaal opvragen via het Europese systeem kan nog niet."),
 ]
 SAME_THEME_NOT_DUPLICATE = [
+    ("Bezwaarschrift tegen de gemeentebelasting moet aangetekend worden verstuurd",
+     "Het belastingreglement bepaalt dat een bezwaar tegen de aanslag per aangetekende brief aan het college moet "
+     "worden gericht. Inwoners willen hun bezwaar via het e-loket indienen, maar dat wordt als onontvankelijk "
+     "beschouwd."),
     ("Bibliotheek vraagt een papieren inschrijvingsformulier voor kinderen",
      "Om een kind in te schrijven in de openbare bibliotheek moet een ouder een formulier afdrukken en "
      "ondertekenen. De bibliotheeksoftware kent geen online inschrijving met toestemming van de ouder."),
