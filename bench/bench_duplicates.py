@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import os
 import random
 import sys
 import time
@@ -32,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.devsets import dekamer_document, dekamer_records, split_question  # noqa: E402
+from bench.devsets import available, dekamer_document, dekamer_records, split_question  # noqa: E402
 from bench.evaluate import load_barriers  # noqa: E402
 from bench.quality import demo_register_service, product_service  # noqa: E402
 from search.duplicates import CANDIDATES_READ, DUPLICATE_MODEL, features, probability  # noqa: E402
@@ -85,9 +86,9 @@ def register(name: str):
 def observe(cases: list[dict]) -> list[dict]:
     """For each case: the candidates' signals, the top candidate's code and whether it is a duplicate."""
     demo = {b["code"]: b for b in load_barriers()}
-    kamer = {f"K{r['doc_id']}": r for r in dekamer_records()}
+    kamer = {f"K{r['doc_id']}": r for r in dekamer_records()} if available("dekamer-2017") else {}
     out = []
-    for name in ("demo", "dekamer-2017"):
+    for name in sorted({c["register"] for c in cases}, reverse=True):
         with register(name) as service:
             start = time.process_time()
             mine = [c for c in cases if c["register"] == name]
@@ -181,7 +182,8 @@ def measure(observed: list[dict]) -> dict:
     refit = fit([o for o in calibration if o["signals"] is not None], ("score",), max(C_GRID))
     systems = {"threshold-0.49": lambda s: s["score"] >= OLD_THRESHOLD,
                "score-refit": model_decider(refit), "model": model_decider(DUPLICATE_MODEL)}
-    report = {"cases": str(CASES.relative_to(ROOT)), "model": DUPLICATE_MODEL, "score_refit": refit, "parts": {}}
+    report = {"cases": str(CASES.relative_to(ROOT)), "model": DUPLICATE_MODEL, "score_refit": refit,
+              "load_average_1min": round(os.getloadavg()[0], 2), "parts": {}}
     for part in ("calibrate", "held"):
         for where in ("all", "demo", "dekamer-2017"):
             rows = [o for o in observed if o["part"] == part and where in ("all", o["register"])]
@@ -207,6 +209,9 @@ def main(argv=None) -> int:
     parser.add_argument("--fit", action="store_true", help="choose signals and fit on the calibration part")
     args = parser.parse_args(argv)
     cases = load_cases()
+    if not available("dekamer-2017"):
+        print("dekamer-2017 not found beside the repo (../shared/devsets): only the demo register's reports")
+        cases = [c for c in cases if c["register"] == "demo"]
     print(f"{len(cases)} reports: " + ", ".join(f"{k[0]}/{k[1]}: {v}" for k, v in
                                                 sorted(Counter((c['register'], c['part']) for c in cases).items())))
     observed = observe(cases)
