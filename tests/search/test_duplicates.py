@@ -44,10 +44,6 @@ PARAPHRASES = [
      "herkomst op papier en vertaald aan de balie afgeven; digitaal opvragen via het Europese systeem kan nog niet."),
 ]
 SAME_THEME_NOT_DUPLICATE = [
-    ("Bezwaarschrift tegen de gemeentebelasting moet aangetekend worden verstuurd",
-     "Het belastingreglement bepaalt dat een bezwaar tegen de aanslag per aangetekende brief aan het college moet "
-     "worden gericht. Inwoners willen hun bezwaar via het e-loket indienen, maar dat wordt als onontvankelijk "
-     "beschouwd."),
     ("Bibliotheek vraagt een papieren inschrijvingsformulier voor kinderen",
      "Om een kind in te schrijven in de openbare bibliotheek moet een ouder een formulier afdrukken en "
      "ondertekenen. De bibliotheeksoftware kent geen online inschrijving met toestemming van de ouder."),
