@@ -2,10 +2,11 @@
 
 One absolute similarity score does not carry over between registers and wordings: a paraphrase of a
 barrier can score lower than a same-theme report that shares the register's stock phrases. The
-decision therefore also looks at how far the candidate stands out from the other candidates, whether
-the titles say the same thing and whether both cite the same article. The weights are a logistic
-regression fitted on the calibration part of a labelled set (bench/eval/duplicate_reports.jsonl) and
-measured on its held-out part (bench/results/duplicates.json).
+signals offered are the score, its margin over the next candidate, how far it stands out from the
+other candidates ("crowd"), title similarity and a shared citation; which of them the decision uses,
+and with what weight, is chosen by cross-validation and fitted (logistic regression) on the
+calibration part of a labelled set (bench/eval/duplicate_reports.jsonl), and measured on its held-out
+part (bench/results/duplicates.json).
 """
 
 from __future__ import annotations
@@ -48,8 +49,10 @@ def title_similarity(a: str, b: str) -> float:
     return 2 * len(left & right) / (len(left) + len(right))
 
 
-def features(title: str, refs: Sequence[str], candidates: Sequence[Candidate]) -> list[dict[str, float]]:
-    """One row of named signals per candidate (candidates best first, as the backend ranks them)."""
+def features(title: str, refs: Sequence[str], candidates: Sequence[Candidate], *,
+             titles: bool = True) -> list[dict[str, float]]:
+    """One row of named signals per candidate (candidates best first, as the backend ranks them);
+    without `titles` the title signal, the only one that analyses text, is left at 0."""
     scores = [c.score for c in candidates]
     wanted = {r.lower() for r in refs}
     rows = []
@@ -59,7 +62,7 @@ def features(title: str, refs: Sequence[str], candidates: Sequence[Candidate]) -
             "score": candidate.score,
             "margin": candidate.score - max(others, default=0.0),
             "crowd": candidate.score - (sum(others) / len(others) if others else 0.0),
-            "title": title_similarity(title, candidate.title),
+            "title": title_similarity(title, candidate.title) if titles else 0.0,
             "refs": 1.0 if wanted & {r.lower() for r in candidate.refs} else 0.0,
         })
     return rows
@@ -74,4 +77,5 @@ def probability(row: dict[str, float], model: dict = DUPLICATE_MODEL) -> float:
 def decide(title: str, refs: Sequence[str], candidates: Sequence[Candidate],
            model: dict = DUPLICATE_MODEL) -> list[float]:
     """The probability for each candidate that it is the barrier the report duplicates."""
-    return [probability(row, model) for row in features(title, refs, candidates)]
+    rows = features(title, refs, candidates, titles="title" in model["features"])
+    return [probability(row, model) for row in rows]
