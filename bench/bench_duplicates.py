@@ -15,6 +15,7 @@ Figures are reported per part; the held-out part never chose features or weights
 
     .venv/bin/python bench/bench_duplicates.py          # measure, write bench/results/duplicates.json
     .venv/bin/python bench/bench_duplicates.py --fit    # choose features and fit on the calibration part
+    .venv/bin/python bench/bench_duplicates.py --postgres   # the Chamber register on PostgreSQL
 """
 
 from __future__ import annotations
@@ -73,23 +74,23 @@ def distinct_questions() -> list[dict]:
 
 
 @contextmanager
-def register(name: str):
+def register(name: str, backend: str = "whoosh"):
     if name == "demo":
         with demo_register_service() as service:
             yield service
     else:
         docs = [dekamer_document(r, with_title=True) for r in distinct_questions()]
-        with product_service(docs) as service:
+        with product_service(docs, backend) as service:
             yield service
 
 
-def observe(cases: list[dict]) -> list[dict]:
+def observe(cases: list[dict], backend: str = "whoosh") -> list[dict]:
     """For each case: the candidates' signals, the top candidate's code and whether it is a duplicate."""
     demo = {b["code"]: b for b in load_barriers()}
     kamer = {f"K{r['doc_id']}": r for r in dekamer_records()} if available("dekamer-2017") else {}
     out = []
     for name in sorted({c["register"] for c in cases}, reverse=True):
-        with register(name) as service:
+        with register(name, backend) as service:
             start = time.process_time()
             mine = [c for c in cases if c["register"] == name]
             for case in mine:
@@ -207,6 +208,9 @@ def print_report(report: dict) -> None:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fit", action="store_true", help="choose signals and fit on the calibration part")
+    parser.add_argument("--postgres", action="store_true",
+                        help="the Chamber register on the PostgreSQL backend (the demo register stays on Whoosh); "
+                             "writes bench/results/duplicates_pg.json")
     args = parser.parse_args(argv)
     cases = load_cases()
     if not available("dekamer-2017"):
@@ -214,7 +218,7 @@ def main(argv=None) -> int:
         cases = [c for c in cases if c["register"] == "demo"]
     print(f"{len(cases)} reports: " + ", ".join(f"{k[0]}/{k[1]}: {v}" for k, v in
                                                 sorted(Counter((c['register'], c['part']) for c in cases).items())))
-    observed = observe(cases)
+    observed = observe(cases, "postgres" if args.postgres else "whoosh")
     if args.fit:
         model, tried = choose([o for o in observed if o["part"] == "calibrate"])
         for row in tried[:10]:
@@ -223,9 +227,10 @@ def main(argv=None) -> int:
         return 0
     report = measure(observed)
     print_report(report)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"written to {RESULTS}")
+    out = RESULTS.with_name("duplicates_pg.json") if args.postgres else RESULTS
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"written to {out}")
     return 0
 
 
