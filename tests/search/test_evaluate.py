@@ -1,5 +1,5 @@
 """Search evaluation: metrics on hand-computed examples, the labelled set, the regression guard
-against the baselines, and the calibrated duplicate warning on the demo register."""
+against the baselines, and the demo register's near-duplicate pairs."""
 
 import math
 import re
@@ -10,7 +10,6 @@ import pytest
 from bench.evaluate import (
     CATEGORIES,
     baseline_systems,
-    choose_threshold,
     compare,
     dcg_at_k,
     demo_service,
@@ -24,7 +23,6 @@ from bench.evaluate import (
     recall_at_k,
     reciprocal_rank,
     service_search_fn,
-    threshold_sweep,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -131,30 +129,6 @@ def test_duplicate_pairs_match_the_demo_readme():
 
 
 # -- threshold calibration ---------------------------------------------------
-
-
-def test_threshold_sweep_and_choice_on_a_hand_example():
-    scored = [(0.9, True), (0.8, False), (0.7, True), (0.2, False)]
-    sweep = threshold_sweep(scored, positives=2)
-    assert [round(r["f1"], 3) for r in sweep] == [0.667, 0.5, 0.8, 0.667]
-    chosen = choose_threshold(sweep)
-    assert chosen["cutoff"] == 0.7 and chosen["recall"] == 1.0
-    assert chosen["threshold"] == pytest.approx(0.45)  # midway to the next lower score
-
-
-def test_threshold_choice_breaks_f1_ties_by_precision():
-    sweep = [{"cutoff": 0.8, "precision": 0.5, "recall": 0.5, "f1": 0.5},
-             {"cutoff": 0.6, "precision": 1.0, "recall": 1 / 3, "f1": 0.5},
-             {"cutoff": 0.4, "precision": 0.2, "recall": 1.0, "f1": 1 / 3}]
-    assert choose_threshold(sweep)["cutoff"] == 0.6
-
-
-def test_sweep_counts_pairs_that_never_became_candidates_as_missed():
-    sweep = threshold_sweep([(0.5, True)], positives=4)
-    assert sweep[0]["recall"] == 0.25 and sweep[0]["precision"] == 1.0
-
-
-# -- the real register -------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
