@@ -18,17 +18,14 @@ from sqlmodel import Session, func, select
 from kb.citations import CitationResolver
 from kb.models import Article, Barrier, FormerMunicipality, Municipality, OutboxEntry, Project, Regulation
 from kb.services.references import regulation_name
-from search.backend import Progress, SearchBackend, SearchResults, check_paging
+from search.backend import Hit, Progress, SearchBackend, SearchResults, check_paging
+from search.duplicates import CANDIDATES_READ, Candidate, decide
 from search.facet_words import facet_hints
 from search.query import SearchQuery, parse_query
 from search.records import all_documents, article_document, barrier_documents, project_document
 
 SCOPES = {"barriers": ["barrier"], "articles": ["article"], "projects": ["project"],
           "all": ["barrier", "article", "project"]}
-# Calibrated on the demo register's labelled near-duplicate pairs (bench/bench_duplicates.py): at 0.49 the
-# top candidate has P 0.833 / R 1.0; true pairs score 0.499-0.706, the closest merely related pair 0.485.
-# Rerun the calibration after any change to analysis, ranking or the demo texts.
-DUPLICATE_THRESHOLD = 0.49
 # Similar records of this many barriers are kept per index generation: ranking them re-analyses two dozen
 # candidate texts (~100-250 ms at 10,000 barriers, bench/bench_web.py), while a page view needs them again.
 SIMILAR_CACHED = 2048
@@ -40,10 +37,9 @@ def load_thesaurus(corpus: Path) -> dict:
 
 
 class SearchService:
-    def __init__(self, backend: SearchBackend, engine: Engine, *, duplicate_threshold: float = DUPLICATE_THRESHOLD):
+    def __init__(self, backend: SearchBackend, engine: Engine):
         self.backend = backend
         self.engine = engine
-        self.duplicate_threshold = duplicate_threshold
         self._similar = _GenerationCache(SIMILAR_CACHED)
 
     # -- reference data for query parsing ---------------------------------
@@ -127,14 +123,23 @@ class SearchService:
             self._similar.put(generation, key, hits)
         return self._with_precedents(hits)
 
-    def check_duplicate(self, title: str, description: str, limit: int = 5) -> list[dict[str, Any]]:
+    def duplicate_candidates(self, title: str, description: str, limit: int = CANDIDATES_READ,
+                             ) -> tuple[list[str], list[Hit]]:
+        """(the refs cited by a new report, the barriers most like it, best first)."""
         text = f"{title or ''}\n{description or ''}"
         refs = list(dict.fromkeys(part for _, _, ref in self._citation_spans(text)
                                   for part in (ref, ref.split(":")[0])))
         hits = self.backend.more_like_text(title or "", description or "", limit=limit, refs=refs,
                                            types=["barrier"])
-        return [{"code": h.code, "title": h.title, "score": round(h.score, 4),
-                 "likely": h.score >= self.duplicate_threshold, "why": h.why} for h in hits]
+        return refs, hits
+
+    def check_duplicate(self, title: str, description: str, limit: int = 5) -> list[dict[str, Any]]:
+        """Candidates for a new report; `likely` is the calibrated decision of search/duplicates.py and
+        `confidence` its probability that the candidate is the same barrier."""
+        refs, hits = self.duplicate_candidates(title, description, max(limit, CANDIDATES_READ))
+        confidence = decide(title or "", refs, [duplicate_candidate(h) for h in hits])
+        return [{"code": h.code, "title": h.title, "score": round(h.score, 4), "likely": p >= 0.5,
+                 "confidence": round(p, 3), "why": h.why} for h, p in zip(hits[:limit], confidence)]
 
     def _with_precedents(self, hits) -> list[dict[str, Any]]:
         codes = [h.code for h in hits]
@@ -212,6 +217,10 @@ class SearchService:
 
     def close(self) -> None:
         self.backend.close()
+
+
+def duplicate_candidate(hit: Hit) -> Candidate:
+    return Candidate(code=hit.code, title=hit.title, score=hit.score, refs=tuple(hit.fields.get("refs") or ()))
 
 
 class _GenerationCache:
