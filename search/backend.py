@@ -131,16 +131,17 @@ class SearchBackend(abc.ABC):
         types = list(types) if types else None
         reranker = self.reranker
         if (reranker is None or sort != "relevance" or not (query.terms or query.phrases)
-                or out.page * out.page_size > reranker.pool):
+                or (out.page - 1) * out.page_size >= reranker.pool):
             self._search(query, out, types=types, sort=sort, facets=facets)
             return out
-        # The page lies within the pool: fetch the pool, re-order it, cut the page out of it.
+        # The page starts within the pool: fetch up to its end, re-order the pool, cut the page out.
         page, page_size = out.page, out.page_size
-        out.page, out.page_size = 1, reranker.pool
+        out.page, out.page_size = 1, max(reranker.pool, page * page_size)
         self._search(query, out, types=types, sort=sort, facets=facets)
         out.page, out.page_size = page, page_size
         text = " ".join([*query.terms, *query.phrases])
-        out.hits = reranker.rerank(text, out.hits)[(page - 1) * page_size:page * page_size]
+        hits = reranker.rerank(text, out.hits[:reranker.pool]) + out.hits[reranker.pool:]
+        out.hits = hits[(page - 1) * page_size:page * page_size]
         return out
 
     @abc.abstractmethod

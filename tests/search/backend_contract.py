@@ -289,6 +289,25 @@ class BackendContract:
 
     # -- order and pages ---------------------------------------------------
 
+    def test_second_ranker_reorders_the_best_hits_only(self, backend, shipped_semantic_ranker):
+        """With the LSA ranker set, a text search gives the same total, facets and records, re-ordered
+        within the pool; pages still partition them; a sorted search keeps its order."""
+        wide = "gemeente OF burgers OF attest OF digitaal OF aanvraag OF besluiten"
+        plain = self.search(backend, wide, page_size=50)
+        by_code = self.search(backend, wide, sort="code", page_size=50)
+        backend.reranker = shipped_semantic_ranker
+        try:
+            fused = self.search(backend, wide, page_size=50)
+            pages = [self.search(backend, wide, page=p, page_size=3) for p in (1, 2)]
+            assert codes(self.search(backend, wide, sort="code", page_size=50)) == codes(by_code)
+        finally:
+            backend.reranker = None
+        assert plain.total == fused.total >= 6 and plain.facets == fused.facets
+        pool = shipped_semantic_ranker.pool
+        assert sorted(codes(fused)[:pool]) == sorted(codes(plain)[:pool])
+        assert codes(pages[0]) + codes(pages[1]) == codes(fused)[:6]
+        assert all(hit.text for hit in fused.hits)
+
     def test_pages_partition_the_results(self, backend):
         first = self.search(backend, "", filters={"type": "barrier"}, page=1, page_size=4, sort="code")
         second = self.search(backend, "", filters={"type": "barrier"}, page=2, page_size=4, sort="code")
