@@ -174,3 +174,16 @@ def test_province_of_a_barriers_municipality_is_a_facet_filter_and_a_facet_word(
     assert results.facets["province"][province] == results.total
     hints = rt.search.search(f"aanvraag {province}").facet_hints
     assert {"field": "province", "value": province} in [{k: h[k] for k in ("field", "value")} for h in hints]
+
+
+def test_the_semantic_ranker_is_wired_by_the_settings(rt, tmp_path):
+    from search.semantic import SemanticRanker
+
+    assert isinstance(rt.search.backend.reranker, SemanticRanker)
+    assert codes(rt.search.search("aangetekende zending"))
+    assert list((rt.settings.home / "semantic").glob("semantic-*.pickle")), "the model is cached in the home folder"
+    off = Runtime(Settings(home=tmp_path, semantic_search=False))
+    try:
+        assert off.search.backend.reranker is None
+    finally:
+        off.close()
