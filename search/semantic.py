@@ -119,7 +119,10 @@ class SemanticModel:
 
 
 def fingerprint(texts: Sequence[str]) -> str:
-    digest = hashlib.sha256(MODEL_VERSION.encode())
+    """Names the cache file: the texts, the parameters and the scikit-learn version that pickled it."""
+    import sklearn
+
+    digest = hashlib.sha256(f"{MODEL_VERSION} {sklearn.__version__}".encode())
     for part in (COMPONENTS, SEED, MIN_DF, MAX_DF):
         digest.update(repr(part).encode())
     for text in texts:
