@@ -37,6 +37,13 @@ class Settings(BaseSettings):
                                       "full-text search (for several application servers).")
     search_url: str | None = Field(
         default=None, description="PostgreSQL URL for the postgres search backend; unset means DATABASE_URL.")
+    semantic_search: bool = Field(
+        default=True, description="Re-order the best results of a text search by meaning (LSA learned from the "
+                                  "shipped legislation and the Chamber texts), besides the shared words.")
+    semantic_texts: Path | None = Field(
+        default=PROJECT_ROOT.parent / "shared" / "devsets" / "dekamer-2017" / "dekamer_2017.jsonl",
+        description="Chamber questions and answers (CC0, JSON lines) whose training half the semantic "
+                    "ranking also learns from; a missing file means the shipped legislation alone.")
     max_unpacked_bytes: int = Field(default=MAX_UNPACKED_BYTES,
                                     description="Largest uncompressed size of a DOCX or XLSX file, in bytes.")
 

@@ -13,6 +13,7 @@ from kb.errors import RegisterError
 
 if TYPE_CHECKING:
     from search.backend import SearchBackend
+    from search.semantic import SemanticRanker
     from search.service import SearchService
 
 
@@ -40,6 +41,8 @@ class Runtime:
         settings = self.settings
         backend = open_backend(settings.index_dir, thesaurus=load_thesaurus(self.corpus), kind=settings.search_backend,
                                url=settings.search_url or (None if settings.is_sqlite else settings.db_url))
+        if settings.semantic_search:
+            backend.reranker = semantic_ranker(self.corpus, settings.semantic_texts, settings.home / "semantic")
         service = SearchService(backend, self.engine)
         if backend.stale:
             service.rebuild()
@@ -70,6 +73,13 @@ class Runtime:
             self.search.close()
         if "engine" in self.__dict__:
             self.engine.dispose()
+
+
+def semantic_ranker(corpus: Path, chamber: Path | None, cache_dir: Path | None) -> "SemanticRanker":
+    """The second ranker; its model is learned (or read from `cache_dir`) at the first text search."""
+    from search.semantic import SemanticRanker, load_or_train, training_texts
+
+    return SemanticRanker(lambda: load_or_train(training_texts(corpus, chamber), cache_dir))
 
 
 def open_backend(index_dir: Path, *, thesaurus: dict | None = None, kind: str = "whoosh",

@@ -57,9 +57,14 @@ class SearchService:
                 names.setdefault(name.casefold(), nis)
         return names
 
+    @cached_property
+    def provinces(self) -> dict[str, str]:
+        with Session(self.engine) as session:
+            return {name.casefold(): name for name in session.exec(select(Municipality.province).distinct())}
+
     def _forget_reference_data(self) -> None:
-        self.__dict__.pop("citations", None)
-        self.__dict__.pop("municipalities", None)
+        for name in ("citations", "municipalities", "provinces"):
+            self.__dict__.pop(name, None)
 
     def find_citations(self, text: str) -> list[dict[str, Any]]:
         return [{"raw": c.raw, "start": c.span[0], "end": c.span[1], "ref": c.ref, "label": c.label(),
@@ -84,7 +89,8 @@ class SearchService:
         results = self.backend.search(query, types=SCOPES.get(scope, SCOPES["barriers"]), sort=sort, page=page,
                                       page_size=page_size)
         results.notices = list(dict.fromkeys([*query.notices, *results.notices]))
-        results.facet_hints = [vars(h) for h in facet_hints(query, self.municipalities.get, self._facet_name)]
+        results.facet_hints = [vars(h) for h in facet_hints(query, self.municipalities.get, self._facet_name,
+                                                            self.provinces.get)]
         if scope not in SCOPES:
             results.notices.append(f"Onbekend zoekgebied '{scope}': gezocht in drempels")
         return results

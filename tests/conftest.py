@@ -69,3 +69,12 @@ def register(engine) -> Engine:
 
     load_reference(engine=engine, corpus=CORPUS)
     return engine
+
+
+@pytest.fixture(scope="session")
+def shipped_semantic_ranker():
+    """The semantic ranker learned from the legislation shipped in corpus/ (no Chamber texts), once per run."""
+    from search.semantic import SemanticModel, SemanticRanker, training_texts
+
+    model = SemanticModel.train(training_texts(CORPUS))
+    return SemanticRanker(lambda: model)

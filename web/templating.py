@@ -24,7 +24,7 @@ FIELD_LABELS = {
     "reported_by": "Gemeld door", "reported_on": "Gemeld op", "tags": "Trefwoorden", "is_public": "Publiek",
     "extra": "Extra velden", "needs_review": "Te herbekijken", "regulation": "Regelgeving",
     "project": "Project", "municipality": "Gemeente", "year": "Jaar", "tag": "Trefwoord", "type": "Soort record",
-    "theme": "Thema",
+    "theme": "Thema", "province": "Provincie",
     "name": "Naam", "role": "Rol", "password": "Wachtwoord", "email": "E-mailadres",
 }
 
