@@ -53,10 +53,10 @@ def rerankers() -> dict[str, Any]:
     """The product with its semantic ranker, and the ablations: without it, and learned from the shipped
     legislation alone (without the Chamber's training half)."""
     from drempelbank.config import Settings
-    from drempelbank.runtime import semantic_ranker
+    from drempelbank.runtime import semantic_ranker, shipped_chamber_texts
 
     cache = Path(tempfile.gettempdir()) / "semantic"
-    chamber = Settings().semantic_texts
+    chamber = Settings().semantic_texts or shipped_chamber_texts(ROOT / "corpus")
     return {"drempelbank": semantic_ranker(ROOT / "corpus", chamber, cache),
             "no-lsa": None,
             "lsa-laws-only": semantic_ranker(ROOT / "corpus", None, cache)}

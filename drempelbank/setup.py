@@ -1,5 +1,6 @@
 """Composition of the layers for the CLI and the web server: init, indexing hooks, doctor."""
 
+import threading
 from typing import Any
 
 from fastapi import FastAPI
@@ -30,6 +31,9 @@ def initialise(rt: Runtime, *, demo: bool) -> list[str]:
         lines.append(f"demoprojecten: {sum(report.projects.values())}; demodrempels: {b.created} nieuw, "
                      f"{b.updated} bijgewerkt, {b.unchanged} ongewijzigd")
     lines.extend(rt.after_commit().lines())
+    semantic = rt.learn_semantic_model()
+    if semantic:
+        lines.append(semantic)
     return lines
 
 
@@ -37,6 +41,8 @@ def build_app(rt: Runtime) -> FastAPI:
     from web.app import create_app
 
     rt.after_commit()  # repair what a crash between a commit and its steps left behind
+    # a register served without `init` on this machine learns its semantic model beside serving, not in a search
+    threading.Thread(target=rt.learn_semantic_model, name="betekenismodel", daemon=True).start()
     return create_app(rt.engine, search=rt.search, settings=rt.settings, after_commit=rt.after_commit)
 
 

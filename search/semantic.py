@@ -12,11 +12,14 @@ it from :meth:`search.backend.SearchBackend.search`.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import logging
+import os
 import pickle
 import re
+import tempfile
 import threading
 from functools import lru_cache
 from pathlib import Path
@@ -47,6 +50,8 @@ POOL = 20
 # One Chamber record in this many (by title) is training text; the others are only ever evaluated on.
 TRAINING_SHARE = 2
 MODEL_VERSION = "lsa-1"
+# The training half of the Chamber's questions and answers, shipped under corpus/ (tools/build_chamber_texts.py).
+CHAMBER_TEXTS = Path("chamber") / "dekamer-2017-leerdeel.jsonl.gz"
 
 _TOKEN = re.compile(r"[^\W\d_]{2,}")
 _STEMMER = snowballstemmer.stemmer("dutch")
@@ -64,13 +69,17 @@ def terms(text: str) -> list[str]:
 
 def training_texts(corpus: Path, chamber: Path | None = None) -> list[str]:
     """The shipped legislation (one text per article) and the training part of the Chamber's questions
-    with their answers (JSON lines, ../shared/devsets/dekamer-2017), when that file is there."""
+    with their answers (JSON lines, gzip-compressed or not: `corpus/` + CHAMBER_TEXTS as shipped, or the
+    whole set, of which only the training part is read), when that file is there."""
     texts = []
     for path in sorted((corpus / "regulations" / "texts").glob("*.json")):
         for article in json.loads(path.read_text(encoding="utf-8")).get("articles", []):
             texts.append(f"{article.get('heading') or ''}\n{article.get('text') or ''}")
     if chamber is not None and chamber.is_file():
-        for line in chamber.read_text(encoding="utf-8").splitlines():
+        opener = gzip.open if chamber.suffix == ".gz" else open
+        with opener(chamber, "rt", encoding="utf-8") as stream:
+            lines = stream.read().splitlines()
+        for line in lines:
             if line.strip():
                 record = json.loads(line)
                 question = record.get("question") or ""
@@ -142,9 +151,11 @@ def load_or_train(texts: Sequence[str], cache_dir: Path | None) -> SemanticModel
     model = SemanticModel.train(texts)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        temp = path.with_suffix(".tmp")
-        temp.write_bytes(pickle.dumps(model))
-        temp.replace(path)
+        # a temporary file of its own: several processes may learn the same model at once
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(pickle.dumps(model))
+        os.replace(temporary, path)
     return model
 
 

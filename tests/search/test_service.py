@@ -177,11 +177,13 @@ def test_province_of_a_barriers_municipality_is_a_facet_filter_and_a_facet_word(
 
 
 def test_the_semantic_ranker_is_wired_by_the_settings(rt, tmp_path):
-    from search.semantic import SemanticRanker
+    from search.semantic import CHAMBER_TEXTS, SemanticRanker
+
+    assert (rt.corpus / CHAMBER_TEXTS).is_file(), "the Chamber training half is shipped (tools/build_chamber_texts.py)"
 
     assert isinstance(rt.search.backend.reranker, SemanticRanker)
     assert codes(rt.search.search("aangetekende zending"))
-    assert list((rt.settings.home / "semantic").glob("semantic-*.pickle")), "the model is cached in the home folder"
+    assert list(rt.settings.semantic_cache.glob("semantic-*.pickle")), "the model is cached in its folder"
     off = Runtime(Settings(home=tmp_path, semantic_search=False))
     try:
         assert off.search.backend.reranker is None
