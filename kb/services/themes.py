@@ -332,6 +332,8 @@ def move_barrier(*, session: Session, code: str, key: str, actor: str | None) ->
     barrier = session.exec(select(Barrier).where(Barrier.code == code)).first()
     if barrier is None:
         raise NotFound("Drempel", code)
+    if not (key or "").strip():
+        raise ValidationFailed([FieldError("theme", "kies het thema waarin de drempel moet komen")])
     target = _active(session, key)
     member = session.exec(select(ThemeMember).where(ThemeMember.barrier_id == barrier.id)).first()
     member = member or ThemeMember(barrier_id=barrier.id)

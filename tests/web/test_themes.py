@@ -130,6 +130,30 @@ def test_stale_form_and_self_merge_are_refused_in_dutch_and_keep_the_input(site,
                                                                    "label": "x"}).status_code == 403
 
 
+def test_api_pins_and_unpins_a_barrier_with_dutch_errors(site, themes):
+    api = site.api("programmateam")
+    code = themes["t1"]["members"][-1]
+    placed = api.post(f"/api/barriers/{code}/theme", json={"theme": "t3"})
+    assert placed.status_code == 200, placed.text
+    assert placed.json()["theme"]["key"] == "t3" and placed.json()["theme"]["pinned"]
+    assert any(m["code"] == code and m["pinned"] for m in api.get("/api/themes/t3").json()["members"])
+    assert code in {h["code"] for h in api.get("/api/search", params={"q": "", "theme": "t3", "limit": 50}
+                                               ).json()["hits"]}
+    loose = api.post(f"/api/barriers/{code}/theme", json={"action": "losmaken"})
+    assert loose.status_code == 200 and not loose.json()["theme"]["pinned"]
+    missing = api.post(f"/api/barriers/{code}/theme", json={})
+    assert missing.status_code == 422 and missing.json()["errors"][0]["field"] == "theme"
+    assert "kies het thema" in missing.json()["errors"][0]["message"]
+    unknown = api.post("/api/barriers/DR-1999-999/theme", json={"theme": "t3"})
+    assert unknown.status_code == 404 and "DR-1999-999" in unknown.json()["detail"]
+    assert api.post(f"/api/barriers/{code}/theme", json={"theme": "t999"}).status_code == 404
+    assert site.api("jurist").post(f"/api/barriers/{code}/theme", json={"theme": "t3"}).status_code == 403
+    stale = api.post("/api/themes/t3", json={"action": "hernoemen", "label": "Nieuw", "version": 0})
+    assert stale.status_code == 409 and "gewijzigd" in stale.json()["detail"]
+    wrong = api.post("/api/themes/t3", json={"action": "weggooien"})
+    assert wrong.status_code == 422 and wrong.json()["errors"][0]["field"] == "action"
+
+
 def test_merge_split_and_curation_survive_a_rerun(site, themes):
     team = site.client("programmateam")
     csrf = csrf_of(team, "/themas/t5")
