@@ -78,14 +78,22 @@ def is_infinitive(low: str) -> bool:
     return any(low[i:] in verbs for i in range(0, len(low) - 4))
 
 
-def is_participle(low: str) -> bool:
-    """"betaald", "beheerd": a past participle without ge- whose verb the table knows (betalen, beheren)."""
-    if not low.endswith(("d", "t")) or len(low) < 6:
+# Verbs with these prefixes form their participle without ge- (betaald, verplicht, ontvangen).
+_NO_GE_PREFIXES = ("be", "ver", "ont", "her", "er")
+
+
+def is_participle(low: str, *, after_ge: bool = False) -> bool:
+    """"betaald", "verplicht", "(ge)kwalificeerde": a past participle (also inflected) of a verb the table
+    knows. Without ge- only after an inseparable prefix, so "raad" (raden) stays a noun."""
+    if not (after_ge or low.startswith(_NO_GE_PREFIXES)) or len(low) < 6:
         return False
-    stem = low[:-1]
-    verbs = verb_lemmas()
+    if low.endswith(("de", "te")):
+        low = low[:-1]
+    if not low.endswith(("d", "t")):
+        return False
+    stem, verbs = low[:-1], verb_lemmas()
     single = stem[:-3] + stem[-2:] if stem[-3:-1] in ("aa", "ee", "oo", "uu") else stem  # betaal → betal
-    return stem + "en" in verbs or single + "en" in verbs
+    return any(form in verbs for form in (stem + "en", single + "en", low + "en"))
 
 
 def _is_edge(low: str) -> bool:
@@ -133,7 +141,8 @@ def _surface(words: list[str], *, sentence_start: bool) -> str:
 def can_end_label(word: str) -> bool:
     """A label ends on a noun: not an adjective ending, not a verb form (betaald → betalen)."""
     low = word.lower()
-    participle = low.startswith("ge") and len(low) > 5 and (is_participle(low[2:]) or lemma(low) in verb_lemmas())
+    participle = low.startswith("ge") and len(low) > 5 and (is_participle(low[2:], after_ge=True)
+                                                      or lemma(low) in verb_lemmas())
     if low.endswith(_NOT_LAST_ENDINGS) or participle or low in _EDGE_WORDS or is_infinitive(low) \
             or is_participle(low):
         return False
@@ -243,7 +252,8 @@ def label_theme(members: list[str], index: DocPhrases, n_docs: int, n_themes: in
     terms: list[str] = []
     for _, key in scored:
         text = index.surface(key)
-        if index.length(key) <= 2 and not any(text.lower() in t.lower() or t.lower() in text.lower() for t in terms):
+        plain = index.length(key) == len(index.key_of[key]) <= 2  # one or two words, nothing between them
+        if plain and not any(text.lower() in t.lower() or t.lower() in text.lower() for t in terms):
             terms.append(text)
         if len(terms) >= n_terms:
             break
