@@ -151,6 +151,11 @@ def test_api_pins_and_unpins_a_barrier_with_dutch_errors(site, themes):
     assert site.api("jurist").post(f"/api/barriers/{code}/theme", json={"theme": "t3"}).status_code == 403
     stale = api.post("/api/themes/t3", json={"action": "hernoemen", "label": "Nieuw", "version": 0})
     assert stale.status_code == 409 and "gewijzigd" in stale.json()["detail"]
+    no_target = api.post("/api/themes/t3", json={"action": "samenvoegen"})
+    assert no_target.status_code == 422 and no_target.json()["errors"][0]["field"] == "target"
+    assert "kies het thema" in no_target.json()["errors"][0]["message"]
+    no_codes = api.post("/api/themes/t3", json={"action": "splitsen", "codes": []})
+    assert no_codes.status_code == 422 and no_codes.json()["errors"][0]["field"] == "codes"
     wrong = api.post("/api/themes/t3", json={"action": "weggooien"})
     assert wrong.status_code == 422 and wrong.json()["errors"][0]["field"] == "action"
 
