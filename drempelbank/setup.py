@@ -31,10 +31,26 @@ def initialise(rt: Runtime, *, demo: bool) -> list[str]:
         lines.append(f"demoprojecten: {sum(report.projects.values())}; demodrempels: {b.created} nieuw, "
                      f"{b.updated} bijgewerkt, {b.unchanged} ongewijzigd")
     lines.extend(rt.after_commit().lines())
+    if demo:
+        lines.append(demo_themes(rt))
     semantic = rt.learn_semantic_model()
     if semantic:
         lines.append(semantic)
     return lines
+
+
+def demo_themes(rt: Runtime) -> str:
+    """Group the demo register into themes so a fresh start shows /themas filled; never redo curated work."""
+    from kb.services.themes import has_themes
+    from search.service import load_thesaurus
+    from search.theme_store import recluster
+
+    with session_scope(rt.engine) as session:
+        if has_themes(session):
+            return "thema's: al aanwezig (herberekenen met 'drempelbank cluster')"
+    result = recluster(rt.engine, thesaurus=load_thesaurus(rt.corpus), actor="init")
+    rt.after_commit()  # the search index follows the new memberships (thema facet)
+    return f"thema's: {len(result.themes)} voorgesteld"
 
 
 def build_app(rt: Runtime) -> FastAPI:
