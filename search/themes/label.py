@@ -163,9 +163,11 @@ class DocPhrases:
             text = doc.text if doc.title and doc.title in doc.text[:LABEL_CHARS] else doc.title + "\n" + doc.text
             found = phrases(text[:LABEL_CHARS])
             pairs.update(found)
-            keys = frozenset(self._id(key) for key in {p.key for p in found} | compound_keys(found))
+            # ids in sorted key order (not set order, which changes with each process's string hashing), so
+            # ties between equally scored phrases are broken the same way on every run
+            keys = frozenset(self._id(key) for key in sorted({p.key for p in found} | compound_keys(found)))
             self.keys[doc.code] = keys
-            self.title_keys[doc.code] = frozenset(self._id(p.key) for p in phrases(doc.title))
+            self.title_keys[doc.code] = frozenset(self._id(key) for key in sorted({p.key for p in phrases(doc.title)}))
             self.df.update(keys)
         self.key_of = {i: key for key, i in self.ids.items()}
         self.spellings: dict[int, Counter] = defaultdict(Counter)

@@ -167,6 +167,8 @@ def test_cluster_on_an_empty_register_exits_1_with_a_dutch_message(tmp_path):
 
 
 def test_a_full_rerun_may_regroup_but_keeps_pins_names_and_records_what_changed(demo_engine, first):
+    with session_scope(demo_engine) as session:  # the same curation as above, whichever test ran first
+        service.rename_theme(session=session, key="t1", label="Onze naam voor t1", actor="programmateam")
     result = recluster(demo_engine, thesaurus=THESAURUS, full=True)
     themes = {t["id"]: t for t in result.themes}
     assert themes["t1"]["label"] == "Onze naam voor t1"
