@@ -208,9 +208,11 @@ def claim_version(session: Session, barrier: Barrier, expected: int | None) -> N
 
 
 def changes_since(session: Session, barrier: Barrier, version: int) -> list[dict[str, Any]]:
-    """What others changed after `version`: the audit events of later saves, for a stale-edit page."""
+    """What others changed after `version`: the audit events of later saves, for a stale-edit page.
+    The creation is no change anyone could have missed (and its record is the whole barrier)."""
     events = session.exec(select(AuditEvent).where(
-        AuditEvent.entity == ENTITY, AuditEvent.entity_key == barrier.code, AuditEvent.version > version
+        AuditEvent.entity == ENTITY, AuditEvent.entity_key == barrier.code, AuditEvent.version > version,
+        AuditEvent.action != "create",
     ).order_by(col(AuditEvent.id)))
     return [{"field": e.field, "before": e.before, "after": e.after, "by": e.actor, "at": e.at.isoformat()}
             for e in events]
