@@ -65,6 +65,9 @@ def parse_selection(session: Session, raw: dict[str, list[str]]) -> Selection:
         raise ValidationFailed(problems)
     if len(selection.get("reported_from", [])) > 1 or len(selection.get("reported_to", [])) > 1:
         raise ValidationFailed([FieldError("gemeld-vanaf", "geef hoogstens één begin- en één einddatum")])
+    if selection.get("reported_from") and selection.get("reported_to") and \
+            selection["reported_to"][0] < selection["reported_from"][0]:
+        raise ValidationFailed([FieldError("gemeld-tot", "de einddatum moet op of na de begindatum liggen")])
     return {field: sorted(selection[field]) for field in FIELD_ORDER if selection.get(field)}
 
 

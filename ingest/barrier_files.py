@@ -16,6 +16,7 @@ from typing import Any, BinaryIO
 from lxml import etree
 
 from ingest.limits import MAX_UNPACKED_BYTES
+from ingest.readers.errors import json_problem
 
 LIST_FIELDS = ("regulations", "projects", "municipalities", "tags")
 FIELDS = ("code", "title", "description", "kind", "werf", "level", "status", "severity", "regulations",
@@ -103,7 +104,7 @@ def _jsonl_rows(path: Path, on_read) -> Iterator[RawRow]:
                 try:
                     value = json.loads(line)
                 except json.JSONDecodeError as exc:
-                    yield RawRow(line_no, {}, f"geen geldige JSON ({exc.msg}, kolom {exc.colno})")
+                    yield RawRow(line_no, {}, json_problem(exc))
                     continue
                 if not isinstance(value, dict):
                     yield RawRow(line_no, {}, "elke regel moet één JSON-object zijn")

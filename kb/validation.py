@@ -28,6 +28,7 @@ _MESSAGES = {
     "dict_type": "moet een object zijn",
     "value_error": "{msg}",
     "extra_forbidden": "is geen veld dat hier gewijzigd kan worden",
+    "json_invalid": "is geen geldige JSON",
 }
 # Fields an update refuses with their own reason (the rest get "extra_forbidden").
 _NOT_UPDATABLE = {"status": "verandert niet met een bewerking; de status wijzigt u via POST /api/barriers/{code}/status "

@@ -143,8 +143,15 @@ async def _crashed(request: Request, exc: Exception) -> Response:
 
 
 def _field_errors(exc: RequestValidationError) -> list[dict[str, str]]:
-    return [{"field": ".".join(str(p) for p in e["loc"][1:]) or str(e["loc"][0]), "message": _dutch(e)}
-            for e in exc.errors()]
+    return [{"field": _field_name(e), "message": _dutch(e)} for e in exc.errors()]
+
+
+def _field_name(error: dict[str, Any]) -> str:
+    """The field a request error is about; a body that is no JSON at all is about the body, not
+    about the character position FastAPI puts after it in `loc`."""
+    if error["type"] == "json_invalid":
+        return str(error["loc"][0])
+    return ".".join(str(p) for p in error["loc"][1:]) or str(error["loc"][0])
 
 
 def _dutch(error: dict[str, Any]) -> str:

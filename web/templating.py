@@ -27,6 +27,7 @@ FIELD_LABELS = {
     "project": "Project", "municipality": "Gemeente", "year": "Jaar", "tag": "Trefwoord", "type": "Soort record",
     "theme": "Thema", "province": "Provincie",
     "name": "Naam", "role": "Rol", "password": "Wachtwoord", "email": "E-mailadres",
+    "comment": "Toelichting", "text": "Opmerking", "current": "Huidig wachtwoord", "version": "Versie", "file": "Bestand",
 }
 
 

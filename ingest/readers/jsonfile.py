@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .errors import ReaderError
+from .errors import ReaderError, json_problem
 
 LINE_SUFFIXES = (".jsonl", ".ndjson")
 
@@ -38,5 +38,5 @@ def _loads(path: Path, text: str, line: int | None) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ReaderError(path, f"geen geldige JSON ({exc.msg})", line=line if line is not None else exc.lineno) \
+        raise ReaderError(path, json_problem(exc), line=line if line is not None else exc.lineno) \
             from None

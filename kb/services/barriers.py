@@ -20,6 +20,7 @@ from kb.services.references import ReferenceIndex
 SCALARS = ("title", "description", "kind", "werf", "level", "status", "severity", "proposed_solution",
            "reported_by", "reported_on", "is_public")
 LISTS = ("regulations", "projects", "municipalities", "tags")
+MAX_COMMENT = 5000  # a comment or a status change's note; longer text belongs in the description
 ENTITY = "barrier"
 
 Outcome = Literal["created", "updated", "unchanged"]
@@ -207,9 +208,11 @@ def claim_version(session: Session, barrier: Barrier, expected: int | None) -> N
 
 
 def changes_since(session: Session, barrier: Barrier, version: int) -> list[dict[str, Any]]:
-    """What others changed after `version`: the audit events of later saves, for a stale-edit page."""
+    """What others changed after `version`: the audit events of later saves, for a stale-edit page.
+    The creation is no change anyone could have missed (and its record is the whole barrier)."""
     events = session.exec(select(AuditEvent).where(
-        AuditEvent.entity == ENTITY, AuditEvent.entity_key == barrier.code, AuditEvent.version > version
+        AuditEvent.entity == ENTITY, AuditEvent.entity_key == barrier.code, AuditEvent.version > version,
+        AuditEvent.action != "create",
     ).order_by(col(AuditEvent.id)))
     return [{"field": e.field, "before": e.before, "after": e.after, "by": e.actor, "at": e.at.isoformat()}
             for e in events]
@@ -258,6 +261,7 @@ def update_barrier(*, session: Session, code: str, data: BarrierUpdate, actor: s
 
 def change_status(*, session: Session, code: str, status: Status, actor: str | None, comment: str | None = None,
                   expected_version: int | None = None) -> Barrier:
+    comment = _short_text("comment", comment) if comment and comment.strip() else None
     barrier, _ = update_barrier(session=session, code=code, data=BarrierUpdate(), actor=actor,
                                 expected_version=expected_version, status=Status(status), status_comment=comment)
     return barrier
@@ -295,21 +299,26 @@ def count_barriers(session: Session) -> int:
     return session.exec(select(func.count()).select_from(Barrier)).one()
 
 
-MAX_COMMENT = 5000
 
 
 def add_comment(*, session: Session, code: str, text: str, actor: str | None) -> Comment:
     """A remark on a barrier (audited, indexed with nothing: comments are not searchable text)."""
     barrier = get_barrier(session, code)
-    text = (text or "").strip()
-    if not text:
-        raise ValidationFailed([FieldError("text", "mag niet leeg zijn")])
-    if len(text) > MAX_COMMENT:
-        raise ValidationFailed([FieldError("text", f"is te lang (maximaal {MAX_COMMENT} tekens)")])
+    text = _short_text("text", text)
     comment = Comment(barrier_id=barrier.id, by=actor, text=text)
     session.add(comment)
     audit(session, entity=ENTITY, key=code, action="comment", actor=actor, after=text)
     return comment
+
+
+def _short_text(field: str, text: str | None) -> str:
+    """A comment or note, stripped: refused when empty or longer than MAX_COMMENT."""
+    text = (text or "").strip()
+    if not text:
+        raise ValidationFailed([FieldError(field, "mag niet leeg zijn")])
+    if len(text) > MAX_COMMENT:
+        raise ValidationFailed([FieldError(field, f"is te lang (maximaal {MAX_COMMENT} tekens)")])
+    return text
 
 
 def comments_of(session: Session, barrier_id: int) -> list[Comment]:

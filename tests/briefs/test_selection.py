@@ -72,3 +72,13 @@ def test_selection_in_words(demo):
         text = describe(session, selection)
         assert describe(session, {}) == "Alle drempels in het register."
     assert text == "Drempels met status ‘Gemeld’; gemeente ‘Gent’; gemeld vanaf 1 januari 2024."
+
+
+def test_a_start_date_after_the_end_date_is_refused(demo):
+    """"gemeld vanaf 2026 tot 2020" gave an empty brief without a word; the user swapped the dates."""
+    with Session(demo) as session:
+        with pytest.raises(ValidationFailed) as caught:
+            parse_selection(session, {"gemeld-vanaf": ["2026-01-01"], "gemeld-tot": ["2020-01-01"]})
+        assert parse_selection(session, {"gemeld-vanaf": ["2020-01-01"], "gemeld-tot": ["2020-01-01"]})
+    [error] = caught.value.errors
+    assert error.field == "gemeld-tot" and "na de begindatum" in error.message

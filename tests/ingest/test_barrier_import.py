@@ -87,6 +87,8 @@ def test_bad_json_line_is_named(register, tmp_path):
     report = import_barriers(engine=register, path=path, actor="t")
     assert [(e.line, e.field) for e in report.rejected] == [(3, "(regel)")]
     assert "geen geldige JSON" in report.rejected[0].message and not report.written
+    assert "Expecting" not in report.rejected[0].message, "the json module's English leaked to the user"
+    assert "waarde verwacht" in report.rejected[0].message
 
 
 def _sheet(path: Path, rows: list[list], merge: str | None = None) -> None:

@@ -50,3 +50,21 @@ def test_enum_errors_are_dutch(site):
     response = site.api("programmateam").post("/api/barriers", json={**NEW, "code": "DR-2032-006", "kind": "raar"})
     message = next(e["message"] for e in response.json()["errors"] if e["field"] == "kind")
     assert " or " not in message and "toegelaten" in message
+
+
+def test_a_body_that_is_not_json_names_the_body_in_dutch(site):
+    """A malformed JSON body used to answer field "1" and "ongeldige waarde {}"."""
+    response = site.api("programmateam").post("/api/barriers", content=b'{"title": "x",',
+                                               headers={"content-type": "application/json"})
+    assert response.status_code == 422
+    [error] = response.json()["errors"]
+    assert error["field"] == "body"
+    assert "geen geldige JSON" in error["message"] and "{}" not in error["message"]
+
+
+def test_a_stale_version_lists_real_changes_not_the_creation_as_raw_json(site):
+    """Version 0 listed the creation as a change of "status" whose new value was the whole record in JSON."""
+    _create(site, "DR-2032-007")
+    response = site.api("programmateam").patch("/api/barriers/DR-2032-007", json={"title": "Te laat", "version": 0})
+    assert response.status_code == 409
+    assert all(change["field"] for change in response.json()["changes"]), response.json()["changes"]

@@ -140,3 +140,20 @@ def test_import_csv_with_a_bad_row_shows_it_refused(browser_env, tmp_path):
     page.get_by_role("button", name="Import bevestigen").click()
     assert "Er werd niets geschreven" in page.locator("#resultaat").locator("..").inner_text()
     context.close()
+
+
+def test_no_page_scrolls_sideways_on_a_phone(browser_env):
+    """At 400 px every page fits the width; a long source URL on a regulation page (AWB, Gemeentewet)
+    used to push the page to 464 px."""
+    server, browser = browser_env
+    context, page = open_page(browser)
+    log_in(page, server.url, "beheerder")
+    page.set_viewport_size({"width": 400, "height": 900})
+    too_wide = {}
+    for name, url in {**PAGES, "regeling-awb": "/regelgeving/AWB", "regeling-gemw": "/regelgeving/GEMW"}.items():
+        page.goto(server.url + url)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 400:
+            too_wide[name] = width
+    context.close()
+    assert not too_wide, too_wide

@@ -218,7 +218,7 @@ def test_own_password_and_token_revocation(site):
     assert script.get("/api/overview").status_code == 401
     wrong = post_form(client, "/profiel/wachtwoord", {"current": "fout-wachtwoord", "password": "nieuw-wachtwoord-1"},
                       "/profiel")
-    assert wrong.status_code == 422 and "klopt niet" in wrong.text
+    assert wrong.status_code == 422 and "Huidig wachtwoord: het huidige wachtwoord klopt niet" in wrong.text
 
 
 def test_jurist_comments_lezer_cannot(site):
@@ -238,3 +238,18 @@ def test_jurist_comments_lezer_cannot(site):
     api = site.api("jurist").post("/api/barriers/DR-2022-001/comments", json={"text": "Via een script."})
     assert api.status_code == 201 and api.json()["by"] == "jurist"
     assert site.api("jurist").post("/api/barriers/DR-0000-000/comments", json={"text": "x"}).status_code == 404
+
+
+def test_an_overlong_status_comment_is_refused_and_nothing_changes(site):
+    """The status form stored a 60,000-character comment; the API refused it. Both now refuse it."""
+    team = site.client("programmateam")
+    page = team.get("/drempels/DR-2022-005")
+    version = re.search(r'action="/drempels/DR-2022-005/status".*?name="version" value="(\d+)"', page.text, re.S).group(1)
+    before = site.api("lezer").get("/api/barriers/DR-2022-005").json()
+    response = post_form(team, "/drempels/DR-2022-005/status",
+                         {"status": "in-uitvoering", "comment": "x" * 60_000, "version": version}, "/drempels/DR-2022-005")
+    assert response.status_code == 422
+    assert "Toelichting" in response.text and "te lang" in response.text
+    after = site.api("lezer").get("/api/barriers/DR-2022-005").json()
+    assert after["barrier"]["version"] == before["barrier"]["version"]
+    assert after["status_history"] == before["status_history"]

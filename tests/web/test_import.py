@@ -73,3 +73,11 @@ def test_only_the_programme_team_imports(site):
                                files={"file": ("d.csv", CSV.encode(), "text/csv")})
         assert response.status_code == 403
     assert site.client().get("/importeren").status_code == 303
+
+
+def test_upload_errors_name_the_form_field_in_dutch(site):
+    """The error summary said "file: het bestand is leeg"; the field is labelled "Bestand"."""
+    client = site.client("programmateam")
+    empty = upload(client, "leeg.csv", b"")
+    assert empty.status_code == 422
+    assert "Bestand: het bestand is leeg" in empty.text and "file:" not in empty.text

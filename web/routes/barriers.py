@@ -10,7 +10,7 @@ from kb.db import session_scope
 from kb.enums import Role, Status
 from kb.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
 from kb.models import BarrierCreate, BarrierUpdate
-from kb.services.barriers import add_comment, change_status, create_barrier, get_barrier, update_barrier
+from kb.services.barriers import MAX_COMMENT, add_comment, change_status, create_barrier, get_barrier, update_barrier
 from web.pages.barriers import barrier_detail, barrier_public
 from kb.services.citation_links import confirm_link, reject_link
 from web.deps import (DbSession, Jurist, Reader, Team, check_csrf_header, check_may_create, form_with_csrf,
@@ -168,7 +168,7 @@ async def citation_from_form(request: Request, session: DbSession, principal: Ju
 
 class StatusInput(BaseModel):
     status: Status
-    comment: str | None = Field(default=None, max_length=5000)
+    comment: str | None = Field(default=None, max_length=MAX_COMMENT)
     version: int | None = None
 
 

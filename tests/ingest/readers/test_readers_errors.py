@@ -117,7 +117,8 @@ def test_bad_json(tmp_path):
     assert {(e.field, e.line, e.file) for e in refused.value.errors} == \
         {("title", 2, "regs.jsonl"), ("kind", 2, "regs.jsonl"), ("level", 2, "regs.jsonl")}
     path.write_text('{"key": "A"}\n{"key": \n')
-    with pytest.raises(ReaderError, match="regel 2: geen geldige JSON"):
+    with pytest.raises(ReaderError, match="regel 2: geen geldige JSON") as broken:
         read_regulations(path)
+    assert "Expecting" not in str(broken.value) and "waarde verwacht" in str(broken.value)
     with pytest.raises(ValidationFailed, match="regel 2"):
         read_regulation_items(path)
