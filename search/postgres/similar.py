@@ -71,13 +71,19 @@ def candidates_sql(table: str, source: dict[str, float], refs: list[str], types:
     if exclude:
         where.append("id <> :exclude")
         params["exclude"] = exclude
-    sql = (f"SELECT id, type, code, title, body, display, "
-           f"(SELECT coalesce(sum(w.weight), 0) FROM unnest(tsv) AS u "
-           f" JOIN unnest(CAST(:terms AS text[]), CAST(:weights AS float8[])) AS w(term, weight) "
-           f" ON u.lexeme = w.term) "
-           f"+ {REF_CANDIDATE_WEIGHT} * cardinality(ARRAY(SELECT unnest(keys) INTERSECT "
-           f"SELECT unnest(CAST(:refs AS text[])))) AS pre "
-           f"FROM {table} WHERE {' AND '.join(where)} ORDER BY pre DESC, code LIMIT :size")
+    ranked = (f"SELECT id, type, code, title, display, tsv, "
+              f"(SELECT coalesce(sum(w.weight), 0) FROM unnest(tsv) AS u "
+              f" JOIN unnest(CAST(:terms AS text[]), CAST(:weights AS float8[])) AS w(term, weight) "
+              f" ON u.lexeme = w.term) "
+              f"+ {REF_CANDIDATE_WEIGHT} * cardinality(ARRAY(SELECT unnest(keys) INTERSECT "
+              f"SELECT unnest(CAST(:refs AS text[])))) AS pre "
+              f"FROM {table} WHERE {' AND '.join(where)} ORDER BY pre DESC, code LIMIT :size")
+    # Each candidate's term counts come from its tsvector (positions per lexeme: what analysing its
+    # title and body gives, up to PostgreSQL's 256 positions a lexeme), not from analysing it again.
+    sql = (f"SELECT id, type, code, title, display, pre, "
+           f"ARRAY(SELECT lexeme FROM unnest(tsv) ORDER BY lexeme) AS lexemes, "
+           f"ARRAY(SELECT cardinality(positions) FROM unnest(tsv) ORDER BY lexeme) AS counts "
+           f"FROM ({ranked}) AS candidates ORDER BY pre DESC, code")
     return sql, params
 
 
@@ -91,7 +97,7 @@ def rank_similar(conn: Connection, table: str, analyzer, title: str, body: str, 
     source = tfidf_vector(counts, idf.load(counts))
     sql, params = candidates_sql(table, source, refs, types, exclude, max(3 * limit, 20), public_only)
     rows = conn.execute(text(sql), params).all()
-    targets = [(row, analyze_counts(analyzer, f"{row.title}\n{row.body}")[0]) for row in rows]
+    targets = [(row, dict(zip(row.lexemes or [], row.counts or [], strict=True))) for row in rows]
     idf.load(t for _row, c in targets for t in c)
     hits = []
     for row, target_counts in targets:

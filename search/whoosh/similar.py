@@ -105,11 +105,30 @@ def rank_similar(
 def _similar_hit(hit, cache, analyzer, idf, source, surface, refs) -> Hit:
     stored = hit.fields()
     display = dict(stored.get("display") or {})
-    counts, _ = cache.counts(analyzer, f"{stored.get('title', '')}\n{stored.get('body', '')}")
+    counts = vector_counts(hit.searcher, hit.docnum)
+    if counts is None:
+        counts, _ = cache.counts(analyzer, f"{stored.get('title', '')}\n{stored.get('body', '')}")
     target = tfidf_vector(counts, idf)
     score, why = similarity(source, target, refs, display.get("refs") or [], surface)
     return Hit(type=stored["type"], id=stored["id"], code=stored.get("code", ""),
                title=stored.get("title", ""), score=round(score, 4), fields=display, why=why)
+
+
+TEXT_FIELDS = ("title", "body")
+
+
+def vector_counts(searcher, docnum: int) -> Counter | None:
+    """A document's index-mode term counts from its stored term vectors (what analysing its title and
+    body would give, without the analysis); None when the index keeps no vectors (written before
+    they were added: the caller analyses the text)."""
+    if not all(searcher.schema[name].vector for name in TEXT_FIELDS):
+        return None
+    counts: Counter = Counter()
+    for name in TEXT_FIELDS:
+        if searcher.has_vector(docnum, name):
+            for term, freq in searcher.vector_as("frequency", docnum, name):
+                counts[term.decode("utf-8") if isinstance(term, bytes) else term] += freq
+    return counts
 
 
 def analyze_counts(analyzer, text: str) -> tuple[Counter, dict[str, str]]:
