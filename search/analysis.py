@@ -130,6 +130,8 @@ class Thesaurus:
                 if key:
                     self.keys.setdefault(key, canonical)
         self.longest = max((len(k) for k in self.keys), default=0)
+        # Most words start no entry: one set lookup instead of a tuple per possible length.
+        self.starts = {key[0] for key in self.keys}
 
     def apply(self, units: list[Unit], mode: str) -> list[Unit]:
         """Mark every thesaurus match: add (index) or substitute (query) the canonical term."""
@@ -155,6 +157,8 @@ class Thesaurus:
         return out
 
     def _match(self, units: list[Unit], i: int) -> tuple[int, str]:
+        if units[i].term not in self.starts:
+            return 0, ""
         for size in range(min(self.longest, len(units) - i), 0, -1):
             key = tuple(u.term for u in units[i : i + size])
             if key in self.keys:
