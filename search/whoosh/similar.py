@@ -12,16 +12,12 @@ from whoosh.idsets import BitSet
 from whoosh.spelling import ReaderCorrector
 from whoosh.support.levenshtein import distance
 
-from search.backend import Hit, similarity, tfidf_vector
+from search.backend import Hit, key_terms, similarity, tfidf_vector
 from search.query import SearchQuery
 from search.whoosh.query import PUBLIC_FILTER
 from search.whoosh.schema import REF_BOOST
 
 KEY_TERMS = 12
-# A term held by more than this share of all records, and by more than so many, fetches no candidates
-# (see key_terms); in a small register no term costs enough to leave out.
-COMMON_TERM_SHARE = 0.1
-COMMON_TERM_MIN_DOCS = 500
 
 
 class SimilarCache:
@@ -113,7 +109,7 @@ def rank_similar(
     df = cache.doc_frequency(searcher)
     idf = _idf(searcher, df)
     source = tfidf_vector(counts, idf)
-    top = key_terms(source, df, searcher.doc_count_all())
+    top = key_terms(sorted(source, key=source.get, reverse=True), df, searcher.doc_count_all(), KEY_TERMS)
     clauses = [wq.Term(f, t, boost=source[t]) for t in top for f in ("title", "body")]
     clauses += [wq.Term("refs", r.lower(), boost=REF_BOOST) for r in refs]
     mask = wq.Term("id", exclude) if exclude else None
@@ -126,16 +122,6 @@ def rank_similar(
     hits = [_similar_hit(hit, cache, analyzer, idf, source, surface, refs) for hit in results]
     hits.sort(key=lambda h: (-h.score, h.code))
     return hits[:limit]
-
-
-def key_terms(source: dict[str, float], df: Callable[[str], int], total: int) -> list[str]:
-    """The strongest terms to fetch candidates by, leaving out terms most records hold: they add
-    little to a cosine but make the search visit nearly every record (a short text about "de
-    minister" cost ~250 ms at 20,000 barriers). All terms when only such terms are left."""
-    ranked = sorted(source, key=source.get, reverse=True)
-    common = max(COMMON_TERM_SHARE * total, COMMON_TERM_MIN_DOCS)
-    telling = [t for t in ranked if df(t) <= common]
-    return (telling or ranked)[:KEY_TERMS]
 
 
 def _similar_hit(hit, cache, analyzer, idf, source, surface, refs) -> Hit:
