@@ -157,8 +157,9 @@ def main(argv=None) -> int:
     with _postgres(args.postgres) as pg_url:
         for size in (int(s) for s in args.sizes.split(",")):
             report["runs"].append(bench_size(size, words, weights, queries, analyzer, pg_url))
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(json.dumps(report, indent=2), encoding="utf-8")
+            # Written after every size: a long run stopped half-way keeps what it measured.
+            Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+            Path(args.out).write_text(json.dumps(report, indent=2), encoding="utf-8")
     print(f"geschreven: {args.out}")
     return 0
 
