@@ -21,7 +21,7 @@ run: install
 
 test: install
 	$(BIN)/ruff check .
-	$(BIN)/pytest -q -p no:cacheprovider
+	$(BIN)/pytest -q -p no:cacheprovider -n auto --maxprocesses 4 --dist load
 
 bench: install
 	$(PY) bench/run_all.py

@@ -1,104 +1,236 @@
-"""Calibrate the "likely" flag of check-duplicate on the demo register's labelled pairs.
+"""The duplicate decision of check-duplicate, measured on labelled new reports; `--fit` calibrates it.
 
-Each demo barrier is checked (title + description) against the register; the barrier itself
-is left out of its candidates. A candidate is a true duplicate when the pair is one of the
-near-duplicate pairs listed in corpus/demo/README.md (bench/eval/duplicates.json). The
-threshold maximises F1 of the top candidate (ties: higher precision). Prints a report and
-writes bench/results/duplicates.json.
+Each case of bench/eval/duplicate_reports.jsonl is a new report checked against a register: the
+demo register (corpus/demo, with its regulations so citations resolve) or the 3,352 distinct Chamber
+questions of dekamer-2017 (read from ../shared/devsets). The report itself and the records its
+labeller could not decide on ("ignore") are left out of its candidates. The flag is right when it is
+raised on a true duplicate ranked first, or not raised when the register holds no duplicate.
 
-    .venv/bin/python bench/bench_duplicates.py
+Systems, on the same candidates:
+- "threshold-0.49": the old rule, top score >= 0.49 (calibrated on 5 demo pairs);
+- "score-refit": a logistic regression on the score alone, fitted on the calibration part;
+- "model": search/duplicates.py's DUPLICATE_MODEL (several signals).
+
+Figures are reported per part; the held-out part never chose features or weights.
+
+    .venv/bin/python bench/bench_duplicates.py          # measure, write bench/results/duplicates.json
+    .venv/bin/python bench/bench_duplicates.py --fit    # choose features and fit on the calibration part
+    .venv/bin/python bench/bench_duplicates.py --postgres   # the Chamber register on PostgreSQL
 """
 
 from __future__ import annotations
 
+import argparse
+import itertools
 import json
+import os
+import random
 import sys
-import tempfile
+import time
+from collections import Counter
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.evaluate import (  # noqa: E402
-    choose_threshold,
-    demo_service,
-    duplicate_candidates,
-    flag_at,
-    load_barriers,
-    load_pairs,
-    pair_scores,
-    threshold_sweep,
-)
+from bench.devsets import available, dekamer_document, dekamer_records, split_question  # noqa: E402
+from bench.evaluate import load_barriers  # noqa: E402
+from bench.quality import demo_register_service, product_service  # noqa: E402
+from search.duplicates import CANDIDATES_READ, DUPLICATE_MODEL, features, probability  # noqa: E402
+from search.service import duplicate_candidate  # noqa: E402
 
+CASES = ROOT / "bench" / "eval" / "duplicate_reports.jsonl"
 RESULTS = ROOT / "bench" / "results" / "duplicates.json"
-SHOWN = 5  # check_duplicate's default limit: what a jurist sees under the form
+OLD_THRESHOLD = 0.49
+ALL_FEATURES = ("score", "margin", "crowd", "title", "refs")
+FOLDS, REPEATS, SEED = 5, 5, 2017
+C_GRID = (1.0, 10.0, 100.0, 1000.0)
+TIE = 0.005
 
 
-def labelled(candidates, duplicates, depth):
-    """(score, is a listed duplicate) for the first `depth` candidates of every checked barrier."""
-    return [(score, frozenset((source, code)) in duplicates)
-            for source, found in candidates.items() for code, score in found[:depth]]
+def load_cases(path: Path = CASES) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def at_threshold(scored, positives, threshold):
-    return {"threshold": threshold, **{k: round(v, 4) for k, v in flag_at(scored, positives, threshold).items()}}
+def report_text(case: dict, demo: dict, kamer: dict) -> tuple[str, str]:
+    if "title" in case:
+        return case["title"], case["description"]
+    code = case["report"]
+    if code in demo:
+        return demo[code]["title"], demo[code]["description"]
+    return split_question(kamer[code]["question"])
 
 
-def calibrate(candidates, duplicates, related, current):
-    positives = 2 * len(duplicates)  # each pair is checked from both sides
-    top, shown = labelled(candidates, duplicates, 1), labelled(candidates, duplicates, SHOWN)
-    sweep = threshold_sweep(top, positives)
-    chosen = choose_threshold(sweep)
-    threshold = chosen["threshold"]
-    return {
-        "checked": len(candidates), "positives": positives, "threshold": threshold,
-        "top_candidate": at_threshold(top, positives, threshold),
-        "shown_candidates": at_threshold(shown, positives, threshold),
-        "current_threshold": {"top_candidate": at_threshold(top, positives, current),
-                              "shown_candidates": at_threshold(shown, positives, current)},
-        "sweep": [{k: round(v, 4) for k, v in row.items()} for row in sweep if row["true"] or row["flagged"] <= 20],
-        "near_duplicates": _flag(pair_scores(candidates, duplicates), threshold),
-        "related_not_duplicate": _flag(pair_scores(candidates, related), threshold),
-        "non_duplicate_top_scores": sorted((round(s, 4) for s, label in top if not label), reverse=True)[:10],
-    }
+def distinct_questions() -> list[dict]:
+    """One record per distinct question text (the same question put to several ministers is one)."""
+    seen, rows = set(), []
+    for record in dekamer_records():
+        text = record["question"].strip()
+        if text not in seen:
+            seen.add(text)
+            rows.append(record)
+    return rows
 
 
-def _flag(rows, threshold):
-    return [{**row, "likely": row["score"] >= threshold} for row in rows]
+@contextmanager
+def register(name: str, backend: str = "whoosh"):
+    if name == "demo":
+        with demo_register_service() as service:
+            yield service
+    else:
+        docs = [dekamer_document(r, with_title=True) for r in distinct_questions()]
+        with product_service(docs, backend) as service:
+            yield service
 
 
-def print_report(report):
-    print(f"checked {report['checked']} barriers; {report['positives']} directed near-duplicate pairs")
-    print(f"{'cutoff':>8}{'flagged':>9}{'true':>6}{'P':>7}{'R':>7}{'F1':>7}   (top candidate)")
-    for row in report["sweep"]:
-        print(f"{row['cutoff']:>8.4f}{row['flagged']:>9}{row['true']:>6}"
-              f"{row['precision']:>7.3f}{row['recall']:>7.3f}{row['f1']:>7.3f}")
-    for name in ("top_candidate", "shown_candidates"):
-        r = report[name]
-        print(f"threshold {report['threshold']}: {name}: P={r['precision']:.3f} R={r['recall']:.3f} "
-              f"F1={r['f1']:.3f} ({r['true']}/{r['flagged']} flagged)")
-    for name in ("near_duplicates", "related_not_duplicate"):
-        print(f"{name}:")
-        for row in report[name]:
-            print(f"  {row['checked']} -> {row['candidate']}: {row['score']:.4f} rank {row['rank']}"
-                  f"{'  likely' if row['likely'] else ''}")
+def observe(cases: list[dict], backend: str = "whoosh") -> list[dict]:
+    """For each case: the candidates' signals, the top candidate's code and whether it is a duplicate."""
+    demo = {b["code"]: b for b in load_barriers()}
+    kamer = {f"K{r['doc_id']}": r for r in dekamer_records()} if available("dekamer-2017") else {}
+    out = []
+    for name in sorted({c["register"] for c in cases}, reverse=True):
+        with register(name, backend) as service:
+            start = time.process_time()
+            mine = [c for c in cases if c["register"] == name]
+            for case in mine:
+                out.append(_observe(service, case, *report_text(case, demo, kamer)))
+            print(f"{name}: {len(mine)} reports checked, {time.process_time() - start:.1f} s CPU")
+    return out
 
 
-def main() -> int:
-    from search.service import DUPLICATE_THRESHOLD
+def _observe(service, case: dict, title: str, description: str) -> dict:
+    left_out = {case.get("report"), *case["ignore"]}
+    refs, hits = service.duplicate_candidates(title, description, CANDIDATES_READ + len(left_out))
+    hits = [h for h in hits if h.code not in left_out][:CANDIDATES_READ]
+    rows = features(title, refs, [duplicate_candidate(h) for h in hits])
+    top = hits[0].code if hits else None
+    judged = set(case["duplicates"]) | set(case["not_duplicates"])
+    return {"id": case["id"], "register": case["register"], "part": case["part"],
+            "has_duplicate": bool(case["duplicates"]), "top": top, "top_title": hits[0].title if hits else "",
+            "top_is_duplicate": top in case["duplicates"], "top_judged": top in judged or not hits,
+            "signals": rows[0] if rows else None}
 
-    duplicates, related = load_pairs()
-    with tempfile.TemporaryDirectory(prefix="drempelbank-dup-") as tmp:
-        runtime = demo_service(Path(tmp))
-        try:
-            candidates = duplicate_candidates(runtime.search, load_barriers())
-        finally:
-            runtime.close()
-    report = calibrate(candidates, duplicates, related, DUPLICATE_THRESHOLD)
+
+# -- deciding -------------------------------------------------------------------------------------
+
+
+def flags(observed: list[dict], decide) -> list[bool]:
+    return [o["signals"] is not None and decide(o["signals"]) for o in observed]
+
+
+def scores(observed: list[dict], flagged: list[bool]) -> dict:
+    right = [(f and o["top_is_duplicate"]) or (not f and not o["has_duplicate"]) for o, f in zip(observed, flagged)]
+    true_flags = sum(f and o["top_is_duplicate"] for o, f in zip(observed, flagged))
+    positives = sum(o["has_duplicate"] for o in observed)
+    return {"reports": len(observed), "with_duplicate": positives, "flagged": sum(flagged),
+            "flag_right": sum(right), "accuracy": round(sum(right) / len(observed), 3) if observed else 0.0,
+            "precision": round(true_flags / sum(flagged), 3) if sum(flagged) else 0.0,
+            "recall": round(true_flags / positives, 3) if positives else 0.0}
+
+
+def fit(rows: list[dict], names: tuple[str, ...], c: float) -> dict:
+    from sklearn.linear_model import LogisticRegression
+
+    x = [[o["signals"][n] for n in names] for o in rows]
+    y = [int(o["top_is_duplicate"]) for o in rows]
+    model = LogisticRegression(C=c, max_iter=5000).fit(x, y)
+    return {"features": list(names), "weights": [round(float(w), 4) for w in model.coef_[0]],
+            "intercept": round(float(model.intercept_[0]), 4)}
+
+
+def model_decider(model: dict):
+    return lambda signals: probability(signals, model) >= 0.5
+
+
+def cross_validated(rows: list[dict], names: tuple[str, ...], c: float) -> float:
+    """Flag accuracy of `names` in REPEATS x FOLDS-fold cross-validation over the calibration part."""
+    right = 0
+    for repeat in range(REPEATS):
+        order = list(range(len(rows)))
+        random.Random(SEED + repeat).shuffle(order)
+        for fold in range(FOLDS):
+            held = set(order[fold::FOLDS])
+            test = [rows[i] for i in sorted(held)]
+            model = fit([rows[i] for i in order if i not in held], names, c)
+            right += scores(test, flags(test, model_decider(model)))["flag_right"]
+    return right / (REPEATS * len(rows))
+
+
+def choose(calibration: list[dict]) -> tuple[dict, list[dict]]:
+    """Every subset of the signals that holds the score, at every regularisation strength of C_GRID, by
+    cross-validated flag accuracy; the fewest signals within TIE of the best win (less to overfit)."""
+    rows = [o for o in calibration if o["signals"] is not None]
+    tried = []
+    for size in range(1, len(ALL_FEATURES) + 1):
+        for names in itertools.combinations(ALL_FEATURES, size):
+            if "score" in names:
+                for c in C_GRID:
+                    tried.append({"features": list(names), "C": c,
+                                  "cv_accuracy": round(cross_validated(rows, names, c), 4)})
+    best = max(t["cv_accuracy"] for t in tried)
+    tried.sort(key=lambda t: (-t["cv_accuracy"], len(t["features"]), t["C"]))
+    pick = min((t for t in tried if t["cv_accuracy"] >= best - TIE),
+               key=lambda t: (len(t["features"]), -t["cv_accuracy"], t["C"]))
+    return {**fit(rows, tuple(pick["features"]), pick["C"]), "C": pick["C"]}, tried
+
+
+# -- report ---------------------------------------------------------------------------------------
+
+
+def measure(observed: list[dict]) -> dict:
+    calibration = [o for o in observed if o["part"] == "calibrate"]
+    refit = fit([o for o in calibration if o["signals"] is not None], ("score",), max(C_GRID))
+    systems = {"threshold-0.49": lambda s: s["score"] >= OLD_THRESHOLD,
+               "score-refit": model_decider(refit), "model": model_decider(DUPLICATE_MODEL)}
+    report = {"cases": str(CASES.relative_to(ROOT)), "model": DUPLICATE_MODEL, "score_refit": refit,
+              "load_average_1min": round(os.getloadavg()[0], 2), "parts": {}}
+    for part in ("calibrate", "held"):
+        for where in ("all", "demo", "dekamer-2017"):
+            rows = [o for o in observed if o["part"] == part and where in ("all", o["register"])]
+            report["parts"][f"{part}/{where}"] = {name: scores(rows, flags(rows, d)) for name, d in systems.items()}
+    report["unjudged_top_candidates"] = [
+        {"id": o["id"], "top": o["top"], "title": o["top_title"], "score": o["signals"]["score"]}
+        for o in observed if not o["top_judged"] and o["signals"]["score"] >= 0.3]
+    report["observed"] = observed
+    return report
+
+
+def print_report(report: dict) -> None:
+    print(f"{'part/register':<24}{'system':<16}{'right':>8}{'acc':>7}{'P':>7}{'R':>7}{'flagged':>9}")
+    for key, systems in report["parts"].items():
+        for name, s in systems.items():
+            print(f"{key:<24}{name:<16}{s['flag_right']:>4}/{s['reports']:<3}{s['accuracy']:>7.3f}"
+                  f"{s['precision']:>7.3f}{s['recall']:>7.3f}{s['flagged']:>9}")
+    print(f"unjudged top candidates scoring >= 0.3: {len(report['unjudged_top_candidates'])}")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--fit", action="store_true", help="choose signals and fit on the calibration part")
+    parser.add_argument("--postgres", action="store_true",
+                        help="the Chamber register on the PostgreSQL backend (the demo register stays on Whoosh); "
+                             "writes bench/results/duplicates_pg.json")
+    args = parser.parse_args(argv)
+    cases = load_cases()
+    if not available("dekamer-2017"):
+        print("dekamer-2017 not found beside the repo (../shared/devsets): only the demo register's reports")
+        cases = [c for c in cases if c["register"] == "demo"]
+    print(f"{len(cases)} reports: " + ", ".join(f"{k[0]}/{k[1]}: {v}" for k, v in
+                                                sorted(Counter((c['register'], c['part']) for c in cases).items())))
+    observed = observe(cases, "postgres" if args.postgres else "whoosh")
+    if args.fit:
+        model, tried = choose([o for o in observed if o["part"] == "calibrate"])
+        for row in tried[:10]:
+            print(f"  cv {row['cv_accuracy']:.4f}  C={row['C']:<7}{'+'.join(row['features'])}")
+        print("DUPLICATE_MODEL = " + json.dumps(model))
+        return 0
+    report = measure(observed)
     print_report(report)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"written to {RESULTS}")
+    out = RESULTS.with_name("duplicates_pg.json") if args.postgres else RESULTS
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"written to {out}")
     return 0
 
 

@@ -4,8 +4,10 @@
   Each law becomes a regulation, each row an article, mapped to search documents by the product's
   own `article_document`; questions run as article searches. Evaluation only (CC BY-NC-SA): read from
   ../shared at bench time, never copied into corpus/.
-- dekamer-2017: 3,811 written questions of the Belgian Chamber (CC0). Each question is a record whose
-  text is the question body without its title line; two query kinds:
+- dekamer-2017: 3,811 written questions of the Belgian Chamber (CC0), of which only the evaluation half
+  is used here (1,875 records): the other half (by title, search/semantic.py: training_part) is text the
+  semantic ranker learns from, so no set is ever evaluated on text it was trained on. Each question is
+  a record whose text is the question body without its title line; two query kinds:
   * "known-item": the title line as the query; the records with the same question text count 2, other
     records with the same title 1;
   * "descriptor": a thesaurus descriptor of the Chamber ("ELEKTRONISCHE OVERHEID") in lower case as the
@@ -29,6 +31,7 @@ from bench.evaluate import Query
 from kb.models import Article, Regulation
 from search.documents import SearchDocument
 from search.records import article_document
+from search.semantic import training_part
 
 ROOT = Path(__file__).resolve().parents[1]
 DEVSETS = Path(os.environ.get("DREMPELBANK_DEVSETS", ROOT.parent / "shared" / "devsets"))
@@ -124,8 +127,14 @@ def dekamer_document(record: dict, *, with_title: bool = False) -> SearchDocumen
                           body=body, year=int(record["depotdat"][:4]) if record.get("depotdat") else None)
 
 
+def evaluation_records(records: list[dict]) -> list[dict]:
+    """The Chamber records the semantic ranker never learned from (search/semantic.py: training_part):
+    the only ones any set here indexes or judges."""
+    return [r for r in records if not training_part(split_question(r["question"])[0])]
+
+
 def dekamer_set(path: Path | None = None) -> EvalSet:
-    records = dekamer_records(path)
+    records = evaluation_records(dekamer_records(path))
     documents = [dekamer_document(r) for r in records]
     rng = random.Random(SEED)
     queries = _known_item_queries(records, rng) + _descriptor_queries(records, rng)

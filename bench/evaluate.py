@@ -240,7 +240,7 @@ def baseline_systems(barriers: Sequence[Mapping[str, Any]]) -> dict[str, SearchF
             "whoosh-dutch-stem": baseline_search_fn(dutch_stem_analyzer(), barriers)}
 
 
-# -- duplicate calibration --------------------------------------------------
+# -- the demo register's own duplicate pairs ------------------------------
 
 
 def load_pairs(path: Path | str = DUPLICATE_PAIRS) -> tuple[set[frozenset], set[frozenset]]:
@@ -257,53 +257,6 @@ def duplicate_candidates(service, barriers: Iterable[Mapping[str, Any]]) -> dict
         found = service.check_duplicate(barrier["title"], barrier["description"], limit=len(barriers))
         result[barrier["code"]] = [(c["code"], c["score"]) for c in found if c["code"] != barrier["code"]]
     return result
-
-
-def threshold_sweep(scored: Sequence[tuple[float, bool]], positives: int) -> list[dict[str, float]]:
-    """Precision, recall and F1 of "score >= cutoff" for every distinct score, highest first.
-
-    `positives` is the number of pairs that should be found, so a true pair that never
-    became a candidate still costs recall.
-    """
-    return [{"cutoff": cutoff, **flag_at(scored, positives, cutoff)}
-            for cutoff in sorted({score for score, _ in scored}, reverse=True)]
-
-
-def flag_at(scored: Sequence[tuple[float, bool]], positives: int, threshold: float) -> dict[str, float]:
-    """Precision, recall and F1 of flagging every (score, is true pair) with score >= threshold."""
-    flagged = [label for score, label in scored if score >= threshold]
-    hits = sum(flagged)
-    precision = hits / len(flagged) if flagged else 0.0
-    recall = hits / positives if positives else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if hits else 0.0
-    return {"flagged": len(flagged), "true": hits, "precision": precision, "recall": recall, "f1": f1}
-
-
-def choose_threshold(sweep: Sequence[Mapping[str, float]]) -> dict[str, float]:
-    """The row with the best F1 (ties: higher precision), its threshold set midway to the next
-    lower score so that a near-miss pair is not decided by the last digit."""
-    if not sweep:
-        return {"threshold": 1.0, "precision": 0.0, "recall": 0.0, "f1": 0.0}
-    index = max(range(len(sweep)), key=lambda i: (sweep[i]["f1"], sweep[i]["precision"], -i))
-    best = dict(sweep[index])
-    lower = sweep[index + 1]["cutoff"] if index + 1 < len(sweep) else 0.0
-    middle = (best["cutoff"] + lower) / 2
-    best["threshold"] = next((round(middle, d) for d in (2, 3, 4) if lower < round(middle, d) <= best["cutoff"]),
-                             middle)
-    best["next_lower_score"] = lower
-    return best
-
-
-def pair_scores(candidates: Mapping[str, Sequence[tuple[str, float]]], pairs: Iterable[frozenset],
-                ) -> list[dict[str, Any]]:
-    """The score each side of a pair gets when the other is checked (0 when not a candidate)."""
-    rows = []
-    for pair in sorted(pairs, key=sorted):
-        for source, target in (sorted(pair), sorted(pair, reverse=True)):
-            found = dict(candidates.get(source, []))
-            rank = [code for code, _ in candidates.get(source, [])].index(target) + 1 if target in found else None
-            rows.append({"checked": source, "candidate": target, "score": found.get(target, 0.0), "rank": rank})
-    return rows
 
 
 # -- report -----------------------------------------------------------------

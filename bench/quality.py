@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+from dataclasses import replace
 from collections import Counter
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -48,8 +49,21 @@ def baseline_fns(docs: Sequence) -> dict[str, SearchFn]:
     return {name: baseline_search_fn(make(), rows) for name, make in BASELINES.items()}
 
 
+def rerankers() -> dict[str, Any]:
+    """The product with its semantic ranker, and the ablations: without it, and learned from the shipped
+    legislation alone (without the Chamber's training half)."""
+    from drempelbank.config import Settings
+    from drempelbank.runtime import semantic_ranker, shipped_chamber_texts
+
+    cache = Path(tempfile.gettempdir()) / "semantic"
+    chamber = Settings().semantic_texts or shipped_chamber_texts(ROOT / "corpus")
+    return {"drempelbank": semantic_ranker(ROOT / "corpus", chamber, cache),
+            "no-lsa": None,
+            "lsa-laws-only": semantic_ranker(ROOT / "corpus", None, cache)}
+
+
 @contextmanager
-def product_service(docs: Sequence, backend: str = "whoosh") -> Iterator[Any]:
+def product_service(docs: Sequence, backend: str = "whoosh", reranker: Any = None) -> Iterator[Any]:
     """The register's search service over `docs`, on an empty register (no citations resolve)."""
     from drempelbank.runtime import open_backend
     from kb.db import make_engine, migrate
@@ -62,6 +76,7 @@ def product_service(docs: Sequence, backend: str = "whoosh") -> Iterator[Any]:
         url = stack.enter_context(_pg_database()) if backend == "postgres" else None
         search_backend = open_backend(Path(tmp) / "index", thesaurus=load_thesaurus(ROOT / "corpus"), kind=backend,
                                       url=url)
+        search_backend.reranker = reranker
         service = SearchService(search_backend, engine)
         stack.callback(service.close)
         search_backend.rebuild(docs)
@@ -83,7 +98,8 @@ def service_fn(service, evalset: EvalSet) -> SearchFn:
     return search
 
 
-def run_set(evalset: EvalSet, *, postgres: bool = False, k: int = K) -> dict[str, Any]:
+def run_set(evalset: EvalSet, *, postgres: bool = False, k: int = K, variants: dict[str, Any] | None = None
+            ) -> dict[str, Any]:
     """Every system on one set; scores per query, per category and overall."""
     qrels = qrels_of(evalset.queries)
     categories = {q.id: q.category for q in evalset.queries}
@@ -99,10 +115,14 @@ def run_set(evalset: EvalSet, *, postgres: bool = False, k: int = K) -> dict[str
 
     for name, fn in baseline_fns(evalset.documents).items():
         record(name, lambda text, k, fn=fn: evalset.judged(fn(text, k)))
-    for backend in ("whoosh", "postgres") if postgres else ("whoosh",):
-        make = evalset.service if evalset.service and backend == "whoosh" else None
-        with make() if make else product_service(evalset.documents, backend) as service:
-            record("drempelbank" if backend == "whoosh" else "drempelbank-pg", service_fn(service, evalset))
+    variants = variants if variants is not None else {"drempelbank": None}
+    for name, reranker in variants.items():
+        make = evalset.service
+        with make(reranker) if make else product_service(evalset.documents, "whoosh", reranker) as service:
+            record(name, service_fn(service, evalset))
+    if postgres:
+        with product_service(evalset.documents, "postgres", variants.get("drempelbank")) as service:
+            record("drempelbank-pg", service_fn(service, evalset))
     return out
 
 
@@ -119,12 +139,13 @@ def own_demo_set() -> EvalSet:
 
 
 @contextmanager
-def demo_register_service() -> Iterator[Any]:
+def demo_register_service(reranker: Any = None) -> Iterator[Any]:
     """The whole demo register (regulations, so citations in queries resolve) and its search service."""
     from bench.evaluate import demo_service
 
     with tempfile.TemporaryDirectory(prefix="drempelbank-demo-") as tmp:
         runtime = demo_service(Path(tmp))
+        runtime.search.backend.reranker = reranker
         try:
             yield runtime.search
         finally:
@@ -134,13 +155,16 @@ def demo_register_service() -> Iterator[Any]:
 def own_kamer_parts() -> list[EvalSet]:
     """Our own judged queries over Chamber records (title and body indexed, as a barrier has both),
     split by their "part": "tune" may guide changes, "held" is only ever measured."""
-    records = devsets.dekamer_records()
+    records = devsets.evaluation_records(devsets.dekamer_records())
     docs = [devsets.dekamer_document(r, with_title=True) for r in records]
-    queries = load_queries(OWN_KAMER)
+    indexed = {d.code for d in docs}
+    # Judgements of records in the semantic ranker's training half are dropped, and queries left without any.
+    queries = [replace(q, judgements=kept) for q in load_queries(OWN_KAMER)
+               if (kept := {c: g for c, g in q.judgements.items() if c in indexed})]
     lines = [json.loads(line) for line in OWN_KAMER.read_text(encoding="utf-8").splitlines() if line.strip()]
     parts = {item["id"]: item.get("part", "tune") for item in lines}
     return [EvalSet(f"own-kamer-{part}", "barriers", docs, [q for q in queries if parts[q.id] == part])
-            for part in ("tune", "held")]
+            for part in ("tune", "held", "new")]
 
 
 def load_set(name: str) -> list[EvalSet]:

@@ -23,7 +23,15 @@ def theme_labels(session: Session, codes: list[str] | None = None) -> dict[str, 
     rows = list(session.exec(query))
     if not _themes_exist(session):
         return {code: label("kinds", str(kind)) for code, kind, _ in rows}
-    return {code: theme or NO_THEME for code, _, theme in rows}
+    return {code: display(theme) if theme else NO_THEME for code, _, theme in rows}
+
+
+def display(theme_label: str) -> str:
+    """A theme label as a heading: first letter capitalised ("aangetekende zending" → "Aangetekende zending"),
+    the rest as written; a first word that has capitals of its own ("eID-kaart", "iPad") stays as it is."""
+    if any(c.isupper() for c in theme_label.split(" ", 1)[0]):
+        return theme_label
+    return theme_label[:1].upper() + theme_label[1:]
 
 
 def _themes_exist(session: Session) -> bool:

@@ -37,6 +37,17 @@ class Settings(BaseSettings):
                                       "full-text search (for several application servers).")
     search_url: str | None = Field(
         default=None, description="PostgreSQL URL for the postgres search backend; unset means DATABASE_URL.")
+    semantic_search: bool = Field(
+        default=True, description="Re-order the best results of a text search by meaning (LSA learned from the "
+                                  "shipped legislation and the Chamber texts), besides the shared words.")
+    semantic_texts: Path | None = Field(
+        default=None,
+        description="Chamber questions and answers (CC0, JSON lines, optionally gzip) whose training half the "
+                    "semantic ranking also learns from; unset means the half shipped in corpus/chamber/.")
+    semantic_cache: Path | None = Field(
+        default=None,
+        description="Folder where the learned semantic model is kept (it is learned from shipped texts only, so "
+                    "registers may share it); unset means DREMPELBANK_HOME/semantic.")
     max_unpacked_bytes: int = Field(default=MAX_UNPACKED_BYTES,
                                     description="Largest uncompressed size of a DOCX or XLSX file, in bytes.")
 

@@ -13,6 +13,7 @@ from kb.errors import RegisterError
 
 if TYPE_CHECKING:
     from search.backend import SearchBackend
+    from search.semantic import SemanticRanker
     from search.service import SearchService
 
 
@@ -40,10 +41,23 @@ class Runtime:
         settings = self.settings
         backend = open_backend(settings.index_dir, thesaurus=load_thesaurus(self.corpus), kind=settings.search_backend,
                                url=settings.search_url or (None if settings.is_sqlite else settings.db_url))
+        if settings.semantic_search:
+            backend.reranker = semantic_ranker(self.corpus, settings.semantic_texts or shipped_chamber_texts(self.corpus),
+                                               settings.semantic_cache or settings.home / "semantic")
         service = SearchService(backend, self.engine)
         if backend.stale:
             service.rebuild()
         return service
+
+    def learn_semantic_model(self) -> str | None:
+        """Learn the semantic model now (or read it from its cache), so that no search waits for it; a line
+        for the user, or None when the semantic ranker is off."""
+        reranker = self.search.backend.reranker
+        if reranker is None:
+            return None
+        model = reranker.model
+        return (f"betekenismodel: {model.svd.n_components} dimensies, {len(model.vectorizer.vocabulary_)} woorden "
+                f"(geleerd uit de meegeleverde wetteksten en Kamervragen)")
 
     @cached_property
     def after_commit(self):
@@ -72,6 +86,13 @@ class Runtime:
             self.engine.dispose()
 
 
+def semantic_ranker(corpus: Path, chamber: Path | None, cache_dir: Path | None) -> "SemanticRanker":
+    """The second ranker; its model is learned (or read from `cache_dir`) at the first text search."""
+    from search.semantic import SemanticRanker, load_or_train, training_texts
+
+    return SemanticRanker(lambda: load_or_train(training_texts(corpus, chamber), cache_dir))
+
+
 def open_backend(index_dir: Path, *, thesaurus: dict | None = None, kind: str = "whoosh",
                  url: str | None = None) -> "SearchBackend":
     """The configured backend: Whoosh in `index_dir`, or PostgreSQL full-text search at `url`.
@@ -86,3 +107,10 @@ def open_backend(index_dir: Path, *, thesaurus: dict | None = None, kind: str = 
     from search.whoosh.backend import WhooshBackend
 
     return WhooshBackend(index_dir, thesaurus=thesaurus)
+
+
+def shipped_chamber_texts(corpus: Path) -> Path:
+    """The training half of the Chamber texts as shipped in corpus/ (tools/build_chamber_texts.py)."""
+    from search.semantic import CHAMBER_TEXTS
+
+    return corpus / CHAMBER_TEXTS

@@ -1,5 +1,6 @@
 """Composition of the layers for the CLI and the web server: init, indexing hooks, doctor."""
 
+import threading
 from typing import Any
 
 from fastapi import FastAPI
@@ -30,13 +31,34 @@ def initialise(rt: Runtime, *, demo: bool) -> list[str]:
         lines.append(f"demoprojecten: {sum(report.projects.values())}; demodrempels: {b.created} nieuw, "
                      f"{b.updated} bijgewerkt, {b.unchanged} ongewijzigd")
     lines.extend(rt.after_commit().lines())
+    if demo:
+        lines.append(demo_themes(rt))
+    semantic = rt.learn_semantic_model()
+    if semantic:
+        lines.append(semantic)
     return lines
+
+
+def demo_themes(rt: Runtime) -> str:
+    """Group the demo register into themes so a fresh start shows /themas filled; never redo curated work."""
+    from kb.services.themes import has_themes
+    from search.service import load_thesaurus
+    from search.theme_store import recluster
+
+    with session_scope(rt.engine) as session:
+        if has_themes(session):
+            return "thema's: al aanwezig (herberekenen met 'drempelbank cluster')"
+    result = recluster(rt.engine, thesaurus=load_thesaurus(rt.corpus), actor="init")
+    rt.after_commit()  # the search index follows the new memberships (thema facet)
+    return f"thema's: {len(result.themes)} voorgesteld"
 
 
 def build_app(rt: Runtime) -> FastAPI:
     from web.app import create_app
 
     rt.after_commit()  # repair what a crash between a commit and its steps left behind
+    # a register served without `init` on this machine learns its semantic model beside serving, not in a search
+    threading.Thread(target=rt.learn_semantic_model, name="betekenismodel", daemon=True).start()
     return create_app(rt.engine, search=rt.search, settings=rt.settings, after_commit=rt.after_commit)
 
 

@@ -17,7 +17,7 @@ import re
 import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterator
+from typing import Callable, Iterator
 
 import snowballstemmer
 
@@ -115,10 +115,18 @@ def base_units(text: str, *, mode: str = INDEX, compounds: bool = True, removest
     return units
 
 
-class Thesaurus:
-    """Maps every term of an entry, one word or several, to the canonical term."""
+def query_key(term: str) -> tuple[str, ...]:
+    """A thesaurus term as the index and queries see it: its analysed terms, in order."""
+    return tuple(u.term for u in base_units(term, mode=QUERY))
 
-    def __init__(self, data: dict | None):
+
+class Thesaurus:
+    """Maps every term of an entry, one word or several, to the canonical term (the entry's first term).
+
+    The one reading of corpus/thesaurus.json: `key` says how a term is split and normalised (analysed
+    terms for the index and queries, lemmas for the theme features), the canonical form is the same."""
+
+    def __init__(self, data: dict | None, key: Callable[[str], tuple[str, ...]] = query_key):
         self.keys: dict[tuple[str, ...], str] = {}
         for entry in (data or {}).get("entries", []):
             terms = [t for t in entry.get("terms", []) if t and t.strip()]
@@ -126,12 +134,11 @@ class Thesaurus:
                 continue
             canonical = _SPACE.sub("_", terms[0].strip().lower())
             for term in terms:
-                key = tuple(u.term for u in base_units(term, mode=QUERY))
-                if key:
-                    self.keys.setdefault(key, canonical)
+                found = key(term)
+                if found:
+                    self.keys.setdefault(found, canonical)
         self.longest = max((len(k) for k in self.keys), default=0)
-        # Most words start no entry: one set lookup instead of a tuple per possible length.
-        self.starts = {key[0] for key in self.keys}
+        self.firsts = frozenset(k[0] for k in self.keys)
 
     def apply(self, units: list[Unit], mode: str) -> list[Unit]:
         """Mark every thesaurus match: add (index) or substitute (query) the canonical term."""
@@ -140,7 +147,7 @@ class Thesaurus:
         out: list[Unit] = []
         i = 0
         while i < len(units):
-            size, canonical = self._match(units, i)
+            size, canonical = self.match([u.term for u in units], i)
             if not size:
                 out.append(units[i])
                 i += 1
@@ -156,11 +163,23 @@ class Thesaurus:
             i += size
         return out
 
-    def _match(self, units: list[Unit], i: int) -> tuple[int, str]:
-        if units[i].term not in self.starts:
+    def canonicals(self, terms: list[str]) -> list[str]:
+        """The canonical term of every match in a run of terms, longest match first, left to right."""
+        found: list[str] = []
+        i = 0
+        while i < len(terms):
+            size, canonical = self.match(terms, i)
+            if size:
+                found.append(canonical)
+            i += size or 1
+        return found
+
+    def match(self, terms: list[str], i: int) -> tuple[int, str]:
+        """(length, canonical) of the longest entry starting at `terms[i]`; (0, "") when none does."""
+        if terms[i] not in self.firsts:  # most words start no thesaurus term
             return 0, ""
-        for size in range(min(self.longest, len(units) - i), 0, -1):
-            key = tuple(u.term for u in units[i : i + size])
+        for size in range(min(self.longest, len(terms) - i), 0, -1):
+            key = tuple(terms[i : i + size])
             if key in self.keys:
                 return size, self.keys[key]
         return 0, ""

@@ -32,6 +32,8 @@ class SearchDocument:
     refs: list[str] = field(default_factory=list)
     projects: list[str] = field(default_factory=list)
     municipalities: list[str] = field(default_factory=list)
+    # The provinces of those municipalities (kb's municipality data), a facet and filter of their own.
+    provinces: list[str] = field(default_factory=list)
     year: int | None = None
     tags: list[str] = field(default_factory=list)
     theme: str | None = None

@@ -20,6 +20,8 @@ FACET_VALUES: dict[str, tuple[str, tuple[str, ...]]] = {
     "kind": ("soort", tuple(k.value for k in Kind)),
     "werf": ("werf", tuple(w.value for w in Werf)),
 }
+# Dutch names of the facets that are not register enumerations.
+FACET_NAMES = {"municipality": "gemeente", "province": "provincie"}
 MAX_WORDS = 3  # municipality names of up to three words ("Sint-Martens-Latem" is one token)
 _WORD = re.compile(r"[\w'-]+")
 
@@ -54,21 +56,24 @@ _VALUES = _value_index()
 
 
 def facet_hints(query: SearchQuery, municipality: Callable[[str], str | None] | None = None,
-                names: Callable[[str, str], str] | None = None) -> list[FacetHint]:
-    """Facet values the query's words name, in query order, leaving out facets already filtered on."""
+                names: Callable[[str, str], str] | None = None,
+                province: Callable[[str], str | None] | None = None) -> list[FacetHint]:
+    """Facet values the query's words name, in query order, leaving out facets already filtered on.
+    A name that is both a municipality and a province ("Antwerpen") offers both."""
     words = _WORD.findall(query.text)
     hints: list[FacetHint] = []
     i = 0
     while i < len(words):
-        found = None
+        found: list[tuple[str, str]] = []
         for size in range(min(MAX_WORDS, len(words) - i), 0, -1):
             phrase = " ".join(words[i:i + size])
-            found = _match(phrase.casefold(), municipality)
+            found = _match(phrase.casefold(), municipality, province)
             if found:
                 break
-        if found and found[0] not in query.filters and all(h.field != found[0] for h in hints):
-            field, value = found
-            name = FACET_VALUES[field][0] if field in FACET_VALUES else "gemeente"
+        for field, value in found:
+            if field in query.filters or any(h.field == field for h in hints):
+                continue
+            name = FACET_VALUES[field][0] if field in FACET_VALUES else FACET_NAMES[field]
             shown = names(field, value) if names else value
             rest = " ".join(words[:i] + words[i + size:])
             hints.append(FacetHint(field, value, phrase, f"{name} {shown}", rest))
@@ -76,11 +81,15 @@ def facet_hints(query: SearchQuery, municipality: Callable[[str], str | None] | 
     return hints
 
 
-def _match(phrase: str, municipality: Callable[[str], str | None] | None) -> tuple[str, str] | None:
+def _match(phrase: str, municipality: Callable[[str], str | None] | None,
+           province: Callable[[str], str | None] | None) -> list[tuple[str, str]]:
     if phrase in _VALUES:
-        return _VALUES[phrase]
+        return [_VALUES[phrase]]
     key = _key(phrase)
     if key and key in _VALUES and " " not in phrase:
-        return _VALUES[key]
-    nis = municipality(phrase) if municipality and len(phrase) > 2 else None
-    return ("municipality", nis) if nis else None
+        return [_VALUES[key]]
+    if len(phrase) <= 2:
+        return []
+    nis = municipality(phrase) if municipality else None
+    name = province(phrase) if province else None
+    return [*([("municipality", nis)] if nis else []), *([("province", name)] if name else [])]

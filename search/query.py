@@ -38,6 +38,8 @@ FIELD_ALIASES = {
     "gemeente": "municipality",
     "municipality": "municipality",
     "municipalities": "municipality",
+    "provincie": "province",
+    "province": "province",
     "jaar": "year",
     "year": "year",
     "tag": "tag",
@@ -253,12 +255,19 @@ def _normalize_value(
         if match and (match.group(2) is None or match.group(1) <= match.group(2)):
             return value, None
         return value, f"Ongeldig jaar '{value}': genegeerd."
+    if field_name == "province":
+        return province_name(value), None
     if field_name == "municipality" and not value.isdigit() and resolver is not None:
         nis = resolver(value)
         if nis is None:
             return value, f"Onbekende gemeente '{value}': genegeerd."
         return str(nis), None
     return value, None
+
+
+def province_name(value: str) -> str:
+    """A province as kb's municipality data spells it, however it was typed ("west-vlaanderen")."""
+    return "-".join(part.capitalize() for part in "-".join(value.split()).split("-") if part)
 
 
 def _add_word(query: SearchQuery, word: str, negate: bool) -> None:

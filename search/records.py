@@ -5,8 +5,8 @@ from collections.abc import Iterator
 from sqlmodel import Session, select
 
 from kb.models import (
-    Article, Barrier, BarrierMunicipalityLink, BarrierProjectLink, BarrierRegulationLink, BarrierTag, Project,
-    Regulation, Theme, ThemeMember,
+    Article, Barrier, BarrierMunicipalityLink, BarrierProjectLink, BarrierRegulationLink, BarrierTag, Municipality,
+    Project, Regulation, Theme, ThemeMember,
 )
 from search.documents import SearchDocument
 
@@ -42,8 +42,11 @@ def barrier_documents(session: Session, barriers: list[Barrier]) -> list[SearchD
                                       Theme.hidden == False)).all())  # noqa: E712
     docs = [_barrier_document(b, links.get(b.id, []), projects.get(b.id, []), nis.get(b.id, []), tags.get(b.id, []))
             for b in barriers]
+    province = dict(session.exec(select(Municipality.nis, Municipality.province)
+                                 .where(Municipality.nis.in_({n for codes in nis.values() for n in codes}))).all())
     for barrier, doc in zip(barriers, docs):
         doc.theme = themes.get(barrier.id)
+        doc.provinces = list(dict.fromkeys(province[n] for n in doc.municipalities if province.get(n)))
     return docs
 
 

@@ -18,17 +18,14 @@ from sqlmodel import Session, func, select
 from kb.citations import CitationResolver
 from kb.models import Article, Barrier, FormerMunicipality, Municipality, OutboxEntry, Project, Regulation
 from kb.services.references import regulation_name
-from search.backend import Progress, SearchBackend, SearchResults, check_paging
+from search.backend import Hit, Progress, SearchBackend, SearchResults, check_paging
+from search.duplicates import CANDIDATES_READ, Candidate, decide
 from search.facet_words import facet_hints
 from search.query import SearchQuery, parse_query
 from search.records import all_documents, article_document, barrier_documents, project_document
 
 SCOPES = {"barriers": ["barrier"], "articles": ["article"], "projects": ["project"],
           "all": ["barrier", "article", "project"]}
-# Calibrated on the demo register's labelled near-duplicate pairs (bench/bench_duplicates.py): at 0.49 the
-# top candidate has P 0.833 / R 1.0; true pairs score 0.499-0.706, the closest merely related pair 0.485.
-# Rerun the calibration after any change to analysis, ranking or the demo texts.
-DUPLICATE_THRESHOLD = 0.49
 # Similar records of this many barriers are kept per index generation: ranking them re-analyses two dozen
 # candidate texts (~100-250 ms at 10,000 barriers, bench/bench_web.py), while a page view needs them again.
 SIMILAR_CACHED = 2048
@@ -40,10 +37,9 @@ def load_thesaurus(corpus: Path) -> dict:
 
 
 class SearchService:
-    def __init__(self, backend: SearchBackend, engine: Engine, *, duplicate_threshold: float = DUPLICATE_THRESHOLD):
+    def __init__(self, backend: SearchBackend, engine: Engine):
         self.backend = backend
         self.engine = engine
-        self.duplicate_threshold = duplicate_threshold
         self._similar = _GenerationCache(SIMILAR_CACHED)
 
     # -- reference data for query parsing ---------------------------------
@@ -61,9 +57,14 @@ class SearchService:
                 names.setdefault(name.casefold(), nis)
         return names
 
+    @cached_property
+    def provinces(self) -> dict[str, str]:
+        with Session(self.engine) as session:
+            return {name.casefold(): name for name in session.exec(select(Municipality.province).distinct())}
+
     def _forget_reference_data(self) -> None:
-        self.__dict__.pop("citations", None)
-        self.__dict__.pop("municipalities", None)
+        for name in ("citations", "municipalities", "provinces"):
+            self.__dict__.pop(name, None)
 
     def find_citations(self, text: str) -> list[dict[str, Any]]:
         return [{"raw": c.raw, "start": c.span[0], "end": c.span[1], "ref": c.ref, "label": c.label(),
@@ -88,7 +89,8 @@ class SearchService:
         results = self.backend.search(query, types=SCOPES.get(scope, SCOPES["barriers"]), sort=sort, page=page,
                                       page_size=page_size)
         results.notices = list(dict.fromkeys([*query.notices, *results.notices]))
-        results.facet_hints = [vars(h) for h in facet_hints(query, self.municipalities.get, self._facet_name)]
+        results.facet_hints = [vars(h) for h in facet_hints(query, self.municipalities.get, self._facet_name,
+                                                            self.provinces.get)]
         if scope not in SCOPES:
             results.notices.append(f"Onbekend zoekgebied '{scope}': gezocht in drempels")
         return results
@@ -127,14 +129,23 @@ class SearchService:
             self._similar.put(generation, key, hits)
         return self._with_precedents(hits)
 
-    def check_duplicate(self, title: str, description: str, limit: int = 5) -> list[dict[str, Any]]:
+    def duplicate_candidates(self, title: str, description: str, limit: int = CANDIDATES_READ,
+                             ) -> tuple[list[str], list[Hit]]:
+        """(the refs cited by a new report, the barriers most like it, best first)."""
         text = f"{title or ''}\n{description or ''}"
         refs = list(dict.fromkeys(part for _, _, ref in self._citation_spans(text)
                                   for part in (ref, ref.split(":")[0])))
         hits = self.backend.more_like_text(title or "", description or "", limit=limit, refs=refs,
                                            types=["barrier"])
-        return [{"code": h.code, "title": h.title, "score": round(h.score, 4),
-                 "likely": h.score >= self.duplicate_threshold, "why": h.why} for h in hits]
+        return refs, hits
+
+    def check_duplicate(self, title: str, description: str, limit: int = 5) -> list[dict[str, Any]]:
+        """Candidates for a new report; `likely` is the calibrated decision of search/duplicates.py and
+        `confidence` its probability that the candidate is the same barrier."""
+        refs, hits = self.duplicate_candidates(title, description, max(limit, CANDIDATES_READ))
+        confidence = decide(title or "", refs, [duplicate_candidate(h) for h in hits])
+        return [{"code": h.code, "title": h.title, "score": round(h.score, 4), "likely": p >= 0.5,
+                 "confidence": round(p, 3), "why": h.why} for h, p in zip(hits[:limit], confidence)]
 
     def _with_precedents(self, hits) -> list[dict[str, Any]]:
         codes = [h.code for h in hits]
@@ -212,6 +223,10 @@ class SearchService:
 
     def close(self) -> None:
         self.backend.close()
+
+
+def duplicate_candidate(hit: Hit) -> Candidate:
+    return Candidate(code=hit.code, title=hit.title, score=hit.score, refs=tuple(hit.fields.get("refs") or ()))
 
 
 class _GenerationCache:

@@ -5,12 +5,15 @@ curated names and pins survive); `ThemeAssigner` puts a new or edited barrier in
 after the commit; `emerging` groups recent barriers that fit no theme.
 """
 
+import copy
 import datetime as dt
 import hashlib
+import json
+import threading
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
 from kb.db import session_scope
@@ -233,9 +236,45 @@ class ThemeAssigner:
         return self.assign(codes) if codes else None
 
 
+def register_state(session: Session) -> tuple:
+    """Changes whenever a barrier, a membership or a theme is written (emerging-pattern cache key)."""
+    barriers = session.exec(select(func.count(), func.max(Barrier.updated_at)).select_from(Barrier)).one()
+    members = session.exec(select(func.count(), func.max(ThemeMember.updated_at)).select_from(ThemeMember)).one()
+    return (*service.generation(session), *barriers, *members)
+
+
+class _Emerging:
+    """The last emerging patterns per database, reused while the register and the day stay the same:
+    grouping runs the whole pipeline, and /themas is read far more often than the register changes."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.entries: dict[str, tuple[tuple, list[dict[str, Any]]]] = {}
+
+    def get(self, session: Session, key: tuple, compute) -> list[dict[str, Any]]:
+        database = str(session.get_bind().url)
+        with self.lock:
+            found = self.entries.get(database)
+        if found is not None and found[0] == key:
+            return copy.deepcopy(found[1])
+        patterns = compute()
+        with self.lock:
+            self.entries[database] = (key, copy.deepcopy(patterns))
+        return patterns
+
+
+EMERGING_CACHE = _Emerging()
+
+
 def emerging(session: Session, *, today: dt.date | None = None, thesaurus: dict | None = None) -> list[dict[str, Any]]:
-    """Barriers of the last 90 days that fit no theme (none, or to be reviewed), grouped."""
+    """Barriers of the last 90 days that fit no theme (none, or to be reviewed), grouped; cached until the
+    register, its themes, the thesaurus or the day change."""
     today = today or dt.date.today()
+    key = (register_state(session), today, json.dumps(thesaurus, sort_keys=True) if thesaurus else "")
+    return EMERGING_CACHE.get(session, key, lambda: _emerging(session, today, thesaurus))
+
+
+def _emerging(session: Session, today: dt.date, thesaurus: dict | None) -> list[dict[str, Any]]:
     rows = session.exec(select(Barrier.code, ThemeMember.theme_id, ThemeMember.needs_review)
                         .join(ThemeMember, ThemeMember.barrier_id == Barrier.id, isouter=True))
     loose = [code for code, theme_id, review in rows if theme_id is None or review]

@@ -4,6 +4,8 @@ PostgreSQL is this machine's server on 127.0.0.1:5432 (trust auth); `.ci/run` st
 Each run gets its own database, dropped at the end.
 """
 
+import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +19,10 @@ from tests.pgtools import temporary_database
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 SHARED = ROOT.parent / "shared"
+
+# The semantic model is learned from shipped texts only (never from a register), so every test register and
+# every CLI subprocess of the run shares one cache folder instead of learning it again per test home.
+os.environ.setdefault("DREMPELBANK_SEMANTIC_CACHE", str(Path(tempfile.gettempdir()) / "drempelbank-tests-semantic"))
 
 
 @pytest.fixture(scope="session")
@@ -69,3 +75,12 @@ def register(engine) -> Engine:
 
     load_reference(engine=engine, corpus=CORPUS)
     return engine
+
+
+@pytest.fixture(scope="session")
+def shipped_semantic_ranker():
+    """The semantic ranker learned from the legislation shipped in corpus/ (no Chamber texts), once per run."""
+    from search.semantic import SemanticModel, SemanticRanker, training_texts
+
+    model = SemanticModel.train(training_texts(CORPUS))
+    return SemanticRanker(lambda: model)

@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -26,6 +27,7 @@ def demo_home(tmp_path_factory) -> Path:
     result = run(home, "init", "--demo")
     assert result.returncode == 0, result.stderr
     assert "beheerdersaccount 'beheerder' aangemaakt; wachtwoord (wordt maar één keer getoond)" in result.stdout
+    assert re.search(r"thema's: \d+ voorgesteld", result.stdout), result.stdout  # /themas is filled from the start
     return home
 
 
@@ -34,6 +36,7 @@ def test_init_twice_changes_nothing(demo_home):
     result = run(demo_home, "init", "--demo")
     assert result.returncode == 0, result.stderr
     assert "0 nieuw, 0 bijgewerkt" in result.stdout
+    assert "thema's: al aanwezig" in result.stdout  # a second init never redoes (curated) themes
     assert "wachtwoord" not in result.stdout  # the first beheerder is created, and shown, only once
     after = json.loads(run(demo_home, "doctor", "--json").stdout)["database"]
     assert before == after

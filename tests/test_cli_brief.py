@@ -27,7 +27,7 @@ def test_brief_in_markdown_and_pdf(home, tmp_path):
     assert text.startswith("# Nota aan de Vlaamse Regering")
     assert "Selectie: Drempels met niveau ‘Vlaams’; status ‘Gemeld’ of ‘In analyse’." in text
     pdf = tmp_path / "nota.pdf"
-    assert run(home, "brief", "--out", str(pdf), "--filter", "thema=Financieel").returncode == 0
+    assert run(home, "brief", "--out", str(pdf), "--filter", "soort=Financieel").returncode == 0
     pages = PdfReader(pdf).pages
     assert len(pages) > 3 and "Nota aan de Vlaamse Regering" in pages[0].extract_text()
 

@@ -1,6 +1,7 @@
 """Every failure becomes a Dutch page or a JSON error with the right status; never a stack trace."""
 
 import logging
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -93,65 +94,57 @@ def document_errors(app: FastAPI) -> None:
     app.openapi = openapi
 
 
+# How each failure is answered: exception type -> (status, Dutch message, extra fields of the answer).
+# Starlette picks the entry of the most specific class, so NotFound wins over its base RegisterError.
+ANSWERS: dict[type[Exception], Callable[[Any], tuple[int, str, dict[str, Any]]]] = {
+    CsrfFailed: lambda exc: (403, CSRF_MESSAGE, {}),
+    NotFound: lambda exc: (404, str(exc), {}),
+    ValidationFailed: lambda exc: (422, "Ongeldige invoer", {"errors": [{"field": e.field, "message": e.message}
+                                                                        for e in exc.errors]}),
+    Conflict: lambda exc: (409, str(exc), {"current_version": exc.current, "changes": exc.changes}),
+    PermissionDenied: lambda exc: (403, str(exc) or "Geen toegang", {}),
+    TooLarge: lambda exc: (413, str(exc), {}),
+    TooManyAttempts: lambda exc: (429, str(exc), {"retry_after": exc.wait}),
+    RegisterError: lambda exc: (400, str(exc), {}),
+    RequestValidationError: lambda exc: (422, "Ongeldige invoer", {"errors": _field_errors(exc)}),
+    StarletteHTTPException: lambda exc: (exc.status_code, HTTP_MESSAGES.get(exc.status_code, str(exc.detail)), {}),
+}
+
+
 def install_error_handlers(app: FastAPI) -> None:
     document_errors(app)
 
-    @app.exception_handler(AuthRequired)
-    async def auth_required(request: Request, exc: AuthRequired):
-        if wants_json(request):
-            return JSONResponse({"detail": str(exc)}, status_code=401, headers={"WWW-Authenticate": "Bearer"})
-        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        notice = "verlopen" if request.state.session.expired else ""
-        suffix = f"&melding={notice}" if notice else ""
-        return RedirectResponse(f"/aanmelden?volgende={quote(target)}{suffix}", status_code=303)
+    async def answer(request: Request, exc: Exception) -> Response:
+        status, message, extra = ANSWERS[_answered_as(exc)](exc)
+        return error_response(request, status, message, **extra)
 
-    @app.exception_handler(CsrfFailed)
-    async def csrf_failed(request: Request, _exc: CsrfFailed):
-        return error_response(request, 403, CSRF_MESSAGE)
+    for kind in ANSWERS:
+        app.add_exception_handler(kind, answer)
+    app.add_exception_handler(AuthRequired, _login_first)
+    app.add_exception_handler(Exception, _crashed)
 
-    @app.exception_handler(NotFound)
-    async def not_found(request: Request, exc: NotFound):
-        return error_response(request, 404, str(exc))
 
-    @app.exception_handler(ValidationFailed)
-    async def invalid(request: Request, exc: ValidationFailed):
-        return error_response(request, 422, "Ongeldige invoer",
-                              errors=[{"field": e.field, "message": e.message} for e in exc.errors])
+def _answered_as(exc: Exception) -> type[Exception]:
+    return next(kind for kind in type(exc).__mro__ if kind in ANSWERS)
 
-    @app.exception_handler(Conflict)
-    async def conflict(request: Request, exc: Conflict):
-        return error_response(request, 409, str(exc), current_version=exc.current, changes=exc.changes)
 
-    @app.exception_handler(PermissionDenied)
-    async def denied(request: Request, exc: PermissionDenied):
-        return error_response(request, 403, str(exc) or "Geen toegang")
+async def _login_first(request: Request, exc: AuthRequired) -> Response:
+    if wants_json(request):
+        return JSONResponse({"detail": str(exc)}, status_code=401, headers={"WWW-Authenticate": "Bearer"})
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    notice = "verlopen" if request.state.session.expired else ""
+    suffix = f"&melding={notice}" if notice else ""
+    return RedirectResponse(f"/aanmelden?volgende={quote(target)}{suffix}", status_code=303)
 
-    @app.exception_handler(TooLarge)
-    async def too_large(request: Request, exc: TooLarge):
-        return error_response(request, 413, str(exc))
 
-    @app.exception_handler(TooManyAttempts)
-    async def throttled(request: Request, exc: TooManyAttempts):
-        return error_response(request, 429, str(exc), retry_after=exc.wait)
+async def _crashed(request: Request, exc: Exception) -> Response:
+    log.exception("onverwachte fout bij %s %s", request.method, request.url.path, exc_info=exc)
+    return error_response(request, 500, "Er liep iets mis aan onze kant; de fout werd gelogd")
 
-    @app.exception_handler(RegisterError)
-    async def refused(request: Request, exc: RegisterError):
-        return error_response(request, 400, str(exc))
 
-    @app.exception_handler(RequestValidationError)
-    async def bad_request(request: Request, exc: RequestValidationError):
-        errors = [{"field": ".".join(str(p) for p in e["loc"][1:]) or str(e["loc"][0]), "message": _dutch(e)}
-                  for e in exc.errors()]
-        return error_response(request, 422, "Ongeldige invoer", errors=errors)
-
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException):
-        return error_response(request, exc.status_code, HTTP_MESSAGES.get(exc.status_code, str(exc.detail)))
-
-    @app.exception_handler(Exception)
-    async def crashed(request: Request, exc: Exception):
-        log.exception("onverwachte fout bij %s %s", request.method, request.url.path, exc_info=exc)
-        return error_response(request, 500, "Er liep iets mis aan onze kant; de fout werd gelogd")
+def _field_errors(exc: RequestValidationError) -> list[dict[str, str]]:
+    return [{"field": ".".join(str(p) for p in e["loc"][1:]) or str(e["loc"][0]), "message": _dutch(e)}
+            for e in exc.errors()]
 
 
 def _dutch(error: dict[str, Any]) -> str:

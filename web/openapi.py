@@ -28,6 +28,7 @@ SUMMARIES = {
     ("GET", "/api/projects/{code}"): "Eén project en zijn drempels",
     ("GET", "/api/municipalities"): "Lijst van gemeenten",
     ("GET", "/api/municipalities/{nis}"): "Eén gemeente en haar drempels",
+    ("POST", "/api/barriers/{code}/theme"): "Drempel in een thema vastzetten of losmaken (programmateam)",
 }
 TAGS = [
     {"name": "drempels", "description": "Drempels melden, wijzigen, opvolgen en vergelijken"},

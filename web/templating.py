@@ -11,6 +11,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 from starlette.responses import HTMLResponse
 
+from briefs.grouping import display
 from web.markup import render_markdown, safe_snippet
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -24,7 +25,7 @@ FIELD_LABELS = {
     "reported_by": "Gemeld door", "reported_on": "Gemeld op", "tags": "Trefwoorden", "is_public": "Publiek",
     "extra": "Extra velden", "needs_review": "Te herbekijken", "regulation": "Regelgeving",
     "project": "Project", "municipality": "Gemeente", "year": "Jaar", "tag": "Trefwoord", "type": "Soort record",
-    "theme": "Thema",
+    "theme": "Thema", "province": "Provincie",
     "name": "Naam", "role": "Rol", "password": "Wachtwoord", "email": "E-mailadres",
 }
 
@@ -69,6 +70,7 @@ def make_templates(labels: dict[str, str]) -> Jinja2Templates:
     env.filters["datum"] = dutch_date
     env.filters["label"] = lambda v: labels.get(str(v), str(v).replace("-", " ").capitalize()) if v else "—"
     env.filters["veld"] = lambda f: FIELD_LABELS.get(str(f), str(f))
+    env.filters["kop"] = display  # a theme label shown as a name: first letter capitalised
     env.filters["getal"] = lambda n: f"{n:,}".replace(",", ".") if isinstance(n, int) else n
     return templates
 

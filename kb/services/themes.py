@@ -281,6 +281,8 @@ def _pin(session: Session, member: ThemeMember, theme_id: int, code: str) -> Non
 def merge_themes(*, session: Session, source: str, target: str, actor: str | None,
                  expected_version: int | None = None, target_version: int | None = None) -> Theme:
     """Move every barrier of `source` to `target` (pinned) and mark `source` merged into `target`."""
+    if not (target or "").strip():
+        raise ValidationFailed([FieldError("target", "kies het thema waarmee dit thema samengevoegd wordt")])
     if source == target:
         raise ValidationFailed([FieldError("target", "een thema kan niet met zichzelf samengevoegd worden; "
                                                      "kies een ander thema")])
@@ -332,6 +334,8 @@ def move_barrier(*, session: Session, code: str, key: str, actor: str | None) ->
     barrier = session.exec(select(Barrier).where(Barrier.code == code)).first()
     if barrier is None:
         raise NotFound("Drempel", code)
+    if not (key or "").strip():
+        raise ValidationFailed([FieldError("theme", "kies het thema waarin de drempel moet komen")])
     target = _active(session, key)
     member = session.exec(select(ThemeMember).where(ThemeMember.barrier_id == barrier.id)).first()
     member = member or ThemeMember(barrier_id=barrier.id)

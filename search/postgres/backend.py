@@ -28,7 +28,6 @@ from search.backend import (
     Progress,
     SearchBackend,
     SearchResults,
-    start_results,
 )
 from search.documents import SearchDocument
 from search.postgres.sql import (
@@ -227,37 +226,23 @@ class PostgresBackend(SearchBackend):
         with self._reading() as conn:
             return conn.execute(text(f"SELECT count(*) FROM {self.table}")).scalar_one()
 
-    def search(
-        self,
-        query: SearchQuery,
-        *,
-        types: Iterable[str] | None = None,
-        sort: str = "relevance",
-        page: int = 1,
-        page_size: int = 10,
-        facets: bool = True,
-    ) -> SearchResults:
-        out, sort = start_results(query, sort, page, page_size)
-        page, page_size = out.page, out.page_size
-        if query.is_empty:
-            return out
-        types = list(types) if types else None
+    def _search(self, query: SearchQuery, out: SearchResults, *, types: list[str] | None, sort: str,
+                facets: bool) -> None:
         with self._reading() as conn:
             opening = open_search(query, lambda any_terms, coord: build_plan(query, self.analyzer, types=types,
                                                                              any_terms=any_terms, coord=coord),
                                   lambda plan: self._total(conn, plan), int, empty=lambda plan: plan.where is None)
             if opening is None:
-                return out
+                return
             plan, total = opening.plan, opening.found
             if opening.notice:
                 out.notices.append(opening.notice)
             out.total = total
             if total:
-                out.hits = self._page(conn, plan, sort, page, page_size)
+                out.hits = self._page(conn, plan, sort, out.page, out.page_size)
                 if facets:
                     out.facets = self._facets(conn, plan)
             out.suggestion = self._suggestion(conn, query)
-        return out
 
     def _total(self, conn: Connection, plan: Plan) -> int:
         return conn.execute(text(f"SELECT count(*) FROM {self.table} WHERE {plan.where}"), plan.params).scalar_one()
@@ -272,7 +257,7 @@ class PostgresBackend(SearchBackend):
             Hit(type=r.type, id=r.id, code=r.code, title=r.title,
                 score=float(r.score) if scored else 0.0,
                 snippet=snippet((r.display or {}).get("summary") or r.body, self.analyzer, plan.marks),
-                fields=dict(r.display or {}))
+                fields=dict(r.display or {}), text=r.body or "")
             for r in conn.execute(text(sql), params)
         ]
 

@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from search.backend import FACET_FIELDS
+from search.backend import FACET_FIELDS, TITLE_WEIGHT
 from search.documents import SearchDocument
 from search.opening import COORD_POWER
 from search.query import SearchQuery
@@ -23,8 +23,9 @@ from search.query import SearchQuery
 MAX_POSITION = 16383
 MAX_POSITIONS_PER_TERM = 256
 MAX_LEXEME_BYTES = 2046
-# ts_rank weights {D, C, B, A}: title (A) counts 2.5 times the body (B).
-RANK_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"
+# ts_rank weights {D, C, B, A}: title terms are written at A, body terms at B, and the title counts
+# TITLE_WEIGHT times the body as in Whoosh (PostgreSQL refuses weights above 1, so A is 1). C and D are unused.
+RANK_WEIGHTS = f"{{0.1, 0.2, {1.0 / TITLE_WEIGHT:g}, 1.0}}"
 # Added to the text rank when a word equals a code or a citation matches,
 # so an exact reference wins over words in running text.
 CODE_BONUS = 1.0
@@ -38,11 +39,11 @@ _WORD = re.compile(r"\w+(?:\.?\w+)*")
 
 # filter name -> key prefix in the `keys` array
 FILTER_KEYS = ("type", "status", "kind", "werf", "level", "theme",
-               "regulation", "project", "municipality", "tag", "ref")
+               "regulation", "project", "municipality", "province", "tag", "ref")
 _SCALAR_KEYS = {"type": "type", "status": "status", "kind": "kind", "werf": "werf",
                 "level": "level", "theme": "theme"}
 _LIST_KEYS = {"regulation": "regulations", "project": "projects",
-              "municipality": "municipalities", "tag": "tags", "ref": "refs"}
+              "municipality": "municipalities", "province": "provinces", "tag": "tags", "ref": "refs"}
 
 
 def check_table_name(name: str) -> str:

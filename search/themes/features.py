@@ -1,8 +1,10 @@
 """Features of a barrier from the Dutch analysis the search already uses.
 
 Lemmas, compound parts and thesaurus abbreviations come from search.nlp,
-search.compounds and corpus/thesaurus.json; the analyzer in search.analysis
-wraps the same functions for Whoosh, which this package must not import.
+search.compounds and corpus/thesaurus.json, read by the one `Thesaurus` of
+search.analysis (the backend-neutral analysis the index uses too), here keyed
+on lemmas: "GDPR", "AVG" and "Algemene Verordening Gegevensbescherming" all
+give `thes:avg`.
 Regulation links count as features of their own: two barriers citing
 "DLB art. 285" share a theme more surely than two sharing a word.
 """
@@ -12,6 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from search.analysis import Thesaurus
 from search.compounds import compound_terms
 from search.nlp import STOP_WORDS, lemma
 from search.themes.types import ThemeDoc
@@ -47,39 +50,9 @@ def content_words(text: str) -> list[str]:
     return [w for w in words if len(w) >= MIN_WORD and w not in STOP_WORDS]
 
 
-class ThesaurusMatcher:
-    """Finds thesaurus terms (one word or several) in a run of lemmas."""
-
-    def __init__(self, data: dict | None):
-        self.keys: dict[tuple[str, ...], str] = {}
-        for entry in (data or {}).get("entries", []):
-            terms = [t for t in entry.get("terms", []) if t and t.strip()]
-            if not terms:
-                continue
-            canonical = THES_PREFIX + (entry.get("regulation") or terms[0]).strip().lower().replace(" ", "_")
-            for term in terms:
-                key = tuple(lemma(w) for w in content_words(term))
-                if key:
-                    self.keys.setdefault(key, canonical)
-        self.longest = max((len(k) for k in self.keys), default=0)
-        self.firsts = frozenset(k[0] for k in self.keys)
-
-    def matches(self, lemmas: list[str]) -> list[str]:
-        found: list[str] = []
-        i = 0
-        while i < len(lemmas):
-            if lemmas[i] not in self.firsts:  # most words start no thesaurus term
-                i += 1
-                continue
-            for size in range(min(self.longest, len(lemmas) - i), 0, -1):
-                hit = self.keys.get(tuple(lemmas[i : i + size]))
-                if hit:
-                    found.append(hit)
-                    i += size
-                    break
-            else:
-                i += 1
-        return found
+def lemma_key(term: str) -> tuple[str, ...]:
+    """A thesaurus term as the theme features see it: the lemmas of its content words."""
+    return tuple(lemma(w) for w in content_words(term))
 
 
 @dataclass
@@ -90,7 +63,7 @@ class FeatureExtractor:
     title_weight: int = 2  # the title is the reporter's own summary
 
     def __post_init__(self):
-        self._matcher = ThesaurusMatcher(self.thesaurus)
+        self._thesaurus = Thesaurus(self.thesaurus, key=lemma_key)
 
     def tokens(self, doc: ThemeDoc) -> list[str]:
         out: list[str] = []
@@ -98,7 +71,7 @@ class FeatureExtractor:
             words = content_words(text)
             lemmas = [lemma(w) for w in words]
             bag = [f for w in words for f in word_features(w)]
-            bag += self._matcher.matches(lemmas)
+            bag += [THES_PREFIX + c for c in self._thesaurus.canonicals(lemmas)]
             out.extend(bag * weight)
         for ref in doc.refs:
             out.append(REF_PREFIX + ref.strip().lower())

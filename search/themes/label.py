@@ -1,10 +1,14 @@
 """Dutch labels for themes: surface noun phrases ranked by class-based TF-IDF.
 
 The blank Dutch pipeline has no parser, so candidate phrases are surface
-n-grams (1–4 words) inside one clause that neither start nor end with a stop
-word ("toegang tot het Rijksregister" passes, "de aanvraag van" does not).
-Variants are grouped by their lemmas (zending/zendingen) and shown in the
-spelling the texts use most, so a label reads as written, not as a stem.
+n-grams (1–3 content words, at most two articles or prepositions between them)
+inside one clause that neither start nor end with a stop word ("toegang tot
+het Rijksregister" passes, "de aanvraag van" does not) and end on a noun, not
+on an adjective, a participle or an infinitive ("terugsturen"). Variants are
+grouped by their lemmas (zending/zendingen) and shown in the spelling the
+texts use most, so a label reads as written, not as a stem. A single word also
+counts where it is part of a compound ("archief" in "Archiefdecreet"), so the
+word that names a whole theme beats a frequent but vague one ("stukken").
 Scores follow BERTopic's c-TF-IDF: a phrase's share of the theme's documents
 times log(1 + average documents per theme / documents holding the phrase).
 """
@@ -13,16 +17,18 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
+from functools import lru_cache
 from typing import NamedTuple
 
-from search.nlp import STOP_WORDS, lemma
+from search.compounds import compound_terms
+from search.nlp import STOP_WORDS, lemma, lookup_table
 from search.themes.types import ThemeDoc
 
 # A clause ends at punctuation; phrases never cross it.
 # Numbers end a phrase too: "Wet van 8 augustus 1983" must not yield "wet van augustus".
 _CLAUSE = re.compile(r"[.,;:!?()\[\]\"“”«»\n–—/§°]+|\s-\s|\S*\d\S*")
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
-MAX_WORDS = 3
+MAX_WORDS = 3  # content words in a phrase; articles and prepositions between them do not count
 # A barrier names its subject early; later paragraphs (answers, annexes) add
 # noise to labels and cost time and memory on large registers.
 LABEL_CHARS = 800
@@ -47,13 +53,47 @@ _EDGE_WORDS = frozenset({
 })
 # Endings of adjectives and adverbs: a label ends on a noun, not on "elektronisch".
 _NOT_LAST_ENDINGS = ("isch", "ische", "lijk", "lijke", "ig", "ige", "end", "ende", "baar", "bare", "loos", "loze")
-LENGTH_BONUS = {1: 1.0, 2: 1.6, 3: 1.8}
+# Two words name a theme best ("aangetekende zending"); a third must earn its place by covering more.
+LENGTH_BONUS = {1: 1.0, 2: 1.6, 3: 1.5}
 TITLE_BONUS = 1.5  # a reporter's title is a summary; phrases from titles name things
 
 
 class Phrase(NamedTuple):
     key: tuple[str, ...]  # lemmas: groups spelling variants
     surface: str
+
+
+@lru_cache(maxsize=1)
+def verb_lemmas() -> frozenset[str]:
+    """Infinitives: lemmas the lookup table gives to a form in -t (stuurt → sturen), at least five letters."""
+    return frozenset(base for form, base in lookup_table().items()
+                     if form.endswith("t") and base.endswith("en") and form != base and len(base) >= 5)
+
+
+def is_infinitive(low: str) -> bool:
+    """"terugsturen", "bekendmaken": a verb as written (its own lemma), also with a prefix or in a compound."""
+    if not low.endswith("en") or lemma(low) != low:
+        return False
+    verbs = verb_lemmas()
+    return any(low[i:] in verbs for i in range(0, len(low) - 4))
+
+
+# Verbs with these prefixes form their participle without ge- (betaald, verplicht, ontvangen).
+_NO_GE_PREFIXES = ("be", "ver", "ont", "her", "er")
+
+
+def is_participle(low: str, *, after_ge: bool = False) -> bool:
+    """"betaald", "verplicht", "(ge)kwalificeerde": a past participle (also inflected) of a verb the table
+    knows. Without ge- only after an inseparable prefix, so "raad" (raden) stays a noun."""
+    if not (after_ge or low.startswith(_NO_GE_PREFIXES)) or len(low) < 6:
+        return False
+    if low.endswith(("de", "te")):
+        low = low[:-1]
+    if not low.endswith(("d", "t")):
+        return False
+    stem, verbs = low[:-1], verb_lemmas()
+    single = stem[:-3] + stem[-2:] if stem[-3:-1] in ("aa", "ee", "oo", "uu") else stem  # betaal → betal
+    return any(form in verbs for form in (stem + "en", single + "en", low + "en"))
 
 
 def _is_edge(low: str) -> bool:
@@ -76,7 +116,7 @@ def phrases(text: str) -> list[Phrase]:
             if edge[i]:
                 continue
             stops = 0
-            for j in range(i, min(i + MAX_WORDS, len(words))):
+            for j in range(i, min(i + MAX_WORDS + MAX_INNER_STOPS, len(words))):
                 if edge[j]:
                     stops += 1
                     if stops > MAX_INNER_STOPS or lows[j] not in _INNER_OK:
@@ -85,6 +125,8 @@ def phrases(text: str) -> list[Phrase]:
                 span = words[i : j + 1]
                 surface = _surface(span, sentence_start=True) if starts_sentence and i == 0 else " ".join(span)
                 out.append(Phrase(tuple(lemmas[i : j + 1]), surface))
+                if j - i + 1 - stops >= MAX_WORDS:
+                    break
     return out
 
 
@@ -99,8 +141,10 @@ def _surface(words: list[str], *, sentence_start: bool) -> str:
 def can_end_label(word: str) -> bool:
     """A label ends on a noun: not an adjective ending, not a verb form (betaald → betalen)."""
     low = word.lower()
-    participle = low.startswith("ge") and low.endswith(("d", "t", "de", "te", "en")) and len(low) > 5
-    if low.endswith(_NOT_LAST_ENDINGS) or participle or low in _EDGE_WORDS:
+    participle = low.startswith("ge") and len(low) > 5 and (is_participle(low[2:], after_ge=True)
+                                                      or lemma(low) in verb_lemmas())
+    if low.endswith(_NOT_LAST_ENDINGS) or participle or low in _EDGE_WORDS or is_infinitive(low) \
+            or is_participle(low):
         return False
     base = lemma(low)
     return not (base != low and base.endswith("en") and not low.endswith(("en", "s")))
@@ -119,7 +163,7 @@ class DocPhrases:
             text = doc.text if doc.title and doc.title in doc.text[:LABEL_CHARS] else doc.title + "\n" + doc.text
             found = phrases(text[:LABEL_CHARS])
             pairs.update(found)
-            keys = frozenset(self._id(key) for key, _ in found)
+            keys = frozenset(self._id(key) for key in {p.key for p in found} | compound_keys(found))
             self.keys[doc.code] = keys
             self.title_keys[doc.code] = frozenset(self._id(p.key) for p in phrases(doc.title))
             self.df.update(keys)
@@ -128,6 +172,10 @@ class DocPhrases:
         for (key, surface), count in pairs.items():
             self.spellings[self.ids[key]][surface] += count
 
+    def spelled(self, key_id: int) -> bool:
+        """Whether the phrase occurs on its own somewhere (a compound part alone has no spelling to show)."""
+        return bool(self.spellings.get(key_id))
+
     def _id(self, key: tuple[str, ...]) -> int:
         found = self.ids.get(key)
         if found is None:
@@ -135,12 +183,23 @@ class DocPhrases:
         return found
 
     def length(self, key_id: int) -> int:
-        return len(self.key_of[key_id])
+        """Content words in the phrase ("toegang tot het Rijksregister": 2)."""
+        return min(MAX_WORDS, max(1, sum(not _is_edge(word) for word in self.key_of[key_id])))
 
     def surface(self, key_id: int) -> str:
         """Most used spelling; on a tie the lower-case one (capitals at a sentence start mislead)."""
         counts = self.spellings[key_id]
         return min(counts, key=lambda s: (-counts[s], s != s.lower(), s))
+
+
+def compound_keys(found: list[Phrase]) -> set[tuple[str, ...]]:
+    """One-word keys for the parts of compound words in a text ("archiefdecreet" → archief, decreet)."""
+    out = set()
+    for phrase in found:
+        if len(phrase.key) == 1:
+            word = phrase.surface.lower()
+            out.update((lemma(part),) for part in compound_terms(word) if part != word and len(part) >= 4)
+    return out
 
 
 def ctfidf(members: list[str], index: DocPhrases, n_docs: int, n_themes: int) -> list[tuple[float, int]]:
@@ -152,7 +211,7 @@ def ctfidf(members: list[str], index: DocPhrases, n_docs: int, n_themes: int) ->
     average = n_docs / max(n_themes, 1)
     scored = []
     for key, count in local.items():
-        if count < floor:
+        if count < floor or not index.spelled(key):
             continue
         score = (count / len(members)) * math.log(1 + average / index.df[key])
         scored.append((score, key))
@@ -171,7 +230,7 @@ def best_label(members: list[str], index: DocPhrases) -> int | None:
     best, best_score = None, 0.0
     # Key ids follow the documents' code order, so ties are broken the same way on every run.
     for key, count in sorted(local.items()):
-        if count < floor:
+        if count < floor or not index.spelled(key):
             continue
         score = (count / len(members)) * (count / index.df[key]) * LENGTH_BONUS[index.length(key)]
         score *= TITLE_BONUS if in_titles[key] else 1.0
@@ -193,7 +252,8 @@ def label_theme(members: list[str], index: DocPhrases, n_docs: int, n_themes: in
     terms: list[str] = []
     for _, key in scored:
         text = index.surface(key)
-        if index.length(key) <= 2 and not any(text.lower() in t.lower() or t.lower() in text.lower() for t in terms):
+        plain = index.length(key) == len(index.key_of[key]) <= 2  # one or two words, nothing between them
+        if plain and not any(text.lower() in t.lower() or t.lower() in text.lower() for t in terms):
             terms.append(text)
         if len(terms) >= n_terms:
             break

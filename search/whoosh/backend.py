@@ -32,7 +32,6 @@ from search.backend import (
     Progress,
     SearchBackend,
     SearchResults,
-    start_results,
 )
 from search.documents import SearchDocument
 from search.opening import open_search
@@ -264,25 +263,13 @@ class WhooshBackend(SearchBackend):
         with self._reading() as searcher:
             return searcher.doc_count()
 
-    def search(
-        self,
-        query: SearchQuery,
-        *,
-        types: Iterable[str] | None = None,
-        sort: str = "relevance",
-        page: int = 1,
-        page_size: int = 10,
-        facets: bool = True,
-    ) -> SearchResults:
-        out, sort = start_results(query, sort, page, page_size)
+    def _search(self, query: SearchQuery, out: SearchResults, *, types: list[str] | None, sort: str,
+                facets: bool) -> None:
         page, page_size = out.page, out.page_size
-        if query.is_empty:
-            return out
-        types = list(types) if types else None
         with self._reading() as searcher:
             plan, matches = self._plan_and_match(searcher, query, types, out)
             if plan is None:
-                return out
+                return
             out.total = len(matches)
             scored = sort_facet(sort, plan.text_clauses > 0) is None
             ranked = self._rank(searcher, plan, matches, sort, page * page_size) if matches else []
@@ -291,7 +278,6 @@ class WhooshBackend(SearchBackend):
                         for score, docnum in ranked[(page - 1) * page_size:]]
             if facets and matches:
                 out.facets = self._facets.counts(matches)
-        return out
 
     def _plan_and_match(self, searcher, query: SearchQuery, types, out: SearchResults):
         """The plan to rank by and its matches (search.opening decides between all and some words)."""
@@ -331,6 +317,7 @@ class WhooshBackend(SearchBackend):
             score=score,
             snippet=snippet(searcher.schema["body"].analyzer, display.get("summary") or stored.get("body", ""), terms),
             fields=display,
+            text=stored.get("body", ""),
         )
 
     def suggest(self, word: str, *, public_only: bool = False) -> str | None:

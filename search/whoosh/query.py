@@ -25,6 +25,7 @@ FILTER_INDEX_FIELDS = {
     "regulation": "regulations",
     "project": "projects",
     "municipality": "municipalities",
+    "province": "provinces",
     "tag": "tags",
     "ref": "refs",
 }

@@ -12,19 +12,16 @@ from whoosh.columns import VarBytesColumn
 from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, FieldType, Schema
 from whoosh.formats import Existence, Frequency
 
-from search.backend import FACET_FIELDS
+from search.backend import FACET_FIELDS, TITLE_WEIGHT
 from search.documents import SearchDocument
 from search.whoosh.analyzer import WhooshDutchAnalyzer, whoosh_analyzer
 
 
-# The title counts twice the body. 3.0 over-weighted short headings: on legal-qa-dev (article
-# headings as titles) nDCG@10 0.725 at 3.0 and 0.740 at 2.0 or 1.0, while our demo set keeps
-# 0.870 at 2.0 (0.862 at 1.0). bench/bench_quality.py.
-TITLE_BOOST = 2.0
 REF_BOOST = 5.0
 # Values of the `public` field (an ID field: exact terms the filter matches).
 PUBLIC, NOT_PUBLIC = "1", "0"
-LIST_ATTRS = {"regulation": "regulations", "project": "projects", "municipality": "municipalities"}
+LIST_ATTRS = {"regulation": "regulations", "project": "projects", "municipality": "municipalities",
+              "province": "provinces"}
 
 
 def plain_analyzer():
@@ -57,7 +54,7 @@ def build_schema(analyzer) -> Schema:
         code_key=KEYWORD(lowercase=True),
         # Term vectors (counts only): similar records read a candidate's terms from them instead of
         # analysing its text again, which was most of a barrier page (search/whoosh/similar.py).
-        title=TEXT(analyzer=analyzer, field_boost=TITLE_BOOST, stored=True, vector=Frequency()),
+        title=TEXT(analyzer=analyzer, field_boost=TITLE_WEIGHT, stored=True, vector=Frequency()),
         body=TEXT(analyzer=analyzer, stored=True, vector=Frequency()),
         # Unstemmed words, the vocabulary for "bedoelde u …?"; public_words holds those of public
         # records only, so an anonymous visitor is never offered a word from a record they may not see.
@@ -73,6 +70,7 @@ def build_schema(analyzer) -> Schema:
         regulations=KEYWORD(commas=True),
         projects=KEYWORD(commas=True),
         municipalities=KEYWORD(commas=True),
+        provinces=KEYWORD(commas=True),
         tags=KEYWORD(commas=True),
         year=NUMERIC(int, bits=32, sortable=True),
         severity=NUMERIC(int, bits=32, sortable=True),
@@ -101,7 +99,7 @@ def build_fields(doc: SearchDocument) -> dict:
     for name in ("status", "kind", "werf", "level", "theme", "year", "severity", "updated"):
         if getattr(doc, name) is not None:
             fields[name] = getattr(doc, name)
-    for name in ("regulations", "projects", "municipalities", "tags", "refs"):
+    for name in ("regulations", "projects", "municipalities", "provinces", "tags", "refs"):
         values = [str(v).replace(",", " ").strip() for v in getattr(doc, name)]
         if any(values):
             fields[name] = ",".join(v for v in values if v)

@@ -4,7 +4,7 @@ import json
 
 from sqlmodel import Session, select
 
-from briefs.grouping import NO_THEME, theme_labels
+from briefs.grouping import NO_THEME, display, theme_labels
 from kb.models import Barrier, Theme, ThemeMember
 from search.theme_store import recluster
 from tests.conftest import CORPUS
@@ -23,5 +23,6 @@ def test_kind_before_themes_then_theme_names(demo_sqlite):
                                    .join(ThemeMember, ThemeMember.barrier_id == Barrier.id)
                                    .join(Theme, Theme.id == ThemeMember.theme_id)).all())
     assert set(after) == set(before)
-    assert all(after[code] == stored.get(code, NO_THEME) for code in after)
+    assert all(after[code] == (display(stored[code]) if code in stored else NO_THEME) for code in after)
+    assert display("aangetekende zending") == "Aangetekende zending" and display("eID-kaart") == "eID-kaart"
     assert len(set(after.values())) > 5

@@ -29,18 +29,18 @@ def sample_documents() -> list[SearchDocument]:
                  "Het bestuur moet elke beslissing over een retributie per aangetekende zending "
                  "bezorgen. Een elektronische aangetekende zending wordt niet aanvaard.",
                  regulations=["DLB"], refs=["DLB:285", "art. 285 DLB"], year=2024, severity=4,
-                 municipalities=["44021"], projects=["GZG-2022-001"], werf="backoffice",
+                 municipalities=["44021"], provinces=["Oost-Vlaanderen"], projects=["GZG-2022-001"], werf="backoffice",
                  updated=dt.datetime(2024, 5, 1), theme="t1"),
         _barrier("DR-2024-002", "Handtekening op papier bij aanvraag",
                  "Het aanvraagformulier vraagt een handgeschreven handtekening. Burgers kunnen "
                  "de aanvraag daardoor niet volledig online indienen.",
                  regulations=["eIDAS"], year=2024, severity=5, status="in-analyse",
-                 municipalities=["11002"], updated=dt.datetime(2024, 6, 1), theme="t2"),
+                 municipalities=["11002"], provinces=["Antwerpen"], updated=dt.datetime(2024, 6, 1), theme="t2"),
         _barrier("DR-2023-003", "Persoonlijke verschijning aan het loket",
                  "Voor een attest moet de aanvrager persoonlijk aan het loket verschijnen, "
                  "ook wanneer de identiteit digitaal vastgesteld kan worden.",
                  year=2023, severity=3, status="opgelost", kind="procesmatig", werf="frontoffice",
-                 municipalities=["24062"], updated=dt.datetime(2023, 2, 1)),
+                 municipalities=["24062"], provinces=["Vlaams-Brabant"], updated=dt.datetime(2023, 2, 1)),
         _barrier("DR-2023-004", "Bekendmaking van besluiten enkel via aanplakking",
                  "De gemeente maakt besluiten bekend door aanplakking aan het gemeentehuis. "
                  "Een bekendmaking op de website volstaat volgens de lokale praktijk niet.",
@@ -278,10 +278,35 @@ class BackendContract:
         assert results.facets["year"]["2024"] == 5
         assert results.facets["theme"] == {"t1": 2, "t2": 1}
 
+    def test_province_is_a_facet_and_a_filter_in_any_spelling(self, backend):
+        results = self.search(backend, "", filters={"type": "barrier"}, page_size=1)
+        assert results.facets["province"] == {"Oost-Vlaanderen": 1, "Antwerpen": 1, "Vlaams-Brabant": 1}
+        assert codes(self.search(backend, "", filters={"province": "vlaams-brabant"})) == ["DR-2023-003"]
+        assert codes(self.search(backend, "provincie:oost-vlaanderen")) == ["DR-2024-001"]
+
     def test_facets_can_be_skipped(self, backend):
         assert self.search(backend, "retributie", facets=False).facets == {}
 
     # -- order and pages ---------------------------------------------------
+
+    def test_second_ranker_reorders_the_best_hits_only(self, backend, shipped_semantic_ranker):
+        """With the LSA ranker set, a text search gives the same total, facets and records, re-ordered
+        within the pool; pages still partition them; a sorted search keeps its order."""
+        wide = "gemeente OF burgers OF attest OF digitaal OF aanvraag OF besluiten"
+        plain = self.search(backend, wide, page_size=50)
+        by_code = self.search(backend, wide, sort="code", page_size=50)
+        backend.reranker = shipped_semantic_ranker
+        try:
+            fused = self.search(backend, wide, page_size=50)
+            pages = [self.search(backend, wide, page=p, page_size=3) for p in (1, 2)]
+            assert codes(self.search(backend, wide, sort="code", page_size=50)) == codes(by_code)
+        finally:
+            backend.reranker = None
+        assert plain.total == fused.total >= 6 and plain.facets == fused.facets
+        pool = shipped_semantic_ranker.pool
+        assert sorted(codes(fused)[:pool]) == sorted(codes(plain)[:pool])
+        assert codes(pages[0]) + codes(pages[1]) == codes(fused)[:6]
+        assert all(hit.text for hit in fused.hits)
 
     def test_pages_partition_the_results(self, backend):
         first = self.search(backend, "", filters={"type": "barrier"}, page=1, page_size=4, sort="code")

@@ -32,11 +32,15 @@ def test_dekamer_known_item_and_descriptor_queries(tmp_path, monkeypatch):
          "question_theme": ["VERVOER PER SPOOR", "NMBS"]},
         {"doc_id": 3, "depotdat": "2017-02-01", "question": "Treinen te laat. \n\n Een andere vraag over vertraging.",
          "question_theme": []},
+        # In the semantic ranker's training half (search/semantic.py: training_part): never indexed or judged.
+        {"doc_id": 4, "depotdat": "2017-02-02", "question": "Trams te laat. \n\n Waarom rijden de trams te laat?",
+         "question_theme": ["VERVOER PER SPOOR"]},
     ]
     path = tmp_path / "dekamer.jsonl"
     path.write_text("\n".join(json.dumps(r) for r in records), encoding="utf-8")
     kamer = devsets.dekamer_set(path)
     assert kamer.documents[0].title == "" and kamer.documents[0].body == "Waarom rijden de treinen te laat?"
+    assert [d.code for d in kamer.documents] == ["K1", "K2", "K3"]
     known = [q for q in kamer.queries if q.category == "known-item"]
     assert [(q.query, q.judgements) for q in known] == [("Treinen te laat.", {"K1": 2, "K2": 2, "K3": 1})]
     descriptors = [q for q in kamer.queries if q.category == "descriptor"]

@@ -1,5 +1,5 @@
 """Search evaluation: metrics on hand-computed examples, the labelled set, the regression guard
-against the baselines, and the calibrated duplicate warning on the demo register."""
+against the baselines, and the demo register's near-duplicate pairs."""
 
 import math
 import re
@@ -10,7 +10,6 @@ import pytest
 from bench.evaluate import (
     CATEGORIES,
     baseline_systems,
-    choose_threshold,
     compare,
     dcg_at_k,
     demo_service,
@@ -24,9 +23,7 @@ from bench.evaluate import (
     recall_at_k,
     reciprocal_rank,
     service_search_fn,
-    threshold_sweep,
 )
-from search.service import DUPLICATE_THRESHOLD
 
 ROOT = Path(__file__).resolve().parents[2]
 LOG3 = math.log2(3)
@@ -134,30 +131,6 @@ def test_duplicate_pairs_match_the_demo_readme():
 # -- threshold calibration ---------------------------------------------------
 
 
-def test_threshold_sweep_and_choice_on_a_hand_example():
-    scored = [(0.9, True), (0.8, False), (0.7, True), (0.2, False)]
-    sweep = threshold_sweep(scored, positives=2)
-    assert [round(r["f1"], 3) for r in sweep] == [0.667, 0.5, 0.8, 0.667]
-    chosen = choose_threshold(sweep)
-    assert chosen["cutoff"] == 0.7 and chosen["recall"] == 1.0
-    assert chosen["threshold"] == pytest.approx(0.45)  # midway to the next lower score
-
-
-def test_threshold_choice_breaks_f1_ties_by_precision():
-    sweep = [{"cutoff": 0.8, "precision": 0.5, "recall": 0.5, "f1": 0.5},
-             {"cutoff": 0.6, "precision": 1.0, "recall": 1 / 3, "f1": 0.5},
-             {"cutoff": 0.4, "precision": 0.2, "recall": 1.0, "f1": 1 / 3}]
-    assert choose_threshold(sweep)["cutoff"] == 0.6
-
-
-def test_sweep_counts_pairs_that_never_became_candidates_as_missed():
-    sweep = threshold_sweep([(0.5, True)], positives=4)
-    assert sweep[0]["recall"] == 0.25 and sweep[0]["precision"] == 1.0
-
-
-# -- the real register -------------------------------------------------------
-
-
 @pytest.fixture(scope="module")
 def runtime(tmp_path_factory):
     runtime = demo_service(tmp_path_factory.mktemp("register"))
@@ -188,39 +161,9 @@ def candidates(runtime):
     return duplicate_candidates(runtime.search, load_barriers())
 
 
-@pytest.fixture(scope="module")
-def calibrated(candidates):
-    duplicates, _ = load_pairs()
-    top = [(found[0][1], frozenset((code, found[0][0])) in duplicates) for code, found in candidates.items() if found]
-    return choose_threshold(threshold_sweep(top, positives=2 * len(duplicates)))
-
-
 def test_every_near_duplicate_is_the_top_candidate_of_its_partner(candidates):
     duplicates, _ = load_pairs()
     for pair in duplicates:
         first, second = sorted(pair)
         assert candidates[first][0][0] == second
         assert candidates[second][0][0] == first
-
-
-def test_shipped_threshold_flags_the_labelled_pairs(runtime, calibrated):
-    """Measured (bench/bench_duplicates.py): best-F1 threshold 0.49, top candidate P 0.833 / R 1.000;
-    every near-duplicate pair scores 0.499-0.706, the closest merely related pair 0.485.
-
-    The register's own `likely` (DUPLICATE_THRESHOLD) must warn on every labelled near-duplicate, in
-    both directions, and on no merely related pair."""
-    service = runtime.search
-    assert service.duplicate_threshold == DUPLICATE_THRESHOLD
-    by_code = {b["code"]: b for b in load_barriers()}
-
-    def likely(source: str, target: str) -> bool:
-        found = service.check_duplicate(by_code[source]["title"], by_code[source]["description"], limit=10)
-        return any(c["code"] == target and c["likely"] for c in found)
-
-    duplicates, related = load_pairs()
-    for pair in duplicates:
-        first, second = sorted(pair)
-        assert likely(first, second) and likely(second, first), sorted(pair)
-    warned = [sorted(p) for p in related if likely(*sorted(p)) or likely(*sorted(p, reverse=True))]
-    assert warned == []
-    assert calibrated["recall"] >= 0.9 and calibrated["precision"] >= 0.8

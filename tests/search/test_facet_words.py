@@ -2,11 +2,13 @@
 from search.facet_words import facet_hints
 from search.query import parse_query
 
-MUNICIPALITIES = {"gent": "44021", "sint-martens-latem": "44034"}.get
+MUNICIPALITIES = {"gent": "44021", "sint-martens-latem": "44034", "antwerpen": "11002"}.get
+PROVINCES = {"antwerpen": "Antwerpen", "limburg": "Limburg", "west-vlaanderen": "West-Vlaanderen"}.get
 
 
 def hints(text):
-    return [(h.field, h.value, h.word, h.rest) for h in facet_hints(parse_query(text), MUNICIPALITIES)]
+    return [(h.field, h.value, h.word, h.rest)
+            for h in facet_hints(parse_query(text), MUNICIPALITIES, province=PROVINCES)]
 
 
 def test_inflected_facet_words_are_recognised_with_the_query_left_for_the_filter():
@@ -27,3 +29,10 @@ def test_a_facet_already_filtered_on_or_a_plain_word_gives_no_hint():
     assert hints("status:opgelost opgelost") == []
     assert hints("analyse van de kosten") == []
     assert hints("aangetekende zending") == []
+
+
+def test_provinces_are_recognised_and_a_name_of_both_offers_both():
+    assert hints("aanplakking in Limburg") == [("province", "Limburg", "Limburg", "aanplakking in")]
+    assert hints("west-vlaanderen loket") == [("province", "West-Vlaanderen", "west-vlaanderen", "loket")]
+    assert hints("Antwerpen") == [("municipality", "11002", "Antwerpen", ""), ("province", "Antwerpen", "Antwerpen", "")]
+    assert [h.label for h in facet_hints(parse_query("Limburg"), province=PROVINCES)] == ["provincie Limburg"]

@@ -156,3 +156,36 @@ def test_postgres_search_backend_needs_postgresql(tmp_path):
     runtime = Runtime(Settings(home=tmp_path, search_backend="postgres"))
     with pytest.raises(RegisterError, match="vraagt een PostgreSQL-databank"):
         _ = runtime.search
+
+
+def test_province_of_a_barriers_municipality_is_a_facet_filter_and_a_facet_word(rt):
+    from kb.models import Barrier, BarrierMunicipalityLink, Municipality
+    from search.records import barrier_documents
+
+    with session_scope(rt.engine) as session:
+        linked = session.exec(select(BarrierMunicipalityLink.barrier_id, Municipality.province)
+                              .join(Municipality, Municipality.nis == BarrierMunicipalityLink.nis)).all()
+        assert linked, "the demo register links barriers to municipalities"
+        barrier_id, province = linked[0]
+        barrier = session.get(Barrier, barrier_id)
+        assert province in barrier_documents(session, [barrier])[0].provinces
+    results = rt.search.search("", filters={"province": province.lower()}, page_size=200)
+    assert barrier.code in codes(results)
+    assert results.facets["province"][province] == results.total
+    hints = rt.search.search(f"aanvraag {province}").facet_hints
+    assert {"field": "province", "value": province} in [{k: h[k] for k in ("field", "value")} for h in hints]
+
+
+def test_the_semantic_ranker_is_wired_by_the_settings(rt, tmp_path):
+    from search.semantic import CHAMBER_TEXTS, SemanticRanker
+
+    assert (rt.corpus / CHAMBER_TEXTS).is_file(), "the Chamber training half is shipped (tools/build_chamber_texts.py)"
+
+    assert isinstance(rt.search.backend.reranker, SemanticRanker)
+    assert codes(rt.search.search("aangetekende zending"))
+    assert list(rt.settings.semantic_cache.glob("semantic-*.pickle")), "the model is cached in its folder"
+    off = Runtime(Settings(home=tmp_path, semantic_search=False))
+    try:
+        assert off.search.backend.reranker is None
+    finally:
+        off.close()

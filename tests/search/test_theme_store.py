@@ -12,7 +12,7 @@ from kb.models import BarrierCreate, ThemeMember
 from kb.services import themes as service
 from kb.services.barriers import create_barrier, get_barrier
 from search.service import load_thesaurus
-from search.theme_store import ThemeAssigner, ThemesRefused, emerging, recluster
+from search.theme_store import EMERGING_CACHE, ThemeAssigner, ThemesRefused, emerging, recluster
 from tests.conftest import CORPUS
 
 THESAURUS = load_thesaurus(CORPUS)
@@ -110,6 +110,22 @@ def test_recent_barriers_without_theme_form_new_patterns(demo_engine, first):
         later = emerging(session, today=dt.date.today() + dt.timedelta(days=200), thesaurus=THESAURUS)
     assert any({"DR-2034-001", "DR-2034-002"} <= set(p["members"]) for p in found), found
     assert later == []
+
+
+def test_new_patterns_are_grouped_again_only_when_the_register_changes(demo_engine, first):
+    database = str(demo_engine.url)
+    today = dt.date.today()
+    with Session(demo_engine) as session:
+        found = emerging(session, today=today, thesaurus=THESAURUS)
+        entry = EMERGING_CACHE.entries[database]
+        assert emerging(session, today=today, thesaurus=THESAURUS) == found
+        assert EMERGING_CACHE.entries[database] is entry  # a second view reuses the grouping
+    _add(demo_engine, [("Drone-inspectie van bruggen vraagt papieren vergunning", "Voor drone-inspectie van "
+                        "bruggen vraagt de gemeente een papieren dronevergunning met stempel.")], year=2035)
+    with Session(demo_engine) as session:
+        again = emerging(session, today=today, thesaurus=THESAURUS)
+        assert EMERGING_CACHE.entries[database] is not entry  # a new barrier: grouped again
+        assert EMERGING_CACHE.entries[database][1] == again
 
 
 @pytest.mark.parametrize("texts, message", [

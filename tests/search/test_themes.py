@@ -50,6 +50,18 @@ def test_labels_and_terms_are_phrases_written_in_the_texts(proposal):
         assert all(0.0 <= v <= 1.0 for v in theme.confidence.values())
 
 
+def test_label_candidates_are_noun_phrases_as_written():
+    from search.themes.label import can_end_label, phrases
+
+    found = [p.surface for p in phrases("Sociale dienst krijgt geen toegang tot het Rijksregister voor de toepassing")]
+    assert "toegang tot het Rijksregister" in found  # two content words, article and preposition between
+    assert "geen toegang" not in found and "Rijksregister voor de" not in found
+    # a label ends on a noun: not on an infinitive (also with a prefix), a participle or an adjective
+    assert not any(can_end_label(w) for w in ("terugsturen", "bekendmaken", "betaald", "elektronische"))
+    assert all(can_end_label(w) for w in ("zending", "Rijksregister", "retributies", "examen", "resultaat",
+                                             "gemeenteraad", "budget", "bewijsstukken"))
+
+
 def test_coords_cover_every_barrier_in_the_unit_square(proposal):
     assert set(proposal.coords) == {d.code for d in demo_docs()}
     assert all(0.0 <= x <= 1.0 and 0.0 <= y <= 1.0 for x, y in proposal.coords.values())

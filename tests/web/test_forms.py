@@ -51,6 +51,8 @@ def test_likely_duplicate_is_flagged_before_saving(site):
     warned = post_form(client, "/drempels/nieuw", copy)
     assert warned.status_code == 200
     assert "lijkt al in het register te staan" in warned.text and "DR-2022-001" in warned.text
+    assert re.search(r"kans op dubbel (\d+)%", warned.text) and int(re.search(r"kans op dubbel (\d+)%",
+                                                                             warned.text).group(1)) >= 50
     assert site.api("lezer").get("/api/barriers/DR-2030-003").status_code == 404
     saved = post_form(client, "/drempels/nieuw", {**copy, "duplicate_ack": "on"})
     assert saved.status_code == 303
@@ -61,6 +63,7 @@ def test_check_duplicate_api_has_the_cli_shape(site):
     body = site.api("jurist").post("/api/check-duplicate", json={"title": original["title"],
                                                                  "description": original["description"]}).json()
     assert body["candidates"][0]["code"] == "DR-2022-002" and body["candidates"][0]["likely"] is True
+    assert all(c["likely"] == (c["confidence"] >= 0.5) for c in body["candidates"])
     unrelated = site.api("jurist").post("/api/check-duplicate", json={"title": "Zwembad", "description": "chloor"})
     assert not any(c["likely"] for c in unrelated.json()["candidates"])
 

@@ -29,6 +29,7 @@ MINIMUM = {
     ("POST", "/themas/{key}/hernoemen"): TEAM, ("POST", "/themas/{key}/verbergen"): TEAM,
     ("POST", "/themas/{key}/samenvoegen"): TEAM, ("POST", "/themas/{key}/splitsen"): TEAM,
     ("POST", "/drempels/{code}/thema"): TEAM, ("POST", "/api/themes/{key}"): TEAM,
+    ("POST", "/api/barriers/{code}/theme"): TEAM,
     **{("GET", path): LEZER for path in (
         "/", "/drempels", "/drempels/{code}", "/regelgeving", "/regelgeving/{key}",
         "/regelgeving/{key}/artikels/{number}", "/projecten", "/projecten/{code}", "/gemeenten", "/gemeenten/{nis}",

@@ -6,6 +6,7 @@ import re
 import pytest
 from sqlmodel import Session, select
 
+from briefs.grouping import display
 from kb.models import ThemeMember
 from kb.services.barriers import get_barrier
 from kb.services.outbox import pending_count
@@ -41,7 +42,7 @@ def test_overview_page_and_twin_show_the_same_themes(site, themes):
     twin = client.get("/api/themes").json()
     text = html.unescape(page.text)
     for theme in twin["themes"]:
-        assert theme["label"] in text and f'href="/themas/{theme["key"]}"' in page.text
+        assert display(theme["label"]) in text and f'href="/themas/{theme["key"]}"' in page.text
         assert len(theme["trend"]) == len(twin["quarters"])
     assert {t["key"] for t in twin["themes"]} == set(themes)
     assert page.text.count("<circle") == len(twin["map"]["points"]) > 0
@@ -52,7 +53,7 @@ def test_theme_page_and_twin(site, themes):
     client = site.client("lezer")
     page = html.unescape(client.get("/themas/t1").text)
     twin = client.get("/api/themes/t1").json()
-    assert twin["theme"]["label"] in page
+    assert f"<h1>{display(twin['theme']['label'])}</h1>" in page  # shown as a name, first letter capitalised
     assert {m["code"] for m in twin["members"]} == set(themes["t1"]["members"])
     assert all(m["code"] in page for m in twin["members"])
     assert twin["open"] + twin["solved"] + twin["not_retained"] == len(twin["members"])
@@ -70,7 +71,7 @@ def test_theme_facet_in_search_and_on_the_barrier_page(site, themes):
     assert "Thema" in listing and themes["t1"]["label"] in listing
     code = themes["t1"]["members"][0]
     page = html.unescape(site.client("lezer").get(f"/drempels/{code}").text)
-    assert 'href="/themas/t1"' in page and themes["t1"]["label"] in page
+    assert 'href="/themas/t1"' in page and display(themes["t1"]["label"]) in page
 
 
 def test_form_api_and_import_assign_a_theme_once(site, themes):
@@ -128,6 +129,35 @@ def test_stale_form_and_self_merge_are_refused_in_dutch_and_keep_the_input(site,
     assert team.post("/themas/t4/hernoemen", data={"label": "zonder token"}).status_code == 403
     assert site.client("jurist").post("/themas/t4/hernoemen", data={"csrf": csrf_of(site.client("jurist")),
                                                                    "label": "x"}).status_code == 403
+
+
+def test_api_pins_and_unpins_a_barrier_with_dutch_errors(site, themes):
+    api = site.api("programmateam")
+    code = themes["t1"]["members"][-1]
+    placed = api.post(f"/api/barriers/{code}/theme", json={"theme": "t3"})
+    assert placed.status_code == 200, placed.text
+    assert placed.json()["theme"]["key"] == "t3" and placed.json()["theme"]["pinned"]
+    assert any(m["code"] == code and m["pinned"] for m in api.get("/api/themes/t3").json()["members"])
+    assert code in {h["code"] for h in api.get("/api/search", params={"q": "", "theme": "t3", "limit": 50}
+                                               ).json()["hits"]}
+    loose = api.post(f"/api/barriers/{code}/theme", json={"action": "losmaken"})
+    assert loose.status_code == 200 and not loose.json()["theme"]["pinned"]
+    missing = api.post(f"/api/barriers/{code}/theme", json={})
+    assert missing.status_code == 422 and missing.json()["errors"][0]["field"] == "theme"
+    assert "kies het thema" in missing.json()["errors"][0]["message"]
+    unknown = api.post("/api/barriers/DR-1999-999/theme", json={"theme": "t3"})
+    assert unknown.status_code == 404 and "DR-1999-999" in unknown.json()["detail"]
+    assert api.post(f"/api/barriers/{code}/theme", json={"theme": "t999"}).status_code == 404
+    assert site.api("jurist").post(f"/api/barriers/{code}/theme", json={"theme": "t3"}).status_code == 403
+    stale = api.post("/api/themes/t3", json={"action": "hernoemen", "label": "Nieuw", "version": 0})
+    assert stale.status_code == 409 and "gewijzigd" in stale.json()["detail"]
+    no_target = api.post("/api/themes/t3", json={"action": "samenvoegen"})
+    assert no_target.status_code == 422 and no_target.json()["errors"][0]["field"] == "target"
+    assert "kies het thema" in no_target.json()["errors"][0]["message"]
+    no_codes = api.post("/api/themes/t3", json={"action": "splitsen", "codes": []})
+    assert no_codes.status_code == 422 and no_codes.json()["errors"][0]["field"] == "codes"
+    wrong = api.post("/api/themes/t3", json={"action": "weggooien"})
+    assert wrong.status_code == 422 and wrong.json()["errors"][0]["field"] == "action"
 
 
 def test_merge_split_and_curation_survive_a_rerun(site, themes):

@@ -16,7 +16,7 @@ from web.templating import render
 
 router = APIRouter()
 
-FACETS = ("theme", "status", "kind", "werf", "level", "regulation", "project", "municipality", "year")
+FACETS = ("theme", "status", "kind", "werf", "level", "regulation", "project", "municipality", "province", "year")
 FILTERS = (*FACETS, "tag")
 SORTS = {"relevance": "relevantie", "newest": "nieuwste eerst", "code": "code", "severity": "ernst"}
 PAGE_SIZE = 20

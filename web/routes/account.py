@@ -1,4 +1,5 @@
-"""Login, logout, own profile and API tokens, and the user administration (beheerder)."""
+"""Login and logout, and the account forms: API tokens, password, the user administration (beheerder).
+The profile and user list pages themselves are in web/pages/accounts.py."""
 
 from datetime import timedelta
 from urllib.parse import urlparse
@@ -8,12 +9,11 @@ from fastapi.responses import RedirectResponse
 from sqlmodel import select
 
 from kb.db import session_scope
-from kb.enums import Role
 from kb.errors import ValidationFailed
-from kb.models import User, UserPublic
+from kb.models import User
 from kb.errors import FieldError
 from kb.services.users import (
-    create_token, create_user, get_user, list_tokens, revoke_token, set_password, update_user, verify_password,
+    create_token, create_user, get_user, revoke_token, set_password, update_user, verify_password,
 )
 from kb.models import utcnow
 from kb.services.logins import close_session, close_sessions_before, open_session
@@ -21,6 +21,7 @@ from web.auth import SESSION_SECONDS, SessionData, login_session
 from web.deps import Admin, DbSession, Reader, form_with_csrf
 from web.errors import TooManyAttempts
 from web.forms import field_errors
+from web.pages.accounts import profile_data, users_data
 from web.templating import render
 
 router = APIRouter(tags=["accounts"])
@@ -72,23 +73,6 @@ async def logout(request: Request, _form: dict = Depends(form_with_csrf)):
     return RedirectResponse("/aanmelden", status_code=303)
 
 
-def profile_data(session, name: str) -> dict:
-    user = get_user(session, name)
-    return {"user": UserPublic.model_validate(user, from_attributes=True).model_dump(mode="json"),
-            "tokens": [{"id": t.id, "created_at": t.created_at.isoformat()} for t in list_tokens(session, name)]}
-
-
-@router.get("/profiel", include_in_schema=False)
-def profile(request: Request, session: DbSession, principal: Reader):
-    return render(request, "profile.html", {**profile_data(session, principal.name), "new_token": None, "errors": {}},
-                  json_url="/api/profile")
-
-
-@router.get("/api/profile", tags=["accounts"])
-def api_profile(session: DbSession, principal: Reader) -> dict:
-    return profile_data(session, principal.name)
-
-
 @router.post("/profiel/tokens", include_in_schema=False)
 async def new_token(request: Request, principal: Reader, form: dict = Depends(form_with_csrf)):
     with session_scope(request.app.state.engine) as session:
@@ -96,23 +80,6 @@ async def new_token(request: Request, principal: Reader, form: dict = Depends(fo
     with session_scope(request.app.state.engine) as session:
         context = profile_data(session, principal.name)
     return render(request, "profile.html", {**context, "new_token": token, "errors": {}}, json_url="/api/profile")
-
-
-def users_data(session) -> dict:
-    users = session.exec(select(User).order_by(User.name))
-    return {"data": [UserPublic.model_validate(u, from_attributes=True).model_dump(mode="json") for u in users],
-            "roles": [r.value for r in Role]}
-
-
-@router.get("/gebruikers", include_in_schema=False)
-def users(request: Request, session: DbSession, _admin: Admin):
-    return render(request, "users.html", {**users_data(session), "form": {}, "errors": {}, "created": None},
-                  json_url="/api/users")
-
-
-@router.get("/api/users", tags=["accounts"])
-def api_users(session: DbSession, _admin: Admin) -> dict:
-    return users_data(session)
 
 
 @router.post("/gebruikers", include_in_schema=False)

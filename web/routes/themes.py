@@ -1,7 +1,7 @@
 """Curating themes (programme team and beheerder): rename, hide, merge, split, move or pin a barrier,
 and recompute the themes. Every write goes through kb/services/themes.py, then the after-commit steps."""
 
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
@@ -12,7 +12,7 @@ from kb.errors import Conflict, FieldError, ValidationFailed
 from kb.services import themes as service
 from search.theme_store import ThemesRefused, recluster
 from web.deps import Team, check_csrf_header, form_with_csrf
-from web.pages.themes import theme_detail, themes_overview, thesaurus_of
+from web.pages.themes import barrier_theme, theme_detail, themes_overview, thesaurus_of
 from web.templating import render
 
 router = APIRouter()
@@ -158,3 +158,25 @@ def curate_api(request: Request, key: str, body: Curation, principal: Team) -> d
     request.app.state.after_commit()
     with session_scope(request.app.state.engine) as session:
         return theme_detail(session, result_key)
+
+
+class Placement(BaseModel):
+    """Put a barrier in a theme by hand (pinned: re-runs leave it there), or let re-runs place it again."""
+
+    action: Literal["vastzetten", "losmaken"] = Field(
+        default="vastzetten", description="vastzetten: in `theme` plaatsen en vastzetten; losmaken: de volgende "
+                                          "herberekening mag de drempel weer plaatsen")
+    theme: str | None = Field(default=None, description="sleutel van het thema (bv. t3), bij vastzetten")
+
+
+@router.post("/api/barriers/{code}/theme", tags=["thema's"], dependencies=CSRF_HEADER)
+def place_api(request: Request, code: str, body: Placement, principal: Team) -> dict[str, Any]:
+    """The barrier's theme block afterwards (as on the barrier page): theme, pinned, confidence, choices."""
+    with session_scope(request.app.state.engine) as session:
+        if body.action == "losmaken":
+            service.unpin_barrier(session=session, code=code, actor=principal.name)
+        else:
+            service.move_barrier(session=session, code=code, key=body.theme or "", actor=principal.name)
+    request.app.state.after_commit()
+    with session_scope(request.app.state.engine) as session:
+        return {"code": code, "theme": barrier_theme(session, code)}

@@ -39,7 +39,8 @@
       likely.forEach(function (c) {
         var li = el("li");
         li.appendChild(el("a", c.code + " " + c.title, { href: "/drempels/" + encodeURIComponent(c.code) }));
-        li.appendChild(document.createTextNode(" (gelijkenis " + Math.round(c.score * 100) + "%)"));
+        li.appendChild(document.createTextNode(" (gelijkenis " + Math.round(c.score * 100) + "%, kans op dubbel " +
+                                               Math.round(c.confidence * 100) + "%)"));
         list.appendChild(li);
       });
       warn.appendChild(list);

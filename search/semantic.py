@@ -1,0 +1,187 @@
+"""A second ranker that matches meaning rather than shared words: latent semantic analysis (LSA).
+
+Learned offline from Dutch text the product ships or finds at init (the legislation in corpus/ and the
+training part of the Chamber's CC0 questions and answers, see :func:`training_part`), never from the
+register it ranks, so nothing here is derived from the database. Built deterministically (fixed seed,
+sorted input) at first use and kept in a cache file keyed by the fingerprint of its input.
+
+The ranker re-orders the best BM25 candidates of a search by a weighted sum of scores (:class:`SemanticRanker`):
+it never adds or drops a result, so counts, facets and filters stay the backend's. Both backends run
+it from :meth:`search.backend.SearchBackend.search`.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import logging
+import os
+import pickle
+import re
+import tempfile
+import threading
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+import numpy as np
+import snowballstemmer
+
+from search.backend import Hit
+from search.nlp import STOP_WORDS
+
+log = logging.getLogger(__name__)
+
+# LSA dimensions and seed; more dimensions match more literally (nearer BM25), fewer more loosely.
+COMPONENTS = 200
+SEED = 2017
+# Words in fewer training texts than this carry no reliable meaning; in more than this share, none at all.
+MIN_DF = 3
+MAX_DF = 0.3
+# Fusion: BM25 score / best BM25 score of the search + SEMANTIC_WEIGHT x LSA cosine. Measured by
+# bench/bench_quality.py (ablation rows) on sets the model never saw: 0.3, 0.5 and 0.8 all raise nDCG@10
+# on legal-qa-dev, dekamer-2017 and our demo set, 0.5 the most on legal-qa-dev. Reciprocal rank fusion
+# (k 60, weights 0.25-2) lowered nDCG@10 on every set (legal-qa-dev 0.740 -> 0.684 at weight 1) and is not used.
+SEMANTIC_WEIGHT = 0.5
+# How many of BM25's best candidates are re-ordered (a page beyond them keeps BM25's order); one web
+# page, so a first page costs no extra hits. 20, 30 and 50 measured within 0.001 of each other.
+POOL = 20
+# One Chamber record in this many (by title) is training text; the others are only ever evaluated on.
+TRAINING_SHARE = 2
+MODEL_VERSION = "lsa-1"
+# The training half of the Chamber's questions and answers, shipped under corpus/ (tools/build_chamber_texts.py).
+CHAMBER_TEXTS = Path("chamber") / "dekamer-2017-leerdeel.jsonl.gz"
+
+_TOKEN = re.compile(r"[^\W\d_]{2,}")
+_STEMMER = snowballstemmer.stemmer("dutch")
+
+
+@lru_cache(maxsize=200_000)
+def _stem(word: str) -> str:
+    return _STEMMER.stemWord(word)
+
+
+def terms(text: str) -> list[str]:
+    """Stemmed content words (no stop words, no numbers): the features LSA learns from."""
+    return [_stem(w) for w in _TOKEN.findall((text or "").lower()) if w not in STOP_WORDS]
+
+
+def training_texts(corpus: Path, chamber: Path | None = None) -> list[str]:
+    """The shipped legislation (one text per article) and the training part of the Chamber's questions
+    with their answers (JSON lines, gzip-compressed or not: `corpus/` + CHAMBER_TEXTS as shipped, or the
+    whole set, of which only the training part is read), when that file is there."""
+    texts = []
+    for path in sorted((corpus / "regulations" / "texts").glob("*.json")):
+        for article in json.loads(path.read_text(encoding="utf-8")).get("articles", []):
+            texts.append(f"{article.get('heading') or ''}\n{article.get('text') or ''}")
+    if chamber is not None and chamber.is_file():
+        opener = gzip.open if chamber.suffix == ".gz" else open
+        with opener(chamber, "rt", encoding="utf-8") as stream:
+            lines = stream.read().splitlines()
+        for line in lines:
+            if line.strip():
+                record = json.loads(line)
+                question = record.get("question") or ""
+                if training_part(question.partition("\n")[0]):
+                    texts.append(f"{question}\n{record.get('answer') or ''}")
+    return texts
+
+
+def training_part(title: str) -> bool:
+    """Whether a Chamber record (by its title line) is training text; records sharing a title (the same
+    question put to several ministers) fall on the same side, so none is trained on and evaluated on."""
+    digest = hashlib.sha1(title.strip().lower().encode("utf-8")).digest()
+    return digest[0] % TRAINING_SHARE == 0
+
+
+class SemanticModel:
+    """Text -> unit vector in LSA space; cosine of two vectors is their dot product."""
+
+    def __init__(self, vectorizer, svd):
+        self.vectorizer = vectorizer
+        self.svd = svd
+
+    @classmethod
+    def train(cls, texts: Iterable[str]) -> "SemanticModel":
+        from sklearn.decomposition import TruncatedSVD
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        texts = list(texts)
+        vectorizer = TfidfVectorizer(analyzer=terms, sublinear_tf=True, min_df=MIN_DF, max_df=MAX_DF,
+                                     dtype=np.float32)
+        matrix = vectorizer.fit_transform(texts)
+        components = min(COMPONENTS, matrix.shape[1] - 1, len(texts) - 1)
+        svd = TruncatedSVD(n_components=components, random_state=SEED, algorithm="randomized", n_iter=7)
+        svd.fit(matrix)
+        log.info("LSA geleerd uit %d teksten, %d woorden, %d dimensies", len(texts), matrix.shape[1], components)
+        return cls(vectorizer, svd)
+
+    def vectors(self, texts: Sequence[str]) -> np.ndarray:
+        reduced = self.svd.transform(self.vectorizer.transform(list(texts)))
+        norms = np.linalg.norm(reduced, axis=1, keepdims=True)
+        return reduced / np.where(norms == 0, 1.0, norms)
+
+    def similarities(self, query: str, texts: Sequence[str]) -> np.ndarray:
+        vectors = self.vectors([query, *texts])
+        return vectors[1:] @ vectors[0]
+
+
+def fingerprint(texts: Sequence[str]) -> str:
+    """Names the cache file: the texts, the parameters and the scikit-learn version that pickled it."""
+    import sklearn
+
+    digest = hashlib.sha256(f"{MODEL_VERSION} {sklearn.__version__}".encode())
+    for part in (COMPONENTS, SEED, MIN_DF, MAX_DF):
+        digest.update(repr(part).encode())
+    for text in texts:
+        digest.update(text.encode("utf-8"))
+        digest.update(b"\0")
+    return digest.hexdigest()[:16]
+
+
+def load_or_train(texts: Sequence[str], cache_dir: Path | None) -> SemanticModel:
+    """The model of `texts`, from the cache file when one was built from exactly these texts."""
+    path = cache_dir / f"semantic-{fingerprint(texts)}.pickle" if cache_dir else None
+    if path is not None and path.exists():
+        try:
+            return pickle.loads(path.read_bytes())
+        except Exception as exc:  # noqa: BLE001  (a damaged cache is rebuilt, never fatal)
+            log.warning("LSA-cache %s onleesbaar (%s): opnieuw geleerd", path, exc)
+    model = SemanticModel.train(texts)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # a temporary file of its own: several processes may learn the same model at once
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(pickle.dumps(model))
+        os.replace(temporary, path)
+    return model
+
+
+class SemanticRanker:
+    """Re-orders a search's best BM25 candidates: BM25 score over the best one's, plus SEMANTIC_WEIGHT
+    times the LSA cosine of query and record. The model is loaded (or learned) at the first search."""
+
+    def __init__(self, load: Callable[[], SemanticModel], *, weight: float = SEMANTIC_WEIGHT, pool: int = POOL):
+        self._load = load
+        self._model: SemanticModel | None = None
+        self._lock = threading.Lock()
+        self.weight = weight
+        self.pool = pool
+
+    @property
+    def model(self) -> SemanticModel:
+        with self._lock:
+            if self._model is None:
+                self._model = self._load()
+            return self._model
+
+    def rerank(self, text: str, hits: list[Hit]) -> list[Hit]:
+        top = max((h.score for h in hits), default=0.0)
+        if len(hits) < 2 or top <= 0:
+            return hits
+        similarity = self.model.similarities(text, [f"{h.title}\n{h.text}" for h in hits])
+        fused = [h.score / top + self.weight * float(sim) for h, sim in zip(hits, similarity)]
+        order = sorted(range(len(hits)), key=lambda i: (-fused[i], i))
+        return [hits[i] for i in order]

@@ -1,0 +1,68 @@
+"""The calibrated duplicate decision: its signals on hand examples, and its warnings on the real demo
+register for new reports that are in no labelled set (bench/eval/duplicate_reports.jsonl)."""
+
+import pytest
+
+from bench.evaluate import demo_service
+from search.duplicates import DUPLICATE_MODEL, Candidate, features, probability, title_similarity
+
+
+@pytest.fixture(scope="module")
+def rt(tmp_path_factory):
+    runtime = demo_service(tmp_path_factory.mktemp("register"))
+    yield runtime
+    runtime.close()
+
+
+def test_signals_on_a_hand_example():
+    candidates = [Candidate("A", "Aangetekende zending verplicht", 0.6, ("dlb:285",)),
+                  Candidate("B", "Zwembad", 0.2), Candidate("C", "Parkeerkaart", 0.1)]
+    first, second, _ = features("Verplichte aangetekende zendingen", ["DLB:285"], candidates)
+    assert first["margin"] == pytest.approx(0.4) and second["margin"] == pytest.approx(-0.4)
+    assert first["crowd"] == pytest.approx(0.6 - 0.15) and first["refs"] == 1.0 and second["refs"] == 0.0
+    assert first["title"] > 0.5 and second["title"] == 0.0
+
+
+def test_title_similarity_sees_inflections_and_nothing_in_empty_titles():
+    assert title_similarity("Aangetekende zending", "aangetekende zendingen") == 1.0
+    assert title_similarity("", "Zwembad") == 0.0
+
+
+def test_a_candidate_that_stands_out_is_more_likely_than_one_in_a_crowd():
+    alone = features("x", [], [Candidate("A", "", 0.45), Candidate("B", "", 0.1), Candidate("C", "", 0.1)])[0]
+    crowd = features("x", [], [Candidate("A", "", 0.45), Candidate("B", "", 0.42), Candidate("C", "", 0.4)])[0]
+    assert probability(alone, DUPLICATE_MODEL) > probability(crowd, DUPLICATE_MODEL)
+
+
+PARAPHRASES = [
+    ("DR-2023-011", "Kleine gemeente kan de certificaten voor digitaal tekenen niet betalen",
+     "Elke schepen en de algemeen directeur hebben een betalend gekwalificeerd certificaat nodig om besluiten "
+     "elektronisch te ondertekenen. Voor onze kleine gemeente, waar de ondertekenaars vaak wisselen, zijn die "
+     "jaarlijkse kosten te hoog."),
+    ("DR-2025-002", "Geboorteakte uit een ander EU-land moet op papier worden meegebracht",
+     "Nieuwkomers uit andere lidstaten moeten hun geboorteakte en een bewijs van woonst uit het land van "
+     "herkomst op papier en vertaald aan de balie afgeven; digitaal opvragen via het Europese systeem kan nog niet."),
+]
+SAME_THEME_NOT_DUPLICATE = [
+    ("Bibliotheek vraagt een papieren inschrijvingsformulier voor kinderen",
+     "Om een kind in te schrijven in de openbare bibliotheek moet een ouder een formulier afdrukken en "
+     "ondertekenen. De bibliotheeksoftware kent geen online inschrijving met toestemming van de ouder."),
+    ("Sportkampen: medische fiche moet op papier worden afgegeven",
+     "Ouders schrijven hun kinderen online in voor de sportkampen van de gemeente, maar de medische fiche "
+     "moet op de eerste kampdag op papier worden afgegeven. De sportdienst bewaart die fiches in een map."),
+]
+
+
+@pytest.mark.parametrize("code,title,description", PARAPHRASES)
+def test_a_paraphrased_duplicate_is_flagged(rt, code, title, description):
+    candidates = rt.search.check_duplicate(title, description)
+    assert candidates[0]["code"] == code and candidates[0]["likely"] is True
+    assert candidates[0]["confidence"] >= 0.5
+
+
+@pytest.mark.parametrize("title,description", SAME_THEME_NOT_DUPLICATE)
+def test_a_same_theme_report_is_not_flagged(rt, title, description):
+    candidates = rt.search.check_duplicate(title, description)
+    assert candidates and not any(c["likely"] for c in candidates)
+    assert all(0.0 <= c["confidence"] < 0.5 for c in candidates)
+

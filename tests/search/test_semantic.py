@@ -1,0 +1,53 @@
+"""The second ranker (search/semantic.py): learned deterministically from shipped text, cached, and it
+re-orders by meaning without adding or dropping a result."""
+
+import json
+
+import numpy as np
+import pytest
+
+from search.backend import Hit
+from search.semantic import SemanticModel, SemanticRanker, load_or_train, training_part, training_texts
+from tests.conftest import CORPUS
+
+PRIVACY = "Verwerking van persoonsgegevens vereist toestemming van de betrokkene en een rechtsgrond."
+COUNCIL = "De gemeenteraad vergadert openbaar; de burgemeester zit de vergadering voor."
+
+
+@pytest.fixture(scope="module")
+def texts():
+    return training_texts(CORPUS)
+
+
+def test_learned_from_the_shipped_legislation_the_same_every_time(texts, tmp_path):
+    assert len(texts) > 1000
+    first = load_or_train(texts, tmp_path)
+    again = SemanticModel.train(texts)
+    cached = load_or_train(texts, tmp_path)
+    assert len(list(tmp_path.glob("semantic-*.pickle"))) == 1
+    for model in (again, cached):
+        assert np.allclose(first.vectors([PRIVACY, COUNCIL]), model.vectors([PRIVACY, COUNCIL]), atol=1e-5)
+
+
+def test_meaning_beyond_shared_words(shipped_semantic_ranker):
+    """The query shares no word with the privacy text, yet lies nearer to it than to the council text."""
+    near, far = shipped_semantic_ranker.model.similarities("bescherming van gegevens van burgers", [PRIVACY, COUNCIL])
+    assert near > far
+
+
+def test_rerank_keeps_the_hits_and_moves_the_one_that_means_the_query(shipped_semantic_ranker):
+    hits = [Hit("barrier", f"barrier:{c}", c, t, 1.0, text=b) for c, t, b in
+            [("A", "Vergadering", COUNCIL), ("B", "Privacy", PRIVACY)]]
+    reordered = shipped_semantic_ranker.rerank("toestemming voor verwerking van persoonsgegevens", hits)
+    assert [h.code for h in reordered] == ["B", "A"]
+    unscored = [Hit("barrier", "barrier:C", "C", "x", 0.0), Hit("barrier", "barrier:D", "D", "y", 0.0)]
+    assert SemanticRanker(lambda: pytest.fail("no model needed")).rerank("x", unscored) == unscored
+
+
+def test_the_chamber_texts_add_only_their_training_half(tmp_path):
+    titles = ["Treinen te laat.", "Trams te laat.", "Boten te laat.", "Bussen te laat."]
+    path = tmp_path / "dekamer.jsonl"
+    path.write_text("\n".join(json.dumps({"question": f"{t}\n\nVraag.", "answer": "Antwoord."}) for t in titles),
+                    encoding="utf-8")
+    added = training_texts(CORPUS, path)[len(training_texts(CORPUS)):]
+    assert [t.partition("\n")[0] for t in added] == [t for t in titles if training_part(t)] == ["Trams te laat."]
