@@ -2,9 +2,12 @@
 
 Texts are barrier-like documents built from the word frequencies of a real
 Dutch corpus (the UD dev treebanks), so term statistics look like Dutch
-prose. Prints a table and writes bench/results/search.json.
+prose. With --postgres the PostgreSQL backend indexes the same documents and
+answers the same queries in the same run (a throwaway database on
+127.0.0.1:5432, bench/bench_search_pg.py). Prints a table and writes
+bench/results/search.json.
 
-    .venv/bin/python bench/bench_search.py --sizes 1000,10000
+    .venv/bin/python bench/bench_search.py --sizes 1000,10000 [--postgres]
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -68,18 +72,21 @@ def generate_queries(n: int, words, seed: int = 11) -> list[str]:
     return [" ".join(rng.sample(middle, rng.choice((1, 1, 2, 2, 3)))) for _ in range(n)]
 
 
-def percentiles(samples: list[float]) -> dict:
+def percentiles(samples: list[float], prefix: str = "") -> dict:
     cuts = statistics.quantiles(samples, n=100, method="inclusive")
-    return {"p50_ms": round(cuts[49] * 1000, 2), "p95_ms": round(cuts[94] * 1000, 2)}
+    return {f"{prefix}p50_ms": round(cuts[49] * 1000, 2), f"{prefix}p95_ms": round(cuts[94] * 1000, 2)}
 
 
 def timed(fn, queries) -> dict:
-    samples = []
+    """Wall time, and CPU time of this process (`cpu_`: what other work on the machine disturbs least;
+    it leaves out time spent in another process, such as a PostgreSQL server)."""
+    samples, cpu = [], []
     for q in queries:
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         fn(q)
         samples.append(time.perf_counter() - start)
-    return percentiles(samples)
+        cpu.append(time.process_time() - start_cpu)
+    return {**percentiles(samples), **percentiles(cpu, "cpu_")}
 
 
 def bench_whoosh(docs, queries, workdir: Path, analyzer) -> dict:
@@ -138,27 +145,53 @@ def main(argv=None) -> int:
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--analyzer", choices=("dutch", "plain"), default="dutch")
+    parser.add_argument("--postgres", action="store_true", help="also the PostgreSQL backend, same run")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "search.json"))
     args = parser.parse_args(argv)
     analyzer = dutch_analyzer() if args.analyzer == "dutch" else plain_analyzer()
     words, weights = load_vocabulary()
     queries = generate_queries(args.queries, words)
-    report = {"analyzer": type(analyzer).__name__, "queries": args.queries, "vocabulary": len(words),
+    report = {"command": "python bench/bench_search.py " + " ".join(argv if argv is not None else sys.argv[1:]),
+              "analyzer": type(analyzer).__name__, "queries": args.queries, "vocabulary": len(words),
               "cpus": os.cpu_count(), "runs": []}
-    for size in (int(s) for s in args.sizes.split(",")):
-        docs = generate_documents(size, words, weights)
-        with tempfile.TemporaryDirectory() as tmp:
-            run = {"docs": size,
-                   "whoosh": bench_whoosh(docs, queries, Path(tmp), analyzer),
-                   "fts5": bench_fts5(docs, queries, Path(tmp))}
-        # Other work on the machine disturbs the figures: keep the load beside them.
-        run["load_avg_1m"] = round(os.getloadavg()[0], 2)
-        report["runs"].append(run)
-        print_row(run)
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(json.dumps(report, indent=2), encoding="utf-8")
+    with _postgres(args.postgres) as pg_url:
+        for size in (int(s) for s in args.sizes.split(",")):
+            report["runs"].append(bench_size(size, words, weights, queries, analyzer, pg_url))
+            # Written after every size: a long run stopped half-way keeps what it measured.
+            Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+            Path(args.out).write_text(json.dumps(report, indent=2), encoding="utf-8")
     print(f"geschreven: {args.out}")
     return 0
+
+
+def bench_size(size: int, words, weights, queries, analyzer, pg_url: str | None) -> dict:
+    """Every engine on the same documents and queries, one after the other."""
+    docs = generate_documents(size, words, weights)
+    with tempfile.TemporaryDirectory() as tmp:
+        run = {"docs": size,
+               "whoosh": bench_whoosh(docs, queries, Path(tmp), analyzer),
+               "fts5": bench_fts5(docs, queries, Path(tmp))}
+    if pg_url:
+        from bench.bench_search_pg import bench_postgres
+
+        run["postgres"] = bench_postgres(pg_url, docs, queries)
+    ratio = lambda engine: round(run[engine]["query_full"]["p95_ms"] / max(run["fts5"]["query"]["p95_ms"], 0.01), 1)  # noqa: E731
+    run["p95_over_fts5"] = {engine: ratio(engine) for engine in ("whoosh", "postgres") if engine in run}
+    # Other work on the machine disturbs the figures: keep the load beside them.
+    run["load_avg_1m"] = round(os.getloadavg()[0], 2)
+    print_row(run)
+    return run
+
+
+@contextmanager
+def _postgres(wanted: bool):
+    if not wanted:
+        yield None
+        return
+    from bench.bench_search_pg import throwaway_database
+
+    with throwaway_database() as url:
+        yield url
 
 
 def print_row(run: dict) -> None:
@@ -170,6 +203,11 @@ def print_row(run: dict) -> None:
           f"(zonder facetten {w['query_no_facets']['p50_ms']}/{w['query_no_facets']['p95_ms']}) | "
           f"fts5 index {f['index_s']}s ({f['docs_per_s']}/s, {f['size_mb']} MB) "
           f"query p50/p95 {f['query']['p50_ms']}/{f['query']['p95_ms']} ms", flush=True)
+    if "postgres" in run:
+        from bench.bench_search_pg import print_row as print_pg
+
+        print_pg(run)
+    print(f"{'':>7}      | p95 / fts5 p95: {run['p95_over_fts5']} (load {run['load_avg_1m']})", flush=True)
 
 
 if __name__ == "__main__":

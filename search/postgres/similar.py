@@ -15,7 +15,7 @@ from typing import Iterable
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from search.backend import Hit, similarity, tfidf_vector
+from search.backend import Hit, key_terms, similarity, tfidf_vector
 from search.postgres.sql import quote_lexeme, unit_terms
 
 SIMILAR_TERMS = 25
@@ -56,9 +56,13 @@ class Idf:
 
 
 def candidates_sql(table: str, source: dict[str, float], refs: list[str], types: list[str] | None,
-                   exclude: str | None, size: int, public_only: bool = False) -> tuple[str, dict]:
-    """Rank by the summed weights of shared strong terms plus shared citations."""
-    top = sorted(source, key=lambda t: (-source[t], t))[:SIMILAR_TERMS]
+                   exclude: str | None, size: int, public_only: bool = False, idf: "Idf | None" = None,
+                   ) -> tuple[str, dict]:
+    """Rank by the summed weights of shared strong terms plus shared citations (with `idf`, whose
+    document frequencies are loaded for the source's terms, only terms few records hold)."""
+    ranked = sorted(source, key=lambda t: (-source[t], t))
+    top = (key_terms(ranked, lambda t: idf.df.get(t, 0), idf.total, SIMILAR_TERMS) if idf is not None
+           else ranked[:SIMILAR_TERMS])
     params = {"terms": top, "weights": [source[t] for t in top], "size": size,
               "refs": [f"ref={r.lower()}" for r in refs], "q": " | ".join(quote_lexeme(t) for t in top)}
     where = ["(tsv @@ CAST(:q AS tsquery) OR keys && CAST(:refs AS text[]))" if top
@@ -71,13 +75,19 @@ def candidates_sql(table: str, source: dict[str, float], refs: list[str], types:
     if exclude:
         where.append("id <> :exclude")
         params["exclude"] = exclude
-    sql = (f"SELECT id, type, code, title, body, display, "
-           f"(SELECT coalesce(sum(w.weight), 0) FROM unnest(tsv) AS u "
-           f" JOIN unnest(CAST(:terms AS text[]), CAST(:weights AS float8[])) AS w(term, weight) "
-           f" ON u.lexeme = w.term) "
-           f"+ {REF_CANDIDATE_WEIGHT} * cardinality(ARRAY(SELECT unnest(keys) INTERSECT "
-           f"SELECT unnest(CAST(:refs AS text[])))) AS pre "
-           f"FROM {table} WHERE {' AND '.join(where)} ORDER BY pre DESC, code LIMIT :size")
+    ranked = (f"SELECT id, type, code, title, display, tsv, "
+              f"(SELECT coalesce(sum(w.weight), 0) FROM unnest(tsv) AS u "
+              f" JOIN unnest(CAST(:terms AS text[]), CAST(:weights AS float8[])) AS w(term, weight) "
+              f" ON u.lexeme = w.term) "
+              f"+ {REF_CANDIDATE_WEIGHT} * cardinality(ARRAY(SELECT unnest(keys) INTERSECT "
+              f"SELECT unnest(CAST(:refs AS text[])))) AS pre "
+              f"FROM {table} WHERE {' AND '.join(where)} ORDER BY pre DESC, code LIMIT :size")
+    # Each candidate's term counts come from its tsvector (positions per lexeme: what analysing its
+    # title and body gives, up to PostgreSQL's 256 positions a lexeme), not from analysing it again.
+    sql = (f"SELECT id, type, code, title, display, pre, "
+           f"ARRAY(SELECT lexeme FROM unnest(tsv) ORDER BY lexeme) AS lexemes, "
+           f"ARRAY(SELECT cardinality(positions) FROM unnest(tsv) ORDER BY lexeme) AS counts "
+           f"FROM ({ranked}) AS candidates ORDER BY pre DESC, code")
     return sql, params
 
 
@@ -89,9 +99,9 @@ def rank_similar(conn: Connection, table: str, analyzer, title: str, body: str, 
         return []
     idf = Idf(conn, table)
     source = tfidf_vector(counts, idf.load(counts))
-    sql, params = candidates_sql(table, source, refs, types, exclude, max(3 * limit, 20), public_only)
+    sql, params = candidates_sql(table, source, refs, types, exclude, max(3 * limit, 20), public_only, idf)
     rows = conn.execute(text(sql), params).all()
-    targets = [(row, analyze_counts(analyzer, f"{row.title}\n{row.body}")[0]) for row in rows]
+    targets = [(row, dict(zip(row.lexemes or [], row.counts or [], strict=True))) for row in rows]
     idf.load(t for _row, c in targets for t in c)
     hits = []
     for row, target_counts in targets:

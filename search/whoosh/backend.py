@@ -75,6 +75,11 @@ def _stored_schema(ix, attempts: int = 20):
     return ix.schema
 
 
+def _layout(schema) -> set[str]:
+    """Field names, a field with term vectors marked (similar records read them: search/whoosh/similar.py)."""
+    return {f"{name}+vectoren" if schema[name].vector else name for name in schema.names()}
+
+
 class WhooshBackend(SearchBackend):
     """A Whoosh index in one directory, safe for several writing processes."""
 
@@ -135,7 +140,7 @@ class WhooshBackend(SearchBackend):
         """An index written before a field was added (or removed) cannot take today's documents, and
         a missing `public` field would hide every record from anonymous visitors: mark it stale, so
         whoever composes the service rebuilds it from the database (rebuild installs our schema)."""
-        old, new = set(_stored_schema(ix).names()), set(self._schema.names())
+        old, new = _layout(_stored_schema(ix)), _layout(self._schema)
         if old != new:
             log.warning("zoekindex in %s heeft andere velden (ontbreekt: %s; overbodig: %s): wordt opnieuw "
                         "opgebouwd; gebeurt dat niet, voer dan 'drempelbank reindex' uit", self.path,

@@ -10,7 +10,7 @@ import json
 from whoosh.analysis import LowercaseFilter, RegexTokenizer
 from whoosh.columns import VarBytesColumn
 from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, FieldType, Schema
-from whoosh.formats import Existence
+from whoosh.formats import Existence, Frequency
 
 from search.backend import FACET_FIELDS, TITLE_WEIGHT
 from search.documents import SearchDocument
@@ -52,8 +52,10 @@ def build_schema(analyzer) -> Schema:
         type=ID(stored=True),
         code=ID(stored=True, sortable=True),
         code_key=KEYWORD(lowercase=True),
-        title=TEXT(analyzer=analyzer, field_boost=TITLE_WEIGHT, stored=True),
-        body=TEXT(analyzer=analyzer, stored=True),
+        # Term vectors (counts only): similar records read a candidate's terms from them instead of
+        # analysing its text again, which was most of a barrier page (search/whoosh/similar.py).
+        title=TEXT(analyzer=analyzer, field_boost=TITLE_WEIGHT, stored=True, vector=Frequency()),
+        body=TEXT(analyzer=analyzer, stored=True, vector=Frequency()),
         # Unstemmed words, the vocabulary for "bedoelde u …?"; public_words holds those of public
         # records only, so an anonymous visitor is never offered a word from a record they may not see.
         words=WORDS(),

@@ -9,8 +9,10 @@ from typing import Callable
 
 from whoosh import query as wq
 from whoosh.idsets import BitSet
+from whoosh.spelling import ReaderCorrector
+from whoosh.support.levenshtein import distance
 
-from search.backend import Hit, similarity, tfidf_vector
+from search.backend import Hit, key_terms, similarity, tfidf_vector
 from search.query import SearchQuery
 from search.whoosh.query import PUBLIC_FILTER
 from search.whoosh.schema import REF_BOOST
@@ -23,15 +25,17 @@ class SimilarCache:
 
     Re-analysing each candidate's text and looking up document frequencies term by term was ~90% of
     a barrier page (bench/bench_web.py). Analysis depends only on the text, so it is kept by text
-    (least recently used first out); document frequencies change with every commit, so they are
-    kept per index generation.
+    (least recently used first out); candidates' terms come from term vectors (`vector_counts`).
+    Document frequencies are kept per segment: a segment never changes once written (Whoosh counts
+    a deleted document until the segment is merged away), so a commit only adds the lookups of its
+    own new segment instead of emptying them all.
     """
 
     def __init__(self, texts: int = 4096):
         self._texts: OrderedDict[str, tuple[Counter, dict[str, str]]] = OrderedDict()
         self._size = texts
         self._generation = None
-        self._df: dict[str, int] = {}
+        self._segment_df: dict[str, dict[str, int]] = {}
         self._filters: dict[tuple[str, ...], object] = {}
         self._lock = threading.Lock()
 
@@ -51,12 +55,29 @@ class SimilarCache:
     def _for_generation(self, searcher) -> None:
         generation = searcher.reader().generation()
         if generation != self._generation:
-            self._generation, self._df, self._filters = generation, {}, {}
+            self._generation, self._filters = generation, {}
 
-    def doc_frequencies(self, searcher) -> dict[str, int]:
+    def doc_frequency(self, searcher) -> Callable[[str], int]:
+        """Documents holding a term in title or body (as searcher.doc_frequency), summed over segments."""
+        leaves = []
         with self._lock:
-            self._for_generation(searcher)
-            return self._df
+            for leaf, _base in searcher.reader().leaf_readers():
+                segment = leaf.segment()
+                key = segment.segment_id() if segment is not None else None
+                leaves.append((self._segment_df.setdefault(key, {}) if key else {}, leaf))
+            kept = {id(table) for table, _leaf in leaves}
+            self._segment_df = {k: v for k, v in self._segment_df.items() if id(v) in kept}
+
+        def df(term: str) -> int:
+            total = 0
+            for table, leaf in leaves:
+                found = table.get(term)
+                if found is None:
+                    found = table[term] = leaf.doc_frequency("body", term) + leaf.doc_frequency("title", term)
+                total += found
+            return total
+
+        return df
 
     def type_filter(self, searcher, types: list[str] | None):
         """The documents of `types` as a bit set: Whoosh would otherwise collect all of them anew per
@@ -85,9 +106,10 @@ def rank_similar(
     counts, surface = cache.counts(analyzer, f"{title}\n{body}")
     if not counts and not refs:
         return []
-    idf = _idf(searcher, cache.doc_frequencies(searcher))
+    df = cache.doc_frequency(searcher)
+    idf = _idf(searcher, df)
     source = tfidf_vector(counts, idf)
-    top = sorted(source, key=source.get, reverse=True)[:KEY_TERMS]
+    top = key_terms(sorted(source, key=source.get, reverse=True), df, searcher.doc_count_all(), KEY_TERMS)
     clauses = [wq.Term(f, t, boost=source[t]) for t in top for f in ("title", "body")]
     clauses += [wq.Term("refs", r.lower(), boost=REF_BOOST) for r in refs]
     mask = wq.Term("id", exclude) if exclude else None
@@ -105,11 +127,30 @@ def rank_similar(
 def _similar_hit(hit, cache, analyzer, idf, source, surface, refs) -> Hit:
     stored = hit.fields()
     display = dict(stored.get("display") or {})
-    counts, _ = cache.counts(analyzer, f"{stored.get('title', '')}\n{stored.get('body', '')}")
+    counts = vector_counts(hit.searcher, hit.docnum)
+    if counts is None:
+        counts, _ = cache.counts(analyzer, f"{stored.get('title', '')}\n{stored.get('body', '')}")
     target = tfidf_vector(counts, idf)
     score, why = similarity(source, target, refs, display.get("refs") or [], surface)
     return Hit(type=stored["type"], id=stored["id"], code=stored.get("code", ""),
                title=stored.get("title", ""), score=round(score, 4), fields=display, why=why)
+
+
+TEXT_FIELDS = ("title", "body")
+
+
+def vector_counts(searcher, docnum: int) -> Counter | None:
+    """A document's index-mode term counts from its stored term vectors (what analysing its title and
+    body would give, without the analysis); None when the index keeps no vectors (written before
+    they were added: the caller analyses the text)."""
+    if not all(searcher.schema[name].vector for name in TEXT_FIELDS):
+        return None
+    counts: Counter = Counter()
+    for name in TEXT_FIELDS:
+        if searcher.has_vector(docnum, name):
+            for term, freq in searcher.vector_as("frequency", docnum, name):
+                counts[term.decode("utf-8") if isinstance(term, bytes) else term] += freq
+    return counts
 
 
 def analyze_counts(analyzer, text: str) -> tuple[Counter, dict[str, str]]:
@@ -125,15 +166,16 @@ def analyze_counts(analyzer, text: str) -> tuple[Counter, dict[str, str]]:
     return counts, surface
 
 
-def _idf(searcher, frequencies: dict[str, int]) -> Callable[[str], float]:
-    """idf from document frequencies kept for the searcher's index generation."""
+def _idf(searcher, doc_frequency: Callable[[str], int]) -> Callable[[str], float]:
+    """idf from document frequencies kept per segment (SimilarCache.doc_frequency)."""
     total = max(1, searcher.doc_count_all())
+    known: dict[str, float] = {}
 
     def idf(term: str) -> float:
-        df = frequencies.get(term)
-        if df is None:
-            df = frequencies[term] = searcher.doc_frequency("body", term) + searcher.doc_frequency("title", term)
-        return math.log(1.0 + total / (1.0 + df))
+        value = known.get(term)
+        if value is None:
+            value = known[term] = math.log(1.0 + total / (1.0 + doc_frequency(term)))
+        return value
 
     return idf
 
@@ -152,9 +194,23 @@ def correct(searcher, word: str, *, public_only: bool = False) -> str | None:
     # prefix=1: Whoosh compares the word with every term of the field in pure Python; sharing the first
     # letter cuts that scan ~20-fold (a misspelt first letter is rare). Without it one unknown word
     # cost ~1 s at 3,811 Chamber questions (bench/bench_web.py).
-    found = searcher.corrector(vocabulary).suggest(word, limit=CORRECTION_CANDIDATES,
-                                                   maxdist=1 if len(word) < 6 else 2, prefix=1)
+    corrector = NearLengthCorrector(searcher.reader(), vocabulary, searcher.schema[vocabulary])
+    found = corrector.suggest(word, limit=CORRECTION_CANDIDATES, maxdist=1 if len(word) < 6 else 2, prefix=1)
     return next((candidate for candidate in found if _held(searcher, vocabulary, candidate)), None)
+
+
+class NearLengthCorrector(ReaderCorrector):
+    """Whoosh's corrector, same suggestions in the same order, but a word whose length alone puts it
+    out of reach is skipped before the edit distance (pure Python) is computed: that distance over
+    every word sharing the first letter was ~20% of a search that offers "bedoelde u …?"."""
+
+    def _suggestions(self, text, maxdist, prefix):
+        reader, field = self.reader, self.fieldname
+        spelling = self.fieldobj.spelling_fieldname(field)
+        for raw in reader.expand_prefix(spelling, text[:prefix]):
+            word = self.fieldobj.from_bytes(raw)
+            if abs(len(word) - len(text)) <= maxdist and distance(word, text, limit=maxdist) <= maxdist:
+                yield 0 - (maxdist + (1.0 / (reader.frequency(field, word) or 1) * 0.5)), word
 
 
 def _held(searcher, vocabulary: str, word: str) -> bool:

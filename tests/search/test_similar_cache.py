@@ -47,3 +47,20 @@ def test_a_write_by_another_process_is_seen(rt):
     finally:
         other.close()
     assert rt.search.similar("DR-2022-002", limit=5)[0]["code"] == "DR-2099-102"
+
+
+def test_what_a_running_service_answers_after_writes_is_what_a_fresh_one_computes(rt):
+    """Frequencies and texts kept between calls (per segment, per text) never make an answer stale:
+    after writes, the long-running service and a freshly opened one give the same similar records."""
+    for code in ("DR-2022-003", "DR-2023-001"):
+        rt.search.similar(code, limit=8)
+    _copy_of(rt, "DR-2023-001", "DR-2099-103")
+    rt.after_commit()
+    fresh = Runtime(Settings(home=rt.settings.home))
+    try:
+        for code in ("DR-2022-003", "DR-2023-001", "DR-2099-103"):
+            assert rt.search.similar(code, limit=8) == fresh.search.similar(code, limit=8)
+            assert rt.search.check_duplicate("Handtekening", "Een papieren handtekening wordt gevraagd.") == \
+                fresh.search.check_duplicate("Handtekening", "Een papieren handtekening wordt gevraagd.")
+    finally:
+        fresh.close()

@@ -382,3 +382,100 @@ def test_an_index_without_the_public_field_asks_for_a_rebuild(tmp_path):
     reopened = WhooshBackend(tmp_path / "ix")
     assert not reopened.stale and reopened.count() == len(docs)
     reopened.close()
+
+
+# -- similar records: what they read instead of analysing again --------------
+
+
+def test_term_vectors_hold_what_analysing_title_and_body_gives(segmented):
+    """Candidates of similar records are scored from stored term vectors: they must be the counts the
+    analysis of the record's text gives, in every segment, a replaced record included."""
+    from search.whoosh.similar import analyze_counts, vector_counts
+
+    with segmented._reading() as searcher:
+        analyzer = searcher.schema["body"].analyzer
+        checked = 0
+        for docnum, stored in searcher.iter_docs():
+            expected, _ = analyze_counts(analyzer, f"{stored['title']}\n{stored['body']}")
+            assert vector_counts(searcher, docnum) == expected
+            checked += 1
+        assert checked == 57 and len(list(searcher.leaf_searchers())) > 1
+
+
+def test_similar_records_of_an_index_without_term_vectors_are_the_same(tmp_path):
+    """An index written before term vectors is marked stale (rebuilt at start); until then similar
+    records are computed by analysing the texts, with the same answer."""
+    from whoosh import index
+    from whoosh.fields import Schema
+
+    from search.whoosh.schema import build_schema
+
+    current = build_schema(dutch_analyzer())
+    fields = {name: current[name] for name in current.names()}
+    fields["title"] = type(current["title"])(analyzer=current["title"].analyzer, stored=True, field_boost=2.0)
+    fields["body"] = type(current["body"])(analyzer=current["body"].analyzer, stored=True)
+    (tmp_path / "old").mkdir()
+    index.create_in(str(tmp_path / "old"), Schema(**fields))
+    old, new = WhooshBackend(tmp_path / "old"), WhooshBackend(tmp_path / "new")
+    assert old.stale and not new.stale
+    with index.open_dir(str(tmp_path / "old")).writer() as writer:  # documents as an old version wrote them
+        for doc in sample_documents():
+            writer.add_document(**build_fields(doc))
+    new.rebuild(sample_documents())
+    for code in ("DR-2024-001", "DR-2024-002"):
+        assert old.similar(f"barrier:{code}", limit=5) == new.similar(f"barrier:{code}", limit=5)
+        assert new.similar(f"barrier:{code}", limit=5)
+    old.close()
+    new.close()
+
+
+def test_document_frequencies_kept_per_segment_follow_every_commit(segmented):
+    """Similar records keep document frequencies per segment between commits: they must equal Whoosh's
+    own after new segments, deletions and a merge."""
+    from search.whoosh.similar import SimilarCache
+
+    cache = SimilarCache()
+
+    def check():
+        with segmented._reading() as searcher:
+            df = cache.doc_frequency(searcher)
+            terms = {t.decode() for t in searcher.reader().lexicon("body")}
+            assert terms
+            for term in terms:
+                assert df(term) == searcher.doc_frequency("body", term) + searcher.doc_frequency("title", term)
+
+    check()
+    segmented.add(_docs_in_segments(15, 100))
+    segmented.delete(["barrier:S-101", "barrier:S-5"])
+    check()
+    segmented._ix.optimize()
+    check()
+
+
+@pytest.mark.parametrize("word", ["gedeeldt", "gedeedle", "tkest", "nummre", "sgement", "vervagnen", "ondeven"])
+def test_spelling_suggestions_are_whoosh_own(segmented, word):
+    """The corrector skips words out of reach by length before the edit distance: same suggestions,
+    transpositions included."""
+    from search.whoosh.similar import NearLengthCorrector
+
+    with segmented._reading() as searcher:
+        ours = NearLengthCorrector(searcher.reader(), "words", searcher.schema["words"])
+        for maxdist in (1, 2):
+            expected = searcher.corrector("words").suggest(word, limit=5, maxdist=maxdist, prefix=1)
+            assert ours.suggest(word, limit=5, maxdist=maxdist, prefix=1) == expected
+        assert ours.suggest(word, limit=5, maxdist=2, prefix=1)
+
+
+def test_key_terms_leave_out_terms_most_records_hold():
+    from search.backend import key_terms
+    from search.whoosh.similar import KEY_TERMS
+
+    frequencies = {"minister": 9000, "trein": 400, "station": 120, "de": 10000}
+    df = frequencies.__getitem__
+    source = {"minister": 9.0, "trein": 3.0, "station": 5.0, "de": 8.0}
+    ranked = sorted(source, key=source.get, reverse=True)
+    assert key_terms(ranked, df, 10000, KEY_TERMS) == ["station", "trein"]
+    assert key_terms(["minister", "de"], df, 10000, KEY_TERMS) == ["minister", "de"]  # nothing telling left
+    assert key_terms(ranked, lambda t: frequencies[t] // 100, 100, KEY_TERMS) == ["minister", "de", "station", "trein"]
+    many = [f"w{i}" for i in range(30)]
+    assert key_terms(many, lambda _t: 1, 1000, KEY_TERMS) == many[:KEY_TERMS]

@@ -81,3 +81,19 @@ def test_the_barrier_page_shows_similar_public_barriers_only(public_site):
     html = anonymous.get("/drempels/DR-2022-001").text
     assert any(f'href="/drempels/{code}"' in html for code in shown)
     assert "/api/barriers/DR-2022-001/similar" not in html and SECRET not in html
+
+
+def test_anonymous_answers_carry_no_score(public_site):
+    """A score is computed with whole-register statistics (non-public records included): anonymous
+    visitors get the order, not the number."""
+    reader = public_site.api("lezer")
+    assert all("score" in hit for hit in reader.get("/api/search", params={"q": "handtekening"}).json()["hits"])
+    assert all("score" in s for s in reader.get("/api/barriers/DR-2022-001").json()["similar"])
+    anonymous = public_site.client()
+    hits = anonymous.get("/api/search", params={"q": "handtekening"}).json()["hits"]
+    assert hits and all("score" not in hit for hit in hits)
+    page = anonymous.get("/api/barriers/DR-2022-001").json()
+    assert page["similar"] + page["precedents"]
+    assert all("score" not in s for s in page["similar"] + page["precedents"])
+    html = anonymous.get("/drempels/DR-2022-001")
+    assert html.status_code == 200 and "gelijkenis" not in html.text

@@ -16,6 +16,7 @@ from kb.services.citation_links import list_proposals
 from kb.services.journal import history
 from web.markup import shown_value
 from web.deps import DbSession, Reader, Viewer, check_visible, may_edit, search_of
+from web.pages.search import unscored
 from web.pages.themes import barrier_theme
 from web.templating import render
 
@@ -135,6 +136,7 @@ def barrier_page(session: Session, search, code: str, *, anonymous: bool = False
     if anonymous:
         empty = {key: [] for key in ("projects", "municipalities", "status_history", "history",
                                      "proposed_citations", "comments")}
+        found = {key: unscored(items) for key, items in found.items()}
         return {**empty, **found, "barrier": detail["barrier"], "articles": articles, "theme": None}
     return {**detail, "articles": articles, **linked_names(session, detail["barrier"]), **found,
             "proposed_citations": proposed_citations(session, barrier, search),

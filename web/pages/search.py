@@ -109,13 +109,33 @@ def search_page(session: Session, search: SearchService, query: ListQuery, *, pu
     plus the page state the HTML list shows around them. `public_only` (anonymous visitors under
     PUBLIC_READ): the search itself is limited to public barriers, so hits, totals, facets, snippets
     and the spelling suggestion all come from public barriers alone."""
-    if public_only:
-        query = replace(query, scope="barriers")  # anonymous visitors see no regulation or project pages
-    results = run_search(search, query, page_size, public_only=public_only)
-    shaped = search.search_json(results, query.q)
+    query = visible_query(query, public_only)
+    results, shaped = search_results(search, query, page_size, public_only=public_only)
     return {"results": shaped, "hits": results.hits, "query": query,
             "facets": facet_groups(session, query, results.facets, public_only),
             "sorts": SORTS, "pages": results.pages}
+
+
+def visible_query(query: ListQuery, public_only: bool) -> ListQuery:
+    """Anonymous visitors search barriers alone: they see no regulation or project pages."""
+    return replace(query, scope="barriers") if public_only else query
+
+
+def search_results(search: SearchService, query: ListQuery, page_size: int, *,
+                   public_only: bool = False) -> tuple[SearchResults, dict[str, Any]]:
+    """The service's results and their JSON (`search --json`): all /api/search returns, without the
+    names the HTML list looks up for its facets."""
+    results = run_search(search, query, page_size, public_only=public_only)
+    shaped = search.search_json(results, query.q)
+    if public_only:
+        shaped["hits"] = unscored(shaped["hits"])
+    return results, shaped
+
+
+def unscored(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Without `score`: it is computed with statistics of the whole register, non-public records
+    included, so anonymous visitors get the order and not the number."""
+    return [{k: v for k, v in item.items() if k != "score"} for item in items]
 
 
 def run_search(search: SearchService, query: ListQuery, page_size: int, *, public_only: bool = False) -> SearchResults:
@@ -136,9 +156,8 @@ def barrier_list(request: Request, session: DbSession, principal: Viewer):
 
 
 @router.get("/api/search", tags=["zoeken"], summary="Zoeken in drempels en artikels")
-def api_search(request: Request, session: DbSession, principal: Viewer,
+def api_search(request: Request, principal: Viewer,
                limit: Annotated[int, Query(ge=1, le=200)] = PAGE_SIZE) -> dict[str, Any]:
     """Same JSON as `drempelbank search --json`; `in`, `sort`, `page` and facet filters as on /drempels."""
-    query = ListQuery.from_params(request.query_params)
-    return search_page(session, search_of(request), query, public_only=principal.anonymous,
-                       page_size=limit)["results"]
+    query = visible_query(ListQuery.from_params(request.query_params), principal.anonymous)
+    return search_results(search_of(request), query, limit, public_only=principal.anonymous)[1]
