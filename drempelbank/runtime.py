@@ -20,6 +20,9 @@ if TYPE_CHECKING:
 class Runtime:
     def __init__(self, settings: Settings):
         self.settings = settings
+        # A stale index (written before a field was added) is rebuilt when the search is first opened;
+        # commands that rebuild it anyway (reindex, restore) turn this off so it is not built twice.
+        self.repair_stale_index = True
 
     @cached_property
     def engine(self) -> Engine:
@@ -45,7 +48,7 @@ class Runtime:
             backend.reranker = semantic_ranker(self.corpus, settings.semantic_texts or shipped_chamber_texts(self.corpus),
                                                settings.semantic_cache or settings.home / "semantic")
         service = SearchService(backend, self.engine)
-        if backend.stale:
+        if backend.stale and self.repair_stale_index:
             service.rebuild()
         return service
 

@@ -275,5 +275,10 @@ def similarity(
         union = {r.lower() for r in source_refs} | target_lower
         score = (1 - REF_WEIGHT) * score + REF_WEIGHT * len(shared_refs) / len(union)
     shared = sorted(set(source) & set(target), key=lambda t: -source[t] * target[t])
-    words = list(dict.fromkeys(surface.get(t, t) for t in shared))[:WHY_TERMS]
-    return min(1.0, score), shared_refs[:2] + words
+    why = shared_refs[:2]
+    seen = {r.lower() for r in why}  # "EIDAS" as a ref and "eidas" as a word are said once
+    for word in (surface.get(t, t) for t in shared):
+        if word.lower() not in seen and len(why) < len(shared_refs[:2]) + WHY_TERMS:
+            seen.add(word.lower())
+            why.append(word)
+    return min(1.0, score), why

@@ -177,6 +177,7 @@ def link_citations_cmd(codes: Annotated[list[str] | None, typer.Option("--code",
 def reindex(home: HomeOption = None) -> None:
     """Bouw de zoekindex opnieuw op vanuit de database."""
     rt = runtime(home)
+    rt.repair_stale_index = False  # rebuilt once, below
     with Progress(TextColumn("Zoekindex"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                   console=errors, transient=True, disable=not errors.is_terminal) as progress:
         task = progress.add_task("reindex", total=None)
@@ -224,6 +225,7 @@ def restore(file: Annotated[Path, typer.Argument(help="Een back-up gemaakt met '
     if not file.is_file():
         refuse(f"{file}: bestand niet gevonden")
     rt = runtime(home)
+    rt.repair_stale_index = False  # rebuilt once, below
     counts = do_restore(rt.engine, file)
     rt.after_commit.rebuild()
     console.print(f"back-up teruggezet: {sum(counts.values())} rijen", highlight=False)

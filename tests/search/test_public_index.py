@@ -62,3 +62,21 @@ def test_an_index_from_before_the_public_flag_is_rebuilt_at_start(rt, tmp_path):
     finally:
         started.close()
     _publish(rt, False)
+
+
+def test_reindex_builds_a_stale_index_once(rt, tmp_path):
+    home = tmp_path / "home"
+    shutil.copytree(rt.settings.home, home)
+    current = build_schema(dutch_analyzer())
+    shutil.rmtree(home / "index")
+    (home / "index").mkdir()
+    old = Schema(**{name: current[name] for name in current.names() if name not in ("public", "public_words")})
+    index.create_in(str(home / "index"), old)
+    started = Runtime(Settings(home=home))
+    started.repair_stale_index = False  # as `drempelbank reindex` and `restore` open it: they rebuild it themselves
+    try:
+        assert started.search.status()["documents"] == 0, "opened as it is, not rebuilt a first time"
+        started.after_commit.rebuild()
+        assert started.search.status()["documents"] == rt.search.status()["documents"]
+    finally:
+        started.close()

@@ -479,3 +479,13 @@ def test_key_terms_leave_out_terms_most_records_hold():
     assert key_terms(ranked, lambda t: frequencies[t] // 100, 100, KEY_TERMS) == ["minister", "de", "station", "trein"]
     many = [f"w{i}" for i in range(30)]
     assert key_terms(many, lambda _t: 1, 1000, KEY_TERMS) == many[:KEY_TERMS]
+
+
+def test_why_says_a_shared_word_once_whatever_its_case():
+    from search.backend import similarity
+
+    source = {"eidas": 1.0, "loket": 0.8, "e-loket": 0.5}
+    target = {"eidas": 0.9, "loket": 0.7, "e-loket": 0.4}
+    surface = {"eidas": "eidas", "loket": "Loket", "e-loket": "e-loket"}
+    _, why = similarity(source, target, ["EIDAS"], ["eidas"], surface)
+    assert why == ["EIDAS", "Loket", "e-loket"]
