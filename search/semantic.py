@@ -45,7 +45,8 @@ MAX_DF = 0.3
 # (k 60, weights 0.25-2) lowered nDCG@10 on every set (legal-qa-dev 0.740 -> 0.684 at weight 1) and is not used.
 SEMANTIC_WEIGHT = 0.5
 # How many of BM25's best candidates are re-ordered (a page beyond them keeps BM25's order); one web
-# page, so a first page costs no extra hits. 20, 30 and 50 measured within 0.001 of each other.
+# page, so a first page costs no extra hits. 20, 30 and 50 measured within 0.001 of each other; 50 and 100
+# again within 0.0004 on dekamer-2017 and legal-qa-dev for 30-150 % more CPU (bench/bench_opening_sweep.py).
 POOL = 20
 # One Chamber record in this many (by title) is training text; the others are only ever evaluated on.
 TRAINING_SHARE = 2

@@ -50,6 +50,8 @@ _EDGE_WORDS = frozenset({
     "zelfde", "eigen", "bijvoorbeeld", "ondertussen", "intussen", "betekent", "houdt", "leidt", "zorgt", "gebeurt",
     "bestaat", "moet", "kan", "zou", "zouden", "wil", "willen", "laat", "laten", "krijgt", "krijgen",
     "ontvangen", "ontvangt", "aantal", "hoeveel", "welke", "waarom", "wanneer", "kamer", "vraag", "antwoord",
+    # abbreviations that point somewhere but name nothing ("vraag nr. 1698", "art. 6", "blz. 201")
+    "nr", "nrs", "art", "artt", "blz", "bv", "bijv", "enz", "resp", "cf", "zgn", "dd",
 })
 # Endings of adjectives and adverbs: a label ends on a noun, not on "elektronisch".
 _NOT_LAST_ENDINGS = ("isch", "ische", "lijk", "lijke", "ig", "ige", "end", "ende", "baar", "bare", "loos", "loze")
