@@ -45,8 +45,8 @@ def test_publishing_and_withdrawing_reach_the_index(rt):
     assert rt.search.search("rijksregistr").suggestion == "rijksregister"
 
 
-def test_an_index_from_before_the_public_flag_is_rebuilt_at_start(rt, tmp_path):
-    _publish(rt, True)
+def _copy_with_an_index_from_before_the_public_flag(rt, tmp_path):
+    """A copy of the register whose (empty) index has the fields of before the public flag."""
     home = tmp_path / "home"
     shutil.copytree(rt.settings.home, home)
     current = build_schema(dutch_analyzer())
@@ -54,6 +54,12 @@ def test_an_index_from_before_the_public_flag_is_rebuilt_at_start(rt, tmp_path):
     (home / "index").mkdir()
     old = Schema(**{name: current[name] for name in current.names() if name not in ("public", "public_words")})
     index.create_in(str(home / "index"), old)
+    return home
+
+
+def test_an_index_from_before_the_public_flag_is_rebuilt_at_start(rt, tmp_path):
+    _publish(rt, True)
+    home = _copy_with_an_index_from_before_the_public_flag(rt, tmp_path)
     started = Runtime(Settings(home=home))
     try:
         assert started.search.backend.stale  # seen, and rebuilt from the database before use
@@ -65,13 +71,7 @@ def test_an_index_from_before_the_public_flag_is_rebuilt_at_start(rt, tmp_path):
 
 
 def test_reindex_builds_a_stale_index_once(rt, tmp_path):
-    home = tmp_path / "home"
-    shutil.copytree(rt.settings.home, home)
-    current = build_schema(dutch_analyzer())
-    shutil.rmtree(home / "index")
-    (home / "index").mkdir()
-    old = Schema(**{name: current[name] for name in current.names() if name not in ("public", "public_words")})
-    index.create_in(str(home / "index"), old)
+    home = _copy_with_an_index_from_before_the_public_flag(rt, tmp_path)
     started = Runtime(Settings(home=home))
     started.repair_stale_index = False  # as `drempelbank reindex` and `restore` open it: they rebuild it themselves
     try:
