@@ -31,9 +31,9 @@ class ValidationFailed(RegisterError):
 
 
 class NotFound(RegisterError):
-    def __init__(self, entity: str, key: str):
+    def __init__(self, entity: str, key: str, message: str | None = None):
         self.entity, self.key = entity, key
-        super().__init__(f"{entity} '{key}' bestaat niet in het register")
+        super().__init__(message or f"{entity} '{key}' bestaat niet in het register")
 
 
 class Conflict(RegisterError):

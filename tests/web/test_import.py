@@ -55,6 +55,14 @@ def test_preview_token_cannot_point_outside_the_upload_folder(site):
     assert response.status_code == 404
 
 
+def test_a_confirm_without_a_preview_says_so_in_dutch(site):
+    """It said "Upload '' bestaat niet in het register"."""
+    client = site.client("programmateam")
+    response = client.post("/importeren/bevestigen", data={"csrf": csrf_of(client, "/importeren"), "token": ""})
+    assert response.status_code == 404
+    assert "importvoorbeeld bestaat niet (meer)" in response.text and "Upload ''" not in response.text
+
+
 def test_regulation_file_preview_and_import(site):
     client = site.client("programmateam")
     regulation = {"key": "TESTREG", "title": "Testreglement digitale loketten", "kind": "reglement",

@@ -53,7 +53,8 @@ def stored_upload(folder: Path, name: str) -> Path:
     """The uploaded file for a preview token; refuses anything that is not one of ours."""
     path = folder / name
     if "/" in name or "\\" in name or name.startswith(".") or not path.is_file():
-        raise NotFound("Upload", name)
+        raise NotFound("Upload", name, "Dit importvoorbeeld bestaat niet (meer): het werd al bevestigd of is verlopen. "
+                                       "Laad het bestand opnieuw op.")
     return path
 
 
