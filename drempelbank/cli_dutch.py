@@ -9,7 +9,7 @@ import re
 import typer
 from typer import rich_utils
 from typer._click import exceptions as click_errors
-from typer.core import TyperCommand, TyperGroup
+from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 HELP_TEXT = "Toon deze hulp en stop."
 rich_utils.ARGUMENTS_PANEL_TITLE = "Argumenten"
@@ -24,6 +24,23 @@ rich_utils.REQUIRED_LONG_STRING = "[verplicht]"
 rich_utils.DEPRECATED_STRING = "(verouderd) "
 rich_utils.OptionHighlighter.highlights = [*rich_utils.OptionHighlighter.highlights, r"(?P<usage>Gebruik: )"]
 USAGE_WORDS = (("[OPTIONS]", "[OPTIES]"), ("COMMAND [ARGS]...", "OPDRACHT [ARGUMENTEN]..."))
+# The value column of the help panels names Python types ("<str>", "<path>", "<bool>" even for flags).
+TYPE_LABELS = {"str": "tekst", "int": "getal", "int range": "getal", "float": "getal", "path": "pad",
+               "list[str]": "tekst, herhaalbaar"}
+
+
+def _dutch_type(original):
+    def display_type_rich(self, ctx):
+        shown = original(self, ctx)
+        if not shown or getattr(self, "is_flag", False):
+            return None  # a flag takes no value
+        inner = shown[1:-1] if shown.startswith("<") and shown.endswith(">") else shown
+        return f"<{TYPE_LABELS.get(inner, inner)}>" if inner in TYPE_LABELS else shown
+    return display_type_rich
+
+
+for _parameter in (TyperOption, TyperArgument):
+    _parameter.display_type_rich = _dutch_type(_parameter.display_type_rich)
 
 
 class _Dutch:

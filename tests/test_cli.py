@@ -216,6 +216,7 @@ def test_help_and_usage_errors_are_dutch(tmp_path, args):
     output = result.stdout + result.stderr
     assert result.returncode == (0 if "--help" in args else 2), output
     for english in ("Usage:", "Options", "Commands", "Arguments", "Show this message", "Error", "Missing",
-                    "Invalid value", "No such", "Try '", "[required]", "Input should be"):
+                    "Invalid value", "No such", "Try '", "[required]", "Input should be", "<str>", "<bool>",
+                    "<path>", "<int"):
         assert english not in output, (english, output)
     assert "Gebruik:" in output
