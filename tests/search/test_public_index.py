@@ -3,27 +3,17 @@ written before the flag existed is rebuilt when the register starts."""
 
 import shutil
 
-import pytest
 from whoosh import index
 from whoosh.fields import Schema
 
 from drempelbank.config import Settings
 from drempelbank.runtime import Runtime
-from drempelbank.setup import initialise
 from kb.db import session_scope
 from kb.models import BarrierUpdate
 from kb.services.barriers import update_barrier
 from search.whoosh.schema import build_schema, dutch_analyzer
 
 CODE = "DR-2022-006"  # "Sociale dienst krijgt geen toegang tot Rijksregister …", not public in the demo
-
-
-@pytest.fixture(scope="module")
-def rt(tmp_path_factory):
-    runtime = Runtime(Settings(home=tmp_path_factory.mktemp("register")))
-    initialise(runtime, demo=True)
-    yield runtime
-    runtime.close()
 
 
 def _publish(rt, public: bool) -> None:

@@ -13,14 +13,6 @@ from kb.services.barriers import create_barrier, delete_barrier, update_barrier
 from kb.validation import validate
 
 
-@pytest.fixture(scope="module")
-def rt(tmp_path_factory):
-    runtime = Runtime(Settings(home=tmp_path_factory.mktemp("register")))
-    initialise(runtime, demo=True)
-    yield runtime
-    runtime.close()
-
-
 def codes(results) -> list[str]:
     return [hit.code for hit in results.hits]
 

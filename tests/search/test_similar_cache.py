@@ -1,22 +1,12 @@
 """Similar records are kept per index generation: a write by any process shows on the next page view."""
 
-import pytest
 
 from drempelbank.config import Settings
 from drempelbank.runtime import Runtime
-from drempelbank.setup import initialise
 from kb.db import session_scope
 from kb.models import BarrierCreate
 from kb.services.barriers import create_barrier, get_barrier
 from kb.validation import validate
-
-
-@pytest.fixture(scope="module")
-def rt(tmp_path_factory):
-    runtime = Runtime(Settings(home=tmp_path_factory.mktemp("register")))
-    initialise(runtime, demo=True)
-    yield runtime
-    runtime.close()
 
 
 def _copy_of(rt, code: str, new_code: str) -> None:
