@@ -36,15 +36,22 @@ _HYPHEN_PART_MIN = 4
 # The original Dutch Snowball algorithm ("dutch_porter" since Snowball 3) keeps
 # "ge-" (gemeente → gemeent); the 2023 revision ("dutch") strips it (gemeente → meen).
 # It is the algorithm Whoosh ships too, so indexes built before keep their terms.
-# A snowballstemmer object keeps its word in itself, so each thread gets its own.
+# A stemmer object keeps its word in itself, so each thread gets its own.
 _stemmers = threading.local()
 
 
+def snowball(algorithm: str):
+    """This thread's Snowball stemmer: PyStemmer's C build when installed (snowballstemmer picks it; the
+    same algorithms, ~25x faster), else snowballstemmer's pure-Python one. Neither is thread-safe."""
+    found = getattr(_stemmers, algorithm, None)
+    if found is None:
+        found = snowballstemmer.stemmer(algorithm)
+        setattr(_stemmers, algorithm, found)
+    return found
+
+
 def _STEM(word: str) -> str:
-    stemmer = getattr(_stemmers, "dutch", None)
-    if stemmer is None:
-        stemmer = _stemmers.dutch = snowballstemmer.stemmer("dutch_porter")
-    return stemmer.stemWord(word)
+    return snowball("dutch_porter").stemWord(word)
 
 INDEX, QUERY = "index", "query"
 
@@ -115,6 +122,15 @@ def base_units(text: str, *, mode: str = INDEX, compounds: bool = True, removest
     return units
 
 
+@lru_cache(maxsize=100_000)
+def written_word(written: str, compounds: bool = True) -> tuple[tuple[int, int, tuple[str, ...]], ...]:
+    """One match of the token pattern as the index sees it: (start, end, its terms) of each token in it
+    (a dotted word may hold several), stop words left out; the thesaurus is not applied."""
+    return tuple((start, end, (main, *extras)) for start, end, main, extras in
+                 ((s, e, *word_terms(token, compounds)) for token, s, e in tokenize(written)
+                  if token not in STOP_WORDS))
+
+
 def query_key(term: str) -> tuple[str, ...]:
     """A thesaurus term as the index and queries see it: its analysed terms, in order."""
     return tuple(u.term for u in base_units(term, mode=QUERY))
@@ -139,15 +155,17 @@ class Thesaurus:
                     self.keys.setdefault(found, canonical)
         self.longest = max((len(k) for k in self.keys), default=0)
         self.firsts = frozenset(k[0] for k in self.keys)
+        self.canonical_terms = frozenset(self.keys.values())
 
     def apply(self, units: list[Unit], mode: str) -> list[Unit]:
         """Mark every thesaurus match: add (index) or substitute (query) the canonical term."""
         if not self.keys:
             return units
         out: list[Unit] = []
+        terms = [u.term for u in units]
         i = 0
         while i < len(units):
-            size, canonical = self.match([u.term for u in units], i)
+            size, canonical = self.match(terms, i)
             if not size:
                 out.append(units[i])
                 i += 1
@@ -215,6 +233,30 @@ class DutchAnalysis:
     def units(self, text: str, *, mode: str = INDEX, removestops: bool = True) -> list[Unit]:
         units = base_units(text, mode=mode, compounds=self.compounds, removestops=removestops)
         return self.thesaurus.apply(units, mode)
+
+    def marked_words(self, text: str, terms: set[str] | frozenset[str]) -> list[tuple[int, int, str]]:
+        """(start, end, term) of each written word whose index terms meet `terms`, in text order, with the
+        first such term of the word: what `units` gives (a test holds them equal). Unless a thesaurus term
+        is asked for (a match may span words), each distinct written word is analysed once and its verdict
+        reused, which makes snippets several times cheaper."""
+        if not terms:
+            return []
+        if not self.thesaurus.canonical_terms.isdisjoint(terms):
+            return [(u.start, u.end, hit) for u in self.units(text)
+                    if (hit := next((t for t in (u.term, *u.extras) if t in terms), None))]
+        verdicts: dict[str, list[tuple[int, int, str]]] = {}
+        spans: list[tuple[int, int, str]] = []
+        for match in _TOKEN.finditer(text):
+            written = match.group()
+            found = verdicts.get(written)
+            if found is None:
+                found = verdicts[written] = [
+                    (start, end, hit) for start, end, word in written_word(written, self.compounds)
+                    if (hit := next((t for t in word if t in terms), None))]
+            if found:
+                offset = match.start()
+                spans.extend((offset + start, offset + end, term) for start, end, term in found)
+        return spans
 
     def terms(self, text: str, *, mode: str = INDEX) -> list[str]:
         """All terms in position order, extras right after their word."""

@@ -21,13 +21,14 @@ import pickle
 import re
 import tempfile
 import threading
+from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 import numpy as np
-import snowballstemmer
 
+from search.analysis import snowball
 from search.backend import Hit
 from search.nlp import STOP_WORDS
 
@@ -48,6 +49,8 @@ SEMANTIC_WEIGHT = 0.5
 # page, so a first page costs no extra hits. 20, 30 and 50 measured within 0.001 of each other; 50 and 100
 # again within 0.0004 on dekamer-2017 and legal-qa-dev for 30-150 % more CPU (bench/bench_opening_sweep.py).
 POOL = 20
+# Records' vectors kept between searches (VectorCache): 800 bytes each beside the record's text.
+VECTORS_KEPT = 5000
 # One Chamber record in this many (by title) is training text; the others are only ever evaluated on.
 TRAINING_SHARE = 2
 MODEL_VERSION = "lsa-1"
@@ -55,12 +58,11 @@ MODEL_VERSION = "lsa-1"
 CHAMBER_TEXTS = Path("chamber") / "dekamer-2017-leerdeel.jsonl.gz"
 
 _TOKEN = re.compile(r"[^\W\d_]{2,}")
-_STEMMER = snowballstemmer.stemmer("dutch")
 
 
 @lru_cache(maxsize=200_000)
 def _stem(word: str) -> str:
-    return _STEMMER.stemWord(word)
+    return snowball("dutch").stemWord(word)
 
 
 def terms(text: str) -> list[str]:
@@ -118,14 +120,51 @@ class SemanticModel:
         log.info("LSA geleerd uit %d teksten, %d woorden, %d dimensies", len(texts), matrix.shape[1], components)
         return cls(vectorizer, svd)
 
+    def __getstate__(self) -> dict:
+        return {"vectorizer": self.vectorizer, "svd": self.svd}
+
     def vectors(self, texts: Sequence[str]) -> np.ndarray:
-        reduced = self.svd.transform(self.vectorizer.transform(list(texts)))
+        # TruncatedSVD.transform is X @ components_.T; scipy copies that transposed view to a C-ordered
+        # array on every call (~3 ms at 9,000 words), so the copy is made once.
+        projection = self.__dict__.get("_projection")
+        if projection is None:
+            projection = self.__dict__["_projection"] = np.ascontiguousarray(self.svd.components_.T)
+        reduced = np.asarray(self.vectorizer.transform(list(texts)) @ projection)
         norms = np.linalg.norm(reduced, axis=1, keepdims=True)
         return reduced / np.where(norms == 0, 1.0, norms)
 
-    def similarities(self, query: str, texts: Sequence[str]) -> np.ndarray:
-        vectors = self.vectors([query, *texts])
-        return vectors[1:] @ vectors[0]
+    def similarities(self, query: str, texts: Sequence[str], cache: "VectorCache | None" = None) -> np.ndarray:
+        if cache is None:
+            vectors = self.vectors([query, *texts])
+            return vectors[1:] @ vectors[0]
+        return cache.vectors(self, texts) @ self.vectors([query])[0]
+
+
+class VectorCache:
+    """Records' vectors by their text, least recently used first out: the same records come back in
+    search after search, and their vector depends on nothing but the text (the model never changes
+    while the process runs)."""
+
+    def __init__(self, size: int = VECTORS_KEPT):
+        self._kept: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def vectors(self, model: SemanticModel, texts: Sequence[str]) -> np.ndarray:
+        with self._lock:
+            found = [self._kept.get(text) for text in texts]
+            for text, vector in zip(texts, found):
+                if vector is not None:
+                    self._kept.move_to_end(text)
+        missing = [text for text, vector in zip(texts, found) if vector is None]
+        if missing:
+            fresh = dict(zip(missing, model.vectors(missing)))
+            with self._lock:
+                self._kept.update(fresh)
+                while len(self._kept) > self._size:
+                    self._kept.popitem(last=False)
+            found = [fresh[text] if vector is None else vector for text, vector in zip(texts, found)]
+        return np.vstack(found)
 
 
 def fingerprint(texts: Sequence[str]) -> str:
@@ -168,6 +207,7 @@ class SemanticRanker:
         self._load = load
         self._model: SemanticModel | None = None
         self._lock = threading.Lock()
+        self._vectors = VectorCache()
         self.weight = weight
         self.pool = pool
 
@@ -182,7 +222,7 @@ class SemanticRanker:
         top = max((h.score for h in hits), default=0.0)
         if len(hits) < 2 or top <= 0:
             return hits
-        similarity = self.model.similarities(text, [f"{h.title}\n{h.text}" for h in hits])
+        similarity = self.model.similarities(text, [f"{h.title}\n{h.text}" for h in hits], self._vectors)
         fused = [h.score / top + self.weight * float(sim) for h, sim in zip(hits, similarity)]
         order = sorted(range(len(hits)), key=lambda i: (-fused[i], i))
         return [hits[i] for i in order]

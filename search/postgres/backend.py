@@ -45,9 +45,10 @@ from search.postgres.sql import (
     table_ddl,
 )
 from search.postgres.similar import rank_similar
-from search.postgres.text import best_correction, max_distance, needs_correction, snippet
 from search.opening import open_search
 from search.query import SearchQuery
+from search.snippets import snippet
+from search.spelling import best_correction, max_distance, needs_correction
 
 log = logging.getLogger(__name__)
 
@@ -256,7 +257,7 @@ class PostgresBackend(SearchBackend):
         return [
             Hit(type=r.type, id=r.id, code=r.code, title=r.title,
                 score=float(r.score) if scored else 0.0,
-                snippet=snippet((r.display or {}).get("summary") or r.body, self.analyzer, plan.marks),
+                snippet=snippet(self.analyzer, (r.display or {}).get("summary") or r.body, plan.marks),
                 fields=dict(r.display or {}), text=r.body or "")
             for r in conn.execute(text(sql), params)
         ]

@@ -27,6 +27,9 @@ class WhooshDutchAnalyzer(Analyzer):
     def terms(self, text: str, *, mode: str = INDEX) -> list[str]:
         return self.analysis.terms(text, mode=mode)
 
+    def marked_words(self, text: str, terms) -> list[tuple[int, int, str]]:
+        return self.analysis.marked_words(text, terms)
+
     def __call__(
         self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
         start_pos=0, start_char=0, tokenize=True, mode="", **kwargs,

@@ -36,6 +36,7 @@ from search.backend import (
 from search.documents import SearchDocument
 from search.opening import open_search
 from search.query import SearchQuery
+from search.snippets import snippet
 from search.whoosh.matching import FacetCache, MatchSet, match, top_coordinated, top_scored, top_sorted
 from search.whoosh.query import (  # noqa: F401  (re-exported: the module's public face)
     WhooshPlan,
@@ -52,7 +53,6 @@ from search.whoosh.schema import (  # noqa: F401
     plain_analyzer,
 )
 from search.whoosh.similar import SimilarCache, correct, rank_similar, suggestion
-from search.whoosh.snippets import snippet
 
 log = logging.getLogger(__name__)
 

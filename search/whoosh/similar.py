@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import math
 import threading
+import weakref
 from collections import Counter, OrderedDict
 from typing import Callable
 
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 from whoosh import query as wq
 from whoosh.idsets import BitSet
-from whoosh.spelling import ReaderCorrector
-from whoosh.support.levenshtein import distance
 
 from search.backend import Hit, key_terms, similarity, tfidf_vector
 from search.query import SearchQuery
+from search.spelling import max_distance, needs_correction
 from search.whoosh.query import PUBLIC_FILTER
 from search.whoosh.schema import REF_BOOST
 
@@ -189,28 +191,39 @@ def correct(searcher, word: str, *, public_only: bool = False) -> str | None:
     public records alone."""
     vocabulary = "public_words" if public_only else "words"
     word = (word or "").strip().lower()
-    if len(word) < 3 or not word.isalpha() or _held(searcher, vocabulary, word):
+    if not needs_correction(word) or _held(searcher, vocabulary, word):
         return None
-    # prefix=1: Whoosh compares the word with every term of the field in pure Python; sharing the first
-    # letter cuts that scan ~20-fold (a misspelt first letter is rare). Without it one unknown word
-    # cost ~1 s at 3,811 Chamber questions (bench/bench_web.py).
-    corrector = NearLengthCorrector(searcher.reader(), vocabulary, searcher.schema[vocabulary])
-    found = corrector.suggest(word, limit=CORRECTION_CANDIDATES, maxdist=1 if len(word) < 6 else 2, prefix=1)
+    found = close_words(searcher.reader(), vocabulary, searcher.schema[vocabulary], word,
+                        limit=CORRECTION_CANDIDATES, maxdist=max_distance(word))
     return next((candidate for candidate in found if _held(searcher, vocabulary, candidate)), None)
 
 
-class NearLengthCorrector(ReaderCorrector):
-    """Whoosh's corrector, same suggestions in the same order, but a word whose length alone puts it
-    out of reach is skipped before the edit distance (pure Python) is computed: that distance over
-    every word sharing the first letter was ~20% of a search that offers "bedoelde u …?"."""
+# Words sharing the first letter, per reader (a reader never changes; a new one comes with each commit).
+_initials: "weakref.WeakKeyDictionary[object, dict[tuple[str, str], list[str]]]" = weakref.WeakKeyDictionary()
+_initials_lock = threading.Lock()
 
-    def _suggestions(self, text, maxdist, prefix):
-        reader, field = self.reader, self.fieldname
-        spelling = self.fieldobj.spelling_fieldname(field)
-        for raw in reader.expand_prefix(spelling, text[:prefix]):
-            word = self.fieldobj.from_bytes(raw)
-            if abs(len(word) - len(text)) <= maxdist and distance(word, text, limit=maxdist) <= maxdist:
-                yield 0 - (maxdist + (1.0 / (reader.frequency(field, word) or 1) * 0.5)), word
+
+def close_words(reader, field: str, fieldobj, word: str, *, limit: int, maxdist: int) -> list[str]:
+    """Known words within `maxdist` edits (optimal string alignment) sharing the first letter (a misspelt
+    first letter is rare), closest first, then the more frequent, then alphabetical (as
+    search.spelling.best_correction ranks). The distances are computed in C (rapidfuzz) over the words read from the index
+    once per reader; Whoosh's corrector reads and measures them in pure Python, ~15 ms per unknown word
+    at 3,811 Chamber questions (bench/profile_requests.py)."""
+    words = _words_from(reader, fieldobj.spelling_fieldname(field), fieldobj, word[0])
+    near = process.extract(word, words, scorer=OSA.distance, score_cutoff=maxdist, limit=None)
+    ranked = sorted((distance, -reader.doc_frequency(field, found), found) for found, distance, _i in near)
+    return [found for _distance, _docs, found in ranked[:limit]]
+
+
+def _words_from(reader, spelling: str, fieldobj, initial: str) -> list[str]:
+    with _initials_lock:
+        kept = _initials.setdefault(reader, {})
+        words = kept.get((spelling, initial))
+    if words is None:
+        words = [fieldobj.from_bytes(raw) for raw in reader.expand_prefix(spelling, initial)]
+        with _initials_lock:
+            kept[(spelling, initial)] = words
+    return words
 
 
 def _held(searcher, vocabulary: str, word: str) -> bool:

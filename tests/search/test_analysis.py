@@ -173,3 +173,50 @@ def test_shipped_thesaurus_loads_and_expands():
     analyzer = build_analyzer(json.loads(SHIPPED_THESAURUS.read_text(encoding="utf-8")))
     assert analyzer.thesaurus.keys
     assert analyzer.terms("GDPR", mode="query") == analyzer.terms("AVG", mode="query")
+
+
+def test_the_c_stemmer_is_in_use_and_stems_as_the_pure_python_one():
+    """PyStemmer (pinned) is what snowballstemmer hands out, ~25x faster; its stems must be the
+    pure-Python algorithm's, or indexes built before would no longer match their queries."""
+    import random
+
+    import Stemmer
+    from snowballstemmer.dutch_porter_stemmer import DutchPorterStemmer
+    from snowballstemmer.dutch_stemmer import DutchStemmer as DutchStemmer2023
+
+    from search.analysis import snowball, tokenize
+
+    assert isinstance(snowball("dutch_porter"), Stemmer.Stemmer)
+    demo = Path(__file__).resolve().parents[2] / "corpus" / "demo" / "barriers.jsonl"
+    words = sorted({t for line in demo.read_text(encoding="utf-8").splitlines() for t, _s, _e in tokenize(line)
+                    if t.isalpha()})
+    words = random.Random(3).sample(words, min(3000, len(words)))
+    for algorithm, pure in (("dutch_porter", DutchPorterStemmer()), ("dutch", DutchStemmer2023())):
+        assert snowball(algorithm).stemWords(words) == [pure.stemWord(w) for w in words]
+
+
+def _marked_by_units(analysis, text, terms):
+    return [(u.start, u.end, hit) for u in analysis.units(text)
+            if (hit := next((t for t in (u.term, *u.extras) if t in terms), None))]
+
+
+def test_marked_words_are_what_the_whole_analysis_marks():
+    """Snippets mark words through a per-word shortcut; it must mark exactly what the index analysis
+    marks: lemmas, compound parts, dotted legal numbers, stop words left out, thesaurus terms."""
+    import random
+
+    analysis = build_analyzer(json.loads(SHIPPED_THESAURUS.read_text(encoding="utf-8")))
+    demo = Path(__file__).resolve().parents[2] / "corpus" / "demo" / "barriers.jsonl"
+    texts = [" ".join(str(v) for v in json.loads(line).values() if isinstance(v, str))
+             for line in demo.read_text(encoding="utf-8").splitlines() if line.strip()]
+    texts.append("Art. 285, § 2, 3° DLB en/of de GDPR: e-ID-kaartlezers, a.s. het Decreet Lokaal Bestuur.")
+    rng = random.Random(7)
+    canonicals = sorted(analysis.thesaurus.canonical_terms)
+    for text in texts:
+        vocabulary = sorted(set(analysis.terms(text)))
+        for _ in range(5):
+            terms = set(rng.sample(vocabulary, min(6, len(vocabulary))))
+            assert analysis.marked_words(text, terms) == _marked_by_units(analysis, text, terms)
+            with_thesaurus = terms | set(rng.sample(canonicals, 2))
+            assert analysis.marked_words(text, with_thesaurus) == _marked_by_units(analysis, text, with_thesaurus)
+    assert analysis.marked_words(texts[-1], {"dlb"})  # the thesaurus path marks the phrase's first word

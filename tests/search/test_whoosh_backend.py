@@ -22,7 +22,7 @@ from search.whoosh.backend import WhooshBackend, build_fields, build_whoosh_quer
 from search.whoosh.analyzer import WhooshDutchAnalyzer
 from search.whoosh.matching import match
 from search.whoosh.query import highlight_terms
-from search.whoosh.snippets import SNIPPET_CHARS, snippet
+from search.snippets import SNIPPET_CHARS, snippet
 
 try:
     from .exclusive_check import check_exclusive_across_processes
@@ -453,17 +453,22 @@ def test_document_frequencies_kept_per_segment_follow_every_commit(segmented):
 
 
 @pytest.mark.parametrize("word", ["gedeeldt", "gedeedle", "tkest", "nummre", "sgement", "vervagnen", "ondeven"])
-def test_spelling_suggestions_are_whoosh_own(segmented, word):
-    """The corrector skips words out of reach by length before the edit distance: same suggestions,
-    transpositions included."""
-    from search.whoosh.similar import NearLengthCorrector
+def test_spelling_candidates_are_whooshs_ranked_closest_first(segmented, word):
+    """close_words finds exactly the words Whoosh's own corrector finds (transpositions count as one
+    edit), and ranks them closest first, then the more frequent, as the PostgreSQL backend does."""
+    from rapidfuzz.distance import OSA
+
+    from search.whoosh.similar import close_words
 
     with segmented._reading() as searcher:
-        ours = NearLengthCorrector(searcher.reader(), "words", searcher.schema["words"])
+        reader, field = searcher.reader(), searcher.schema["words"]
         for maxdist in (1, 2):
-            expected = searcher.corrector("words").suggest(word, limit=5, maxdist=maxdist, prefix=1)
-            assert ours.suggest(word, limit=5, maxdist=maxdist, prefix=1) == expected
-        assert ours.suggest(word, limit=5, maxdist=2, prefix=1)
+            whoosh = searcher.corrector("words").suggest(word, limit=1000, maxdist=maxdist, prefix=1)
+            ours = close_words(reader, "words", field, word, limit=1000, maxdist=maxdist)
+            assert sorted(ours) == sorted(whoosh)
+            ranks = [(OSA.distance(word, w), -reader.doc_frequency("words", w), w) for w in ours]
+            assert ranks == sorted(ranks)
+        assert close_words(reader, "words", field, word, limit=5, maxdist=2)
 
 
 def test_key_terms_leave_out_terms_most_records_hold():

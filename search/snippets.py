@@ -1,9 +1,8 @@
-"""Highlighted snippets for the hits of one page.
+"""Highlighted snippets for the hits of one page, the same for every backend.
 
-Whoosh's highlighter re-analyses every hit and scores fragments through many
-layers; here the stored text is analysed once and a word is marked when one
-of its index terms is a term of the query, so matching is exactly as in the
-index (lemmas, compound parts, thesaurus), at a fraction of the cost.
+A word is marked when one of its index terms is a term of the query, so matching is exactly as in the
+index (lemmas, compound parts, thesaurus); the stored text is read once per hit, each distinct word
+analysed once (search.analysis.DutchAnalysis.marked_words), with no backend's highlighter involved.
 """
 
 from __future__ import annotations
@@ -39,7 +38,12 @@ def snippet(analyzer, text: str, terms: set[str]) -> str:
 
 
 def match_spans(analyzer, text: str, terms: set[str]) -> list[tuple[int, int, str]]:
-    """(start, end, term) of each written word whose index terms meet `terms`."""
+    """(start, end, term) of each written word whose index terms meet `terms`. `analyzer` is the Dutch
+    analysis (anything with `marked_words`); another Whoosh analyzer (the benches' baselines) is run
+    over the text token by token."""
+    marked = getattr(analyzer, "marked_words", None)
+    if marked is not None:
+        return marked(text, terms)
     spans: list[tuple[int, int, str]] = []
     for tok in analyzer(text, mode="index", chars=True):
         if tok.text in terms and not (spans and spans[-1][0] == tok.startchar):

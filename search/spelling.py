@@ -1,0 +1,34 @@
+"""Spelling suggestions ("Bedoelde u …?"): which words get one, how far a suggestion may be, and which
+candidate wins; the same rules for every backend (each reads its own vocabulary)."""
+
+from __future__ import annotations
+
+from rapidfuzz.distance import OSA
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Damerau-Levenshtein distance with adjacent swaps counted once (optimal string alignment, as
+    Whoosh's corrector counts), limit + 1 when above `limit`."""
+    return OSA.distance(a, b, score_cutoff=limit)
+
+
+def max_distance(word: str) -> int:
+    """One edit for short words, two for longer ones."""
+    return 1 if len(word) < 6 else 2
+
+
+def needs_correction(word: str) -> bool:
+    return len(word) >= 3 and word.isalpha()
+
+
+def best_correction(word: str, candidates: list[tuple[str, int]]) -> str | None:
+    """The closest candidate within reach; ties go to the more frequent, then alphabetical."""
+    limit = max_distance(word)
+    ranked = []
+    for candidate, docs in candidates:
+        if candidate == word:
+            continue
+        distance = edit_distance(word, candidate, limit)
+        if distance <= limit:
+            ranked.append((distance, -docs, candidate))
+    return min(ranked)[2] if ranked else None
