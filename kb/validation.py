@@ -44,7 +44,7 @@ def dutch_message(error: dict[str, Any], model: type[BaseModel]) -> str:
         return _NOT_UPDATABLE[str(error["loc"][-1])]
     if error.get("input", "") is None and kind != "missing":
         return "is verplicht en mag niet leeg (null) zijn"
-    if kind == "enum":
+    if kind in ("enum", "literal_error"):
         # pydantic joins the last choice with an English "or"
         expected = str(ctx.get("expected", "")).replace("' or '", "', '")
         return f"onbekende waarde {error.get('input')!r}; toegelaten: {expected}"

@@ -164,6 +164,19 @@ def test_bad_urls_give_dutch_errors_never_500(clients, url, status):
         assert any(word in text for word in ("bestaat", "Ongeldige", "Niet gevonden"))
 
 
+@pytest.mark.parametrize("params,field,words", [
+    ({"page": "-1"}, "page", "minstens 1"), ({"page": "abc"}, "page", "geheel getal"),
+    ({"page": "10001"}, "page", "hoogstens"),
+    ({"sort": "onzin"}, "sort", "toegelaten: 'relevance', 'newest', 'code', 'severity'"),
+    ({"in": "elders"}, "in", "toegelaten: 'barriers'")])
+def test_search_api_refuses_a_bad_page_sort_or_scope_naming_the_field(clients, params, field, words):
+    """The list page reads a damaged URL leniently; a script gets told what is wrong."""
+    response = clients["lezer"].get("/api/search", params={"q": "handtekening", **params})
+    assert response.status_code == 422
+    errors = response.json()["errors"]
+    assert [e["field"] for e in errors] == [field] and words in errors[0]["message"]
+
+
 def test_method_not_allowed_is_dutch(clients):
     response = clients["lezer"].put("/api/overview")
     assert response.status_code == 405

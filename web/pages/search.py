@@ -2,7 +2,7 @@
 URL parameters in, neutral query to the search service, facets out."""
 
 from dataclasses import dataclass, field, replace
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
@@ -20,6 +20,7 @@ FACETS = ("theme", "status", "kind", "werf", "level", "regulation", "project", "
 FILTERS = (*FACETS, "tag")
 SORTS = {"relevance": "relevantie", "newest": "nieuwste eerst", "code": "code", "severity": "ernst"}
 PAGE_SIZE = 20
+MAX_PAGE = 10_000
 
 
 @dataclass
@@ -38,7 +39,7 @@ class ListQuery:
         sort = params.get("sort", "relevance")
         scope = params.get("in", "barriers")
         try:
-            page = max(1, min(10_000, int(params.get("page", "1"))))
+            page = max(1, min(MAX_PAGE, int(params.get("page", "1"))))
         except ValueError:
             page = 1
         return cls(q=params.get("q", "").strip()[:500], filters={k: v for k, v in filters.items() if v},
@@ -157,7 +158,11 @@ def barrier_list(request: Request, session: DbSession, principal: Viewer):
 
 @router.get("/api/search", tags=["zoeken"], summary="Zoeken in drempels en artikels")
 def api_search(request: Request, principal: Viewer,
-               limit: Annotated[int, Query(ge=1, le=200)] = PAGE_SIZE) -> dict[str, Any]:
-    """Same JSON as `drempelbank search --json`; `in`, `sort`, `page` and facet filters as on /drempels."""
+               limit: Annotated[int, Query(ge=1, le=200)] = PAGE_SIZE,
+               page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
+               sort: Annotated[Literal[tuple(SORTS)], Query()] = "relevance",
+               scope: Annotated[Literal[tuple(SCOPES)], Query(alias="in")] = "barriers") -> dict[str, Any]:
+    """Same JSON as `drempelbank search --json`; `in`, `sort`, `page` and facet filters as on /drempels.
+    The list page reads a damaged URL leniently (page 1, relevance); a script gets a 422 naming the field."""
     query = visible_query(ListQuery.from_params(request.query_params), principal.anonymous)
     return search_results(search_of(request), query, limit, public_only=principal.anonymous)[1]
