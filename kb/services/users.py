@@ -1,6 +1,7 @@
 """Accounts and API tokens; passwords hashed with argon2, tokens stored only as SHA-256 digests."""
 
 import hashlib
+import re
 import secrets
 
 from argon2 import PasswordHasher
@@ -14,6 +15,9 @@ from kb.services.journal import audit
 
 _hasher = PasswordHasher()
 MIN_PASSWORD = 10
+# The shape of an address (one @, a dotted domain, no spaces); whether it exists is not checked (offline).
+EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+")
+MAX_EMAIL = 254
 
 
 def generate_password() -> str:
@@ -29,6 +33,8 @@ def create_user(*, session: Session, name: str, role: Role | str, password: str,
         errors.append(FieldError("role", f"onbekende rol {role!r}; toegelaten: {', '.join(r.value for r in Role)}"))
     if len(password) < MIN_PASSWORD:
         errors.append(FieldError("password", f"moet minstens {MIN_PASSWORD} tekens lang zijn"))
+    if email is not None and (len(email) > MAX_EMAIL or not EMAIL.fullmatch(email)):
+        errors.append(FieldError("email", f"{email[:60]!r} is geen geldig e-mailadres (verwacht naam@domein.be)"))
     if session.exec(select(User).where(User.name == name)).first():
         errors.append(FieldError("name", f"gebruiker '{name}' bestaat al"))
     if errors:

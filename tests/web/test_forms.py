@@ -170,7 +170,14 @@ def test_beheerder_creates_users_others_cannot(site):
     admin = site.client("beheerder")
     bad = post_form(admin, "/gebruikers", {"name": "nieuwe", "role": "koning", "password": "kort"})
     assert bad.status_code == 422 and 'id="fout-role"' in bad.text and 'id="fout-password"' in bad.text
-    good = post_form(admin, "/gebruikers", {"name": "nieuwe-jurist", "role": "jurist", "password": "lang-genoeg-123"})
+    for address in ("jan.peeters", "jan@gemeente", "jan @gemeente.be", "a@b@gemeente.be"):
+        refused = post_form(admin, "/gebruikers", {"name": "nieuwe", "role": "jurist", "password": "lang-genoeg-123",
+                                                   "email": address})
+        assert refused.status_code == 422 and 'id="fout-email"' in refused.text, address
+        assert "geen geldig e-mailadres" in refused.text
+    assert "nieuwe" not in {u["name"] for u in site.api("beheerder").get("/api/users").json()["data"]}
+    good = post_form(admin, "/gebruikers", {"name": "nieuwe-jurist", "role": "jurist", "password": "lang-genoeg-123",
+                                            "email": "jurist@gemeente.be"})
     assert good.status_code == 200 and "nieuwe-jurist" in good.text
     fresh = site.client()
     response = fresh.post("/aanmelden", data={"csrf": csrf_of(fresh), "name": "nieuwe-jurist",
