@@ -157,3 +157,24 @@ def test_no_page_scrolls_sideways_on_a_phone(browser_env):
             too_wide[name] = width
     context.close()
     assert not too_wide, too_wide
+
+
+def test_on_a_phone_the_results_come_before_the_folded_filters(browser_env):
+    """At 400 px the ten facet lists used to fill several screens before the first result; they now
+    start folded (and open on a click), while a wide screen shows them open beside the results."""
+    server, browser = browser_env
+    context, page = open_page(browser)
+    log_in(page, server.url, "lezer")
+    url = server.url + "/drempels?q=handtekening&status=opgelost"
+    page.goto(url)
+    assert page.locator(".facet-panel").evaluate("d => d.open")
+    page.set_viewport_size({"width": 400, "height": 800})
+    page.goto(url)
+    panel = page.locator(".facet-panel")
+    assert not panel.evaluate("d => d.open")
+    assert "1 actief" in panel.locator("summary").inner_text()
+    assert page.locator(".hit").first.bounding_box()["y"] < 800
+    panel.locator("summary").click()
+    assert panel.evaluate("d => d.open") and page.get_by_role("link", name="Alle filters wissen").is_visible()
+    assert not axe_violations(page)
+    context.close()

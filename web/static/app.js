@@ -1,3 +1,11 @@
+// On a narrow screen the search filters start folded, so the results come first (the list works
+// without this file: the filters are then simply open).
+(function () {
+  "use strict";
+  var panel = document.querySelector(".facet-panel");
+  if (panel && window.matchMedia("(max-width: 52rem)").matches) { panel.open = false; }
+})();
+
 // Progressive enhancement of the barrier form: likely duplicates and recognised citations while
 // typing. The form works without this file; the server repeats the duplicate check on submit.
 (function () {
