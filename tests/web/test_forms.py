@@ -206,8 +206,13 @@ def test_beheerder_changes_role_and_deactivates_and_keeps_one_admin(site):
     login_page = user.post("/aanmelden", data={"csrf": csrf_of(user), "name": "tijdelijk",
                                                "password": "een-lang-wachtwoord"})
     assert login_page.status_code == 303
+    page = post_form(user, "/profiel/tokens", {}, "/profiel")
+    token = re.search(r'id="nieuw-token" class="token" readonly value="([^"]+)"', page.text).group(1)
+    script = TestClient(site.app, headers={"Authorization": f"Bearer {token}"}, follow_redirects=False)
+    assert script.get("/api/overview").status_code == 200
     post_form(admin, "/gebruikers/tijdelijk", {"role": "jurist"}, "/gebruikers")  # unchecked: deactivated
     assert user.get("/drempels").status_code in (302, 303, 401)  # the open session no longer counts
+    assert script.get("/api/overview").status_code == 401  # nor does the account's API token
     last = post_form(admin, "/gebruikers/beheerder", {"role": "lezer", "active": "on"}, "/gebruikers")
     assert last.status_code == 422 and "laatste actieve beheerder" in last.text
     assert post_form(site.client("jurist"), "/gebruikers/tijdelijk", {"role": "beheerder", "active": "on"},
