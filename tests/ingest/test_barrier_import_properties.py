@@ -15,7 +15,6 @@ from sqlmodel import Session, func, select
 
 from ingest.barrier_files import FIELDS, FLAG_FIELDS, FileRefused
 from ingest.barrier_import import import_barriers
-from kb.db import make_engine, migrate
 from kb.models import Barrier
 
 NAMES = st.sampled_from([*FIELDS, *FLAG_FIELDS, "onbekend", "", "Code", "code "])
@@ -30,11 +29,8 @@ SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[Healt
 
 
 @pytest.fixture(scope="module")
-def engine(tmp_path_factory):
-    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('props') / 'register.db'}")
-    migrate(engine)
-    yield engine
-    engine.dispose()
+def engine(property_engine):
+    return property_engine
 
 
 def count(engine) -> int:

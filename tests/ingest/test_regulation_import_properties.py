@@ -15,7 +15,6 @@ from hypothesis import strategies as st
 from sqlmodel import Session, func, select
 
 from ingest.regulation_import import import_regulation_objects, read_regulation_items
-from kb.db import make_engine, migrate
 from kb.errors import ValidationFailed
 from kb.models import Article, Regulation
 
@@ -35,11 +34,8 @@ NOISE = st.one_of(st.binary(max_size=40), st.sampled_from([b"<", b">", b"</p>", 
 
 
 @pytest.fixture(scope="module")
-def engine(tmp_path_factory):
-    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('props') / 'register.db'}")
-    migrate(engine)
-    yield engine
-    engine.dispose()
+def engine(property_engine):
+    return property_engine
 
 
 def counts(engine) -> tuple[int, int]:
