@@ -102,10 +102,13 @@ def http_figures(base: str, token: str, codes: list[str], queries: list[str], re
         for url in ("/healthz", f"/api/search?q={queries[0]}", f"/drempels/{codes[0]}"):
             client.get(url)  # first use loads the Dutch pipeline and opens the index: start-up, not a request
         dup = [rng.choice(records) for _ in range(n)]
+        searches = [("GET", "/api/search", {"params": {"q": q, "limit": 20}}) for q in queries]
         return {
             "healthz": timed_http(client, [("GET", "/healthz", {})] * n),
-            "api_search": timed_http(client, [("GET", "/api/search", {"params": {"q": q, "limit": 20}})
-                                              for q in queries]),
+            "api_search": timed_http(client, searches),
+            # The same queries again: the per-word analysis and record vectors the first round cached, as
+            # on a server that has been up for a while (no answer is cached: every search runs again).
+            "api_search_warm": timed_http(client, searches),
             "barrier_page": timed_http(client, [("GET", f"/drempels/{rng.choice(codes)}", {}) for _ in range(n)]),
             "check_duplicate": timed_http(client, [("POST", "/api/check-duplicate",
                                                     {"json": {"title": r["title"], "description": r["description"]}})
@@ -154,6 +157,8 @@ def main(argv=None) -> int:
               "register": {k: v for k, v in built.items() if k != "tokens"}, "http": http, "in_process": inproc,
               "fts5": fts5["query"],
               "api_search_p95_over_fts5_p95": round(http["api_search"]["p95_ms"] / max(fts5["query"]["p95_ms"], 0.01), 1),
+              "api_search_warm_p95_over_fts5_p95": round(
+                  http["api_search_warm"]["p95_ms"] / max(fts5["query"]["p95_ms"], 0.01), 1),
               # CPU time, in-process both: what the search service costs beside FTS5, load or not.
               "service_search_cpu_p95_over_fts5_cpu_p95": round(
                   inproc["service_search"]["cpu_p95_ms"] / max(fts5["query"]["cpu_p95_ms"], 0.01), 1)}
@@ -170,7 +175,8 @@ def print_report(report: dict) -> None:
         cpu = (f"   server CPU {f['server_cpu_ms_mean']:7.2f} ms/verzoek" if "server_cpu_ms_mean" in f
                else f"   CPU p50 {f['cpu_p50_ms']:7.2f} p95 {f['cpu_p95_ms']:7.2f} ms")
         print(f"  {name:17} p50 {f['p50_ms']:8.2f} ms   p95 {f['p95_ms']:8.2f} ms{cpu}")
-    print(f"  /api/search p95 / FTS5 p95 = {report['api_search_p95_over_fts5_p95']}; CPU p95 zoekdienst / FTS5 = "
+    print(f"  /api/search p95 / FTS5 p95 = {report['api_search_p95_over_fts5_p95']} (warm "
+          f"{report['api_search_warm_p95_over_fts5_p95']}); CPU p95 zoekdienst / FTS5 = "
           f"{report['service_search_cpu_p95_over_fts5_cpu_p95']}")
 
 
