@@ -203,6 +203,23 @@ class Thesaurus:
         return 0, ""
 
 
+_thesauri: list[tuple[dict, Thesaurus]] = []
+_thesauri_lock = threading.Lock()
+
+
+def shared_thesaurus(data: dict) -> Thesaurus:
+    """One Thesaurus per distinct thesaurus in the process. Each Whoosh searcher unpickles its own
+    analyzer from the index, so every thread's first search after a commit built it again (5-18 ms)."""
+    with _thesauri_lock:
+        found = next((thesaurus for known, thesaurus in _thesauri if known == data), None)
+    if found is None:
+        found = Thesaurus(data)
+        with _thesauri_lock:
+            _thesauri.append((data, found))
+            del _thesauri[:-8]
+    return found
+
+
 class DutchAnalysis:
     """The Dutch steps with one thesaurus; picklable, so an index schema can store it.
 
@@ -224,7 +241,7 @@ class DutchAnalysis:
     def thesaurus(self) -> Thesaurus:
         cached = self.__dict__.get("_thesaurus")
         if cached is None:
-            cached = self.__dict__["_thesaurus"] = Thesaurus(self.thesaurus_data)
+            cached = self.__dict__["_thesaurus"] = shared_thesaurus(self.thesaurus_data)
         return cached
 
     def __eq__(self, other) -> bool:

@@ -220,3 +220,14 @@ def test_marked_words_are_what_the_whole_analysis_marks():
             with_thesaurus = terms | set(rng.sample(canonicals, 2))
             assert analysis.marked_words(text, with_thesaurus) == _marked_by_units(analysis, text, with_thesaurus)
     assert analysis.marked_words(texts[-1], {"dlb"})  # the thesaurus path marks the phrase's first word
+
+
+def test_analyzers_with_the_same_thesaurus_share_one_reading_of_it():
+    """Each Whoosh searcher unpickles its own analyzer: the thesaurus must not be built again for each."""
+    first = pickle.loads(pickle.dumps(build_analyzer(THESAURUS)))
+    second = pickle.loads(pickle.dumps(build_analyzer(THESAURUS)))
+    other = build_analyzer({"entries": [{"terms": ["OCMW", "openbaar centrum voor maatschappelijk welzijn"]}]})
+    assert first.thesaurus is second.thesaurus
+    assert other.thesaurus is not first.thesaurus
+    assert first.terms("GDPR", mode="query") == first.terms("AVG", mode="query")
+    assert other.terms("OCMW", mode="query") == other.terms("openbaar centrum voor maatschappelijk welzijn", mode="query")
