@@ -2,17 +2,18 @@
 
 Steps, in order: tokenize (legal tokens such as "§2", "3°", "6.1.e" and
 "2016/679" stay whole) → lowercase and drop Dutch stop words → lemma →
-original Snowball Dutch stem → compound parts (index only) → thesaurus
+original Snowball Dutch stem → compound parts → thesaurus
 (abbreviations and synonyms map to one canonical term).
 
 Index and query differ on purpose. Indexing adds compound parts and the
-canonical thesaurus term beside the words; a query keeps a compound whole and
-replaces a synonym by its canonical term. So "vergunning" finds
+canonical thesaurus term beside the words; a query keeps a compound whole (its
+parts only as one alternative that needs them all, below) and replaces a
+synonym by its canonical term. So "vergunning" finds
 "omgevingsvergunning", and "GDPR" and "AVG" find each other whichever way
 round, even when a backend ANDs the query terms.
 
 A query word also gets, as alternatives at its position, the index terms of
-every form sharing its Snowball stem (search/lexicon/stem_classes.json): the
+every form sharing its Snowball stem (search/lexicon/stem_classes.json.gz): the
 lookup lemmas are not consistent across forms ("dove" -> doof, "doven" stays
 doven; "afgeschaft" -> afschaffen, "afgeschafte" stays), and a plain stemmer
 conflates those forms. A compound or hyphenated query word also gets its
