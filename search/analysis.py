@@ -129,7 +129,7 @@ def query_word_terms(word: str) -> tuple[str, tuple[str, ...]]:
         main = _STEM(lemma(word))
         stem = _STEM(word)
         alternatives = list(stem_classes().get(stem, [stem]))
-        parts = split(word)
+        parts = split(word) or _loose_split(word)
     elif "-" in word and not any(c.isdigit() for c in word):
         # Every part of two letters or more: "HPV-vaccin" must find "vaccinatie HPV" too.
         main, alternatives = word, []
@@ -140,6 +140,30 @@ def query_word_terms(word: str) -> tuple[str, tuple[str, ...]]:
         terms = dict.fromkeys(_part_term(p, head=i == len(parts) - 1) for i, p in enumerate(parts))
         alternatives.append(ALL_OF.join(terms))
     return main, tuple(dict.fromkeys(t for t in alternatives if t and t != main))
+
+
+_LOOSE_PART_MIN = 4
+_LOOSE_LINKS = ("", "s", "en", "e")
+
+
+def _loose_split(word: str) -> tuple[str, ...]:
+    """Two known words making up a query word the cautious splitter leaves whole ("griep|kosten",
+    "kunst|roof"); query side only, where the parts are searched together, never alone."""
+    from search.nlp import lemma_vocabulary, lookup_table
+
+    known, forms = lemma_vocabulary(), lookup_table()
+    if word in known or word in forms or len(word) < 2 * _LOOSE_PART_MIN:
+        return ()
+    best: tuple[int, tuple[str, ...]] = (0, ())
+    for cut in range(_LOOSE_PART_MIN, len(word) - _LOOSE_PART_MIN + 1):
+        modifier = word[:cut]
+        if modifier not in known or modifier in STOP_WORDS:
+            continue
+        for link in _LOOSE_LINKS:
+            head = word[cut + len(link):] if word.startswith(link, cut) else ""
+            if len(head) >= _LOOSE_PART_MIN and (head in known or head in forms) and head not in STOP_WORDS:
+                best = max(best, (min(len(modifier), len(head)), (modifier, head)))
+    return best[1]
 
 
 def all_of(term: str) -> list[str]:

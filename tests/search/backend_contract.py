@@ -201,6 +201,7 @@ class BackendContract:
         ("dossierarchivering", "DR-2023-009"),  # "archivering van dossiers"
         ("gemeenteraadsvergadering", "DR-2024-007"),  # "vergadering van de gemeenteraad"
         ("e-handtekening", "DR-2024-002"),  # "handtekening"
+        ("retributiebetaling", "DR-2024-008"),  # "betaling van retributies" (a compound no lexicon splits)
     ])
     def test_a_compound_query_finds_its_parts_written_apart(self, backend, query, expected):
         assert expected in codes(self.search(backend, query))

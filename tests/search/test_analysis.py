@@ -65,6 +65,11 @@ def test_inflections_share_one_term(a, b):
     assert analyze(a, mode="query")[0] == analyze(b, mode="query")[0]
 
 
+def test_a_query_compound_the_lexicon_does_not_split_is_split_into_two_known_words():
+    assert analyze("griepkosten", mode="query") == ["griepkost", f"griep{ALL_OF}kost"]
+    assert len(analyze("gemeente", mode="query")) == 1  # a known word stays whole
+
+
 @pytest.mark.parametrize(
     "query, written",
     [
