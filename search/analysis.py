@@ -33,7 +33,7 @@ from typing import Callable, Iterator
 import snowballstemmer
 
 from search.compounds import compound_terms, split
-from search.nlp import LEXICON_DIR, STOP_WORDS, lemma
+from search.nlp import LEXICON_DIR, STOP_WORDS, lemma, lemma_vocabulary, lookup_table
 
 # Order matters: "§ 2" and "3°" must win over the plain word pattern.
 _TOKEN = re.compile(
@@ -149,8 +149,6 @@ _LOOSE_LINKS = ("", "s", "en", "e")
 def _loose_split(word: str) -> tuple[str, ...]:
     """Two known words making up a query word the cautious splitter leaves whole ("griep|kosten",
     "kunst|roof"); query side only, where the parts are searched together, never alone."""
-    from search.nlp import lemma_vocabulary, lookup_table
-
     known, forms = lemma_vocabulary(), lookup_table()
     if word in known or word in forms or len(word) < 2 * _LOOSE_PART_MIN:
         return ()
