@@ -36,6 +36,8 @@ DEMO_BARRIERS = ROOT / "corpus" / "demo" / "barriers.jsonl"
 RESULTS = ROOT / "bench" / "results" / "quality.json"
 DUPLICATE_PAIRS = Path(__file__).resolve().parent / "eval" / "duplicates.json"
 CATEGORIES = ("inflection", "compound", "abbreviation", "citation", "question", "paraphrase")
+# Queries over Chamber records may also name a facet beside their subject (a minister, a province).
+KNOWN_CATEGORIES = (*CATEGORIES, "facet")
 GRADES = (0, 1, 2)
 K = 10
 
@@ -145,8 +147,8 @@ def _check_query(query: Query, number: int, seen: set[str]) -> None:
     where = f"line {number} ({query.id})"
     if query.id in seen:
         raise ValueError(f"{where}: duplicate query id")
-    if query.category not in CATEGORIES:
-        raise ValueError(f"{where}: unknown category {query.category!r}; expected one of {CATEGORIES}")
+    if query.category not in KNOWN_CATEGORIES:
+        raise ValueError(f"{where}: unknown category {query.category!r}; expected one of {KNOWN_CATEGORIES}")
     if not query.query.strip():
         raise ValueError(f"{where}: empty query")
     bad = {c: g for c, g in query.judgements.items() if g not in GRADES}

@@ -2,17 +2,28 @@
 
 Steps, in order: tokenize (legal tokens such as "§2", "3°", "6.1.e" and
 "2016/679" stay whole) → lowercase and drop Dutch stop words → lemma →
-original Snowball Dutch stem → compound parts (index only) → thesaurus
+original Snowball Dutch stem → compound parts → thesaurus
 (abbreviations and synonyms map to one canonical term).
 
 Index and query differ on purpose. Indexing adds compound parts and the
-canonical thesaurus term beside the words; a query keeps a compound whole and
-replaces a synonym by its canonical term. So "vergunning" finds
+canonical thesaurus term beside the words; a query keeps a compound whole (its
+parts only as one alternative that needs them all, below) and replaces a
+synonym by its canonical term. So "vergunning" finds
 "omgevingsvergunning", and "GDPR" and "AVG" find each other whichever way
 round, even when a backend ANDs the query terms.
+
+A query word also gets, as alternatives at its position, the index terms of
+every form sharing its Snowball stem (search/lexicon/stem_classes.json.gz): the
+lookup lemmas are not consistent across forms ("dove" -> doof, "doven" stays
+doven; "afgeschaft" -> afschaffen, "afgeschafte" stays), and a plain stemmer
+conflates those forms. A compound or hyphenated query word also gets its
+parts, all of them required (ALL_OF): "griepkosten" finds "de kosten van de
+griep", "e-sigaretten" finds "elektronische sigaretten".
 """
 from __future__ import annotations
 
+import gzip
+import json
 import re
 import threading
 from dataclasses import dataclass, field
@@ -21,8 +32,8 @@ from typing import Callable, Iterator
 
 import snowballstemmer
 
-from search.compounds import compound_terms
-from search.nlp import STOP_WORDS, lemma
+from search.compounds import compound_terms, split
+from search.nlp import LEXICON_DIR, STOP_WORDS, lemma, lemma_vocabulary, lookup_table
 
 # Order matters: "§ 2" and "3°" must win over the plain word pattern.
 _TOKEN = re.compile(
@@ -33,6 +44,13 @@ _TOKEN = re.compile(
 _SPACE = re.compile(r"\s+")
 _DOTTED = re.compile(r"[./:]")
 _HYPHEN_PART_MIN = 4
+_QUERY_PART_MIN = 2
+# Joins the terms of a query alternative that must all be present ("griep+kost" for "griepkosten");
+# the tokenizer never yields "+", so no word is read as one. Backends split it with all_of().
+ALL_OF = "+"
+# Snowball stem -> index terms of the known forms with that stem, where they differ from the stem
+# itself; built by `python -m tools.build_lexicon stem-classes` (search/lexicon/README.md).
+STEM_CLASSES_FILE = LEXICON_DIR / "stem_classes.json.gz"
 # The original Dutch Snowball algorithm ("dutch_porter" since Snowball 3) keeps
 # "ge-" (gemeente → gemeent); the 2023 revision ("dutch") strips it (gemeente → meen).
 # It is the algorithm Whoosh ships too, so indexes built before keep their terms.
@@ -102,6 +120,62 @@ def word_terms(word: str, with_parts: bool = True) -> tuple[str, tuple[str, ...]
     return main, tuple(extras)
 
 
+@lru_cache(maxsize=1)
+def stem_classes() -> dict[str, list[str]]:
+    if not STEM_CLASSES_FILE.exists():
+        return {}
+    with gzip.open(STEM_CLASSES_FILE, "rt", encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+@lru_cache(maxsize=100_000)
+def query_word_terms(word: str) -> tuple[str, tuple[str, ...]]:
+    """(main term, alternatives) of one lowercased query token: the other index terms of its stem class,
+    or a hyphenated word's parts."""
+    if word.isalpha():
+        main = _STEM(lemma(word))
+        stem = _STEM(word)
+        alternatives = list(stem_classes().get(stem, [stem]))
+        parts = split(word) or _loose_split(word)
+    elif "-" in word and not any(c.isdigit() for c in word):
+        # Every part of two letters or more: "HPV-vaccin" must find "vaccinatie HPV" too.
+        main, alternatives = word, []
+        parts = tuple(p for p in word.split("-") if len(p) >= _QUERY_PART_MIN and p not in STOP_WORDS)
+    else:
+        return word_terms(word, False)
+    if parts:
+        terms = dict.fromkeys(_part_term(p, head=i == len(parts) - 1) for i, p in enumerate(parts))
+        alternatives.append(ALL_OF.join(terms))
+    return main, tuple(dict.fromkeys(t for t in alternatives if t and t != main))
+
+
+_LOOSE_PART_MIN = 4
+_LOOSE_LINKS = ("", "s", "en", "e")
+
+
+def _loose_split(word: str) -> tuple[str, ...]:
+    """Two known words making up a query word the cautious splitter leaves whole ("griep|kosten",
+    "kunst|roof"); query side only, where the parts are searched together, never alone."""
+    known, forms = lemma_vocabulary(), lookup_table()
+    if word in known or word in forms or len(word) < 2 * _LOOSE_PART_MIN:
+        return ()
+    best: tuple[int, tuple[str, ...]] = (0, ())
+    for cut in range(_LOOSE_PART_MIN, len(word) - _LOOSE_PART_MIN + 1):
+        modifier = word[:cut]
+        if modifier not in known or modifier in STOP_WORDS:
+            continue
+        for link in _LOOSE_LINKS:
+            head = word[cut + len(link):] if word.startswith(link, cut) else ""
+            if len(head) >= _LOOSE_PART_MIN and (head in known or head in forms) and head not in STOP_WORDS:
+                best = max(best, (min(len(modifier), len(head)), (modifier, head)))
+    return best[1]
+
+
+def all_of(term: str) -> list[str]:
+    """The terms a query alternative requires together (one, unless joined by ALL_OF)."""
+    return term.split(ALL_OF)
+
+
 def _part_term(part: str, *, head: bool) -> str:
     """Only a compound's head is inflected; a modifier is already a lemma
     ("gegeven" in "gegevensbescherming" is data, not the verb's participle)."""
@@ -117,7 +191,7 @@ def base_units(text: str, *, mode: str = INDEX, compounds: bool = True, removest
     for token, start, end in tokenize(text):
         if removestops and token in STOP_WORDS:
             continue
-        main, extras = word_terms(token, with_parts)
+        main, extras = query_word_terms(token) if mode == QUERY and compounds else word_terms(token, with_parts)
         units.append(Unit(main, start, end, list(extras)))
     return units
 

@@ -1,12 +1,13 @@
 """Derive the lexicon files of search/ from the real sources in corpus-src.
 
-Run: python -m tools.build_lexicon [CORPUS_SRC]
+Run: python -m tools.build_lexicon [CORPUS_SRC]   (or `stem-classes` to rebuild only that table)
 (default CORPUS_SRC: ../shared/corpus-src next to the project root, or the
 DREMPELBANK_CORPUS_SRC environment variable). The outputs are committed, so
 the product never needs the sources at run time.
 """
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import re
@@ -169,9 +170,35 @@ def build(src: Path, out: Path = LEXICON_DIR) -> None:
     )
 
 
+def stem_classes() -> dict[str, list[str]]:
+    """Snowball stem -> the index terms (stem of the lemma) of every known form with that stem, for the
+    stems whose class is not just the stem itself (search/analysis.py: query_word_terms)."""
+    from search.analysis import _STEM
+    from search.nlp import lemma, supplement
+
+    table = lookup_table()
+    classes: dict[str, set[str]] = defaultdict(set)
+    for form in sorted(set(table) | set(table.values()) | set(supplement())):
+        if form.isalpha():
+            classes[_STEM(form)].add(_STEM(lemma(form)))
+    return {stem: sorted(terms) for stem, terms in sorted(classes.items()) if terms != {stem}}
+
+
+def build_stem_classes(out: Path = LEXICON_DIR) -> None:
+    classes = stem_classes()
+    data = json.dumps(classes, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
+    with gzip.GzipFile(out / "stem_classes.json.gz", "wb", mtime=0) as handle:
+        handle.write(data)
+    print(f"stem classes: {len(classes)} stems")
+
+
 def _write(path: Path, data: dict) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False, indent=0, sort_keys=False) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
-    build(Path(sys.argv[1]) if len(sys.argv) > 1 else default_corpus_src())
+    if sys.argv[1:] == ["stem-classes"]:  # needs only the installed lookup table and the supplement
+        build_stem_classes()
+    else:
+        build(Path(sys.argv[1]) if len(sys.argv) > 1 else default_corpus_src())
+        build_stem_classes()

@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+from search.analysis import all_of
 from search.backend import FACET_FIELDS, TITLE_WEIGHT
 from search.documents import SearchDocument
 from search.opening import COORD_POWER
@@ -257,9 +258,15 @@ def tsquery_text(groups: list[list[str]], *, first_only: bool = False) -> str:
     parts = []
     for alts in groups:
         alts = alts[:1] if first_only else alts
-        quoted = [quote_lexeme(a) for a in alts]
+        quoted = [_alternative(a) for a in alts]
         parts.append(quoted[0] if len(quoted) == 1 else "(" + " | ".join(quoted) + ")")
     return " <-> ".join(parts)
+
+
+def _alternative(term: str) -> str:
+    """A lexeme, or the lexemes an alternative requires together (a compound's parts), bracketed."""
+    terms = all_of(term)
+    return quote_lexeme(term) if len(terms) == 1 else "(" + " & ".join(quote_lexeme(t) for t in terms) + ")"
 
 
 def _word_clause(word: str, analyzer, p: _Params, ranks: list[str], marks: set[str]) -> str | None:
@@ -268,7 +275,7 @@ def _word_clause(word: str, analyzer, p: _Params, ranks: list[str], marks: set[s
         return None
     query = tsquery_text(groups)
     ranks.append(query)
-    marks.update(t for g in groups for t in g)
+    marks.update(t for g in groups for a in g for t in all_of(a))
     return f"(tsv @@ CAST({p.add(query)} AS tsquery) OR keys && CAST({p.add(['code=' + word.lower()])} AS text[]))"
 
 

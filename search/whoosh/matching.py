@@ -56,7 +56,7 @@ def _docs(s, q: wq.Query) -> set[int]:
         positive = [c for c in q.subqueries if not isinstance(c, wq.Not)]
         if positive:
             return _intersect(s, positive, [c.query for c in q.subqueries if isinstance(c, wq.Not)])
-    elif kind is wq.Or:
+    elif kind is wq.Or or kind is wq.DisjunctionMax:
         found: set[int] = set()
         for child in q.subqueries:
             found |= _docs(s, child)

@@ -11,6 +11,7 @@ from typing import Callable, Iterable, Iterator
 from whoosh import query as wq
 from whoosh import sorting
 
+from search.analysis import all_of
 from search.query import SearchQuery
 from search.whoosh.schema import PUBLIC, REF_BOOST
 
@@ -141,11 +142,23 @@ def _token_groups(analyzer, text: str) -> list[list[str]]:
 
 def _field_clause(fieldname: str, groups: list[list[str]]) -> wq.Query:
     if len(groups) == 1:
-        terms = [wq.Term(fieldname, t) for t in groups[0]]
-        return terms[0] if len(terms) == 1 else union(terms)
+        return _alternatives(fieldname, groups[0])
     if all(len(g) == 1 for g in groups):
         return wq.Phrase(fieldname, [g[0] for g in groups])
-    return wq.And([union([wq.Term(fieldname, t) for t in g]) for g in groups])
+    return wq.And([_alternatives(fieldname, g) for g in groups])
+
+
+def _alternatives(fieldname: str, group: list[str]) -> wq.Query:
+    """The terms at one position (stem class, compound parts, synonyms): matched by any, scored by the
+    best one, so a word with many alternatives does not outweigh the other words of the query."""
+    terms = [_alternative(fieldname, t) for t in group]
+    return terms[0] if len(terms) == 1 else wq.DisjunctionMax(terms)
+
+
+def _alternative(fieldname: str, term: str) -> wq.Query:
+    """A term, or the terms an alternative requires together (a compound's parts)."""
+    terms = all_of(term)
+    return wq.Term(fieldname, term) if len(terms) == 1 else wq.And([wq.Term(fieldname, t) for t in terms])
 
 
 def _word_clause(word: str, analyzer) -> wq.Query | None:

@@ -197,6 +197,19 @@ class BackendContract:
     def test_dutch_inflection_matches(self, backend):
         assert "DR-2024-002" in codes(self.search(backend, "handtekeningen"))
 
+    @pytest.mark.parametrize("query, expected", [
+        ("dossierarchivering", "DR-2023-009"),  # "archivering van dossiers"
+        ("gemeenteraadsvergadering", "DR-2024-007"),  # "vergadering van de gemeenteraad"
+        ("e-handtekening", "DR-2024-002"),  # "handtekening"
+        ("retributiebetaling", "DR-2024-008"),  # "betaling van retributies" (a compound no lexicon splits)
+    ])
+    def test_a_compound_query_finds_its_parts_written_apart(self, backend, query, expected):
+        assert expected in codes(self.search(backend, query))
+
+    def test_a_compound_query_needs_all_its_parts(self, backend):
+        # "gemeenteraad" alone (DR-2024-007 has "vergadering" too; DR-2022-006 has neither) is not enough
+        assert "DR-2022-006" not in codes(self.search(backend, "gemeenteraadsvergadering"))
+
     def test_phrase_needs_adjacent_words(self, backend):
         found = codes(self.search(backend, '"aangetekende zending"'))
         assert found == ["DR-2024-001"]
