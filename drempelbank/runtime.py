@@ -62,6 +62,15 @@ class Runtime:
         return (f"betekenismodel: {model.svd.n_components} dimensies, {len(model.vectorizer.vocabulary_)} woorden "
                 f"(geleerd uit de meegeleverde wetteksten en Kamervragen)")
 
+    def warm_up(self) -> None:
+        """Load beside serving what the first search would otherwise wait for: the semantic model, the
+        Dutch pipeline and the stem classes of the query analysis."""
+        from search.analysis import analyze, stem_classes
+
+        self.learn_semantic_model()
+        stem_classes()
+        analyze("opwarming van de Nederlandse analyse", mode="query")
+
     @cached_property
     def after_commit(self):
         """The one step list every entry point runs after a committed write."""

@@ -57,8 +57,9 @@ def build_app(rt: Runtime) -> FastAPI:
     from web.app import create_app
 
     rt.after_commit()  # repair what a crash between a commit and its steps left behind
-    # a register served without `init` on this machine learns its semantic model beside serving, not in a search
-    threading.Thread(target=rt.learn_semantic_model, name="betekenismodel", daemon=True).start()
+    # the semantic model (learned here when `init` did not run on this machine), the Dutch pipeline and the
+    # stem classes load beside serving, not in the first search
+    threading.Thread(target=rt.warm_up, name="opwarmen", daemon=True).start()
     return create_app(rt.engine, search=rt.search, settings=rt.settings, after_commit=rt.after_commit)
 
 
