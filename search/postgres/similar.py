@@ -15,7 +15,7 @@ from typing import Iterable
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from search.backend import Hit, key_terms, similarity, tfidf_vector
+from search.backend import Hit, key_terms, overlap, similarity, tfidf_vector
 from search.postgres.sql import quote_lexeme, unit_terms
 
 SIMILAR_TERMS = 25
@@ -103,11 +103,14 @@ def rank_similar(conn: Connection, table: str, analyzer, title: str, body: str, 
     rows = conn.execute(text(sql), params).all()
     targets = [(row, dict(zip(row.lexemes or [], row.counts or [], strict=True))) for row in rows]
     idf.load(t for _row, c in targets for t in c)
+    title_terms = analyze_counts(analyzer, title)[0]
     hits = []
     for row, target_counts in targets:
         display = dict(row.display or {})
         score, why = similarity(source, tfidf_vector(target_counts, idf), refs, display.get("refs") or [], surface)
         hits.append(Hit(type=row.type, id=row.id, code=row.code, title=row.title,
-                        score=round(score, 4), fields=display, why=why))
+                        score=round(score, 4), fields=display, why=why,
+                        overlap=overlap(source, title_terms, target_counts, analyze_counts(analyzer, row.title)[0],
+                                        lambda t: idf.df.get(t, 0))))
     hits.sort(key=lambda h: (-h.score, h.code))
     return hits[:limit]

@@ -12,7 +12,7 @@ from whoosh.idsets import BitSet
 from whoosh.spelling import ReaderCorrector
 from whoosh.support.levenshtein import distance
 
-from search.backend import Hit, key_terms, similarity, tfidf_vector
+from search.backend import Hit, key_terms, overlap, similarity, tfidf_vector
 from search.query import SearchQuery
 from search.whoosh.query import PUBLIC_FILTER
 from search.whoosh.schema import REF_BOOST
@@ -119,12 +119,13 @@ def rank_similar(
     else:
         type_filter = cache.type_filter(searcher, types)
     results = searcher.search(wq.Or(clauses), filter=type_filter, mask=mask, limit=max(3 * limit, 20))
-    hits = [_similar_hit(hit, cache, analyzer, idf, source, surface, refs) for hit in results]
+    title_terms = cache.counts(analyzer, title)[0]
+    hits = [_similar_hit(hit, cache, analyzer, idf, source, surface, refs, title_terms, df) for hit in results]
     hits.sort(key=lambda h: (-h.score, h.code))
     return hits[:limit]
 
 
-def _similar_hit(hit, cache, analyzer, idf, source, surface, refs) -> Hit:
+def _similar_hit(hit, cache, analyzer, idf, source, surface, refs, title_terms, df) -> Hit:
     stored = hit.fields()
     display = dict(stored.get("display") or {})
     counts = vector_counts(hit.searcher, hit.docnum)
@@ -132,8 +133,10 @@ def _similar_hit(hit, cache, analyzer, idf, source, surface, refs) -> Hit:
         counts, _ = cache.counts(analyzer, f"{stored.get('title', '')}\n{stored.get('body', '')}")
     target = tfidf_vector(counts, idf)
     score, why = similarity(source, target, refs, display.get("refs") or [], surface)
+    title = stored.get("title", "")
     return Hit(type=stored["type"], id=stored["id"], code=stored.get("code", ""),
-               title=stored.get("title", ""), score=round(score, 4), fields=display, why=why)
+               title=title, score=round(score, 4), fields=display, why=why,
+               overlap=overlap(source, title_terms, counts, cache.counts(analyzer, title)[0], df))
 
 
 TEXT_FIELDS = ("title", "body")

@@ -4,7 +4,7 @@ register for new reports that are in no labelled set (bench/eval/duplicate_repor
 import pytest
 
 from bench.evaluate import demo_service
-from search.duplicates import DUPLICATE_MODEL, Candidate, features, probability, title_similarity
+from search.duplicates import DUPLICATE_MODEL, RARE_DOCS, Candidate, features, probability, title_similarity
 
 
 @pytest.fixture(scope="module")
@@ -21,6 +21,13 @@ def test_signals_on_a_hand_example():
     assert first["margin"] == pytest.approx(0.4) and second["margin"] == pytest.approx(-0.4)
     assert first["crowd"] == pytest.approx(0.6 - 0.15) and first["refs"] == 1.0 and second["refs"] == 0.0
     assert first["title"] > 0.5 and second["title"] == 0.0
+
+
+def test_rare_counts_the_shared_terms_few_records_hold():
+    candidate = Candidate("A", "", 0.3, title_cover=0.75, shared_df=(1, 2, 2, RARE_DOCS, RARE_DOCS + 1, 400))
+    row = features("x", [], [candidate])[0]
+    assert row["rare"] == 4.0 and row["title_cover"] == 0.75
+    assert features("x", [], [candidate], rare_docs=1)[0]["rare"] == 1.0
 
 
 def test_title_similarity_sees_inflections_and_nothing_in_empty_titles():
