@@ -89,8 +89,9 @@ def register(name: str, backend: str = "whoosh"):
             yield service
 
 
-def observe(cases: list[dict], backend: str = "whoosh") -> list[dict]:
-    """For each case: the candidates' signals, the top candidate's code and whether it is a duplicate."""
+def observe(cases: list[dict], backend: str = "whoosh", lsa=None) -> list[dict]:
+    """For each case: the candidates' signals, the top candidate's code and whether it is a duplicate;
+    with `lsa` (a search.semantic.SemanticModel) also the LSA cosine of report and top candidate."""
     demo = {b["code"]: b for b in load_barriers()}
     kamer = {f"K{r['doc_id']}": r for r in dekamer_records()} if available("dekamer-2017") else {}
     out = []
@@ -99,9 +100,24 @@ def observe(cases: list[dict], backend: str = "whoosh") -> list[dict]:
             start = time.process_time()
             mine = [c for c in cases if c["register"] == name]
             for case in mine:
-                out.append(_observe(service, case, *report_text(case, demo, kamer)))
+                text = report_text(case, demo, kamer)
+                out.append(_observe(service, case, *text))
+                if lsa is not None and out[-1]["signals"] is not None:
+                    add_lsa(out[-1], lsa, text, demo, kamer)
             print(f"{name}: {len(mine)} reports checked, {time.process_time() - start:.1f} s CPU")
     return out
+
+
+def add_lsa(observed: dict, lsa, text: tuple[str, str], demo: dict, kamer: dict) -> None:
+    """The LSA cosine of the report and its top candidate, and whether either is a Chamber record the LSA
+    model learned from (its training half)."""
+    from search.semantic import training_part
+
+    code = observed["top"]
+    body = demo[code]["description"] if code in demo else split_question(kamer[code]["question"])[1]
+    observed["signals"]["lsa"] = float(lsa.similarities("\n".join(text), [f"{observed['top_title']}\n{body}"])[0])
+    observed["lsa_trained"] = observed["register"] != "demo" and (training_part(text[0])
+                                                                   or training_part(observed["top_title"]))
 
 
 def _observe(service, case: dict, title: str, description: str) -> dict:
@@ -117,6 +133,16 @@ def _observe(service, case: dict, title: str, description: str) -> dict:
             "top_is_duplicate": top in case["duplicates"], "top_judged": top in judged or not hits,
             "signals": rows[0] if rows else None,
             "shared_df": list(candidates[0].shared_df) if candidates else []}
+
+
+def semantic_model():
+    """The product's LSA model as `init` learns it (shipped legislation and Chamber training half)."""
+    import tempfile
+
+    from drempelbank.runtime import semantic_ranker, shipped_chamber_texts
+
+    corpus = ROOT / "corpus"
+    return semantic_ranker(corpus, shipped_chamber_texts(corpus), Path(tempfile.gettempdir()) / "semantic").model
 
 
 # -- deciding -------------------------------------------------------------------------------------
@@ -170,13 +196,13 @@ def with_rare(observed: list[dict], rare_docs: int) -> list[dict]:
             if o["signals"] is not None else o for o in observed]
 
 
-def choose(calibration: list[dict]) -> tuple[dict, list[dict]]:
+def choose(calibration: list[dict], signals: tuple[str, ...] = ALL_FEATURES) -> tuple[dict, list[dict]]:
     """Every subset of the signals that holds the score, at every regularisation strength of C_GRID (and,
     with "rare", every RARE_GRID), by cross-validated flag accuracy; the fewest signals within TIE of the
     best win (less to overfit), then the best accuracy."""
     tried = []
-    for size in range(1, len(ALL_FEATURES) + 1):
-        for names in itertools.combinations(ALL_FEATURES, size):
+    for size in range(1, len(signals) + 1):
+        for names in itertools.combinations(signals, size):
             if "score" not in names:
                 continue
             for rare_docs in RARE_GRID if "rare" in names else (None,):
@@ -193,11 +219,11 @@ def choose(calibration: list[dict]) -> tuple[dict, list[dict]]:
     return {**model, "rare_docs": pick["rare_docs"]}, tried
 
 
-def ablation(tried: list[dict], model: dict) -> list[dict]:
+def ablation(tried: list[dict], model: dict, signals: tuple[str, ...] = ALL_FEATURES) -> list[dict]:
     """The best cross-validated accuracy of the chosen signals with one left out or one added."""
     chosen = set(model["features"])
     variants = [("chosen", chosen)] + [(f"- {n}", chosen - {n}) for n in model["features"] if n != "score"]
-    variants += [(f"+ {n}", chosen | {n}) for n in ALL_FEATURES if n not in chosen]
+    variants += [(f"+ {n}", chosen | {n}) for n in signals if n not in chosen]
     variants += [("score+crowd (previous model)", {"score", "crowd"}), ("score alone", {"score"})]
     out = []
     for label, names in variants:
@@ -246,6 +272,9 @@ def main(argv=None) -> int:
     parser.add_argument("--postgres", action="store_true",
                         help="the Chamber register on the PostgreSQL backend (the demo register stays on Whoosh); "
                              "writes bench/results/duplicates_pg.json")
+    parser.add_argument("--lsa", action="store_true",
+                        help="with --fit: try the LSA cosine of report and candidate (search/semantic.py, the "
+                             "shipped model) beside the model's signals; writes bench/results/duplicates_fit_lsa.json")
     args = parser.parse_args(argv)
     cases = load_cases()
     if not available("dekamer-2017"):
@@ -253,9 +282,16 @@ def main(argv=None) -> int:
         cases = [c for c in cases if c["register"] == "demo"]
     print(f"{len(cases)} reports: " + ", ".join(f"{k[0]}/{k[1]}: {v}" for k, v in
                                                 sorted(Counter((c['register'], c['part']) for c in cases).items())))
-    observed = observe(cases, "postgres" if args.postgres else "whoosh")
+    observed = observe(cases, "postgres" if args.postgres else "whoosh", semantic_model() if args.lsa else None)
     if args.fit:
-        model, tried = choose([o for o in observed if o["part"] == "calibrate"])
+        # with --lsa: the chosen signals and the previous model's, each with and without the LSA cosine
+        signals = (tuple(dict.fromkeys([*DUPLICATE_MODEL["features"], *PREVIOUS_MODEL["features"], "lsa"]))
+                   if args.lsa else ALL_FEATURES)
+        calibration = [o for o in observed if o["part"] == "calibrate"]
+        if args.lsa:
+            print(f"calibration reports whose report or top candidate the LSA model learned from: "
+                  f"{sum(bool(o.get('lsa_trained')) for o in calibration)} of {len(calibration)}")
+        model, tried = choose(calibration, signals)
         for row in tried[:15]:
             rare = f" rare_docs={row['rare_docs']}" if row["rare_docs"] else ""
             print(f"  cv {row['cv_accuracy']:.4f}  C={row['C']:<7}{'+'.join(row['features'])}{rare}")
@@ -263,8 +299,9 @@ def main(argv=None) -> int:
         if rare_docs:
             print(f"RARE_DOCS = {rare_docs}")
         print("DUPLICATE_MODEL = " + json.dumps(model))
-        fitted = RESULTS.with_name("duplicates_fit.json")
-        fitted.write_text(json.dumps({"chosen": {**model, "rare_docs": rare_docs}, "ablation": ablation(tried, model),
+        fitted = RESULTS.with_name("duplicates_fit_lsa.json" if args.lsa else "duplicates_fit.json")
+        fitted.write_text(json.dumps({"chosen": {**model, "rare_docs": rare_docs},
+                                      "ablation": ablation(tried, model, signals),
                                       "tried": tried}, indent=1) + "\n", encoding="utf-8")
         print(f"every subset's cross-validated accuracy written to {fitted}")
         return 0
