@@ -1,4 +1,5 @@
-"""CPU time (not wall time: the machine is shared) of similar() and check_duplicate() in-process.
+"""CPU time (not wall time: the machine is shared) of similar() and check_duplicate() in-process
+(check_duplicate: one generic text, and the texts of 20 barriers of the register).
 
     .venv/bin/python bench/bench_similar_cpu.py --home DIR --barriers N   # DIR built by bench_web_http.py
 """
@@ -31,6 +32,19 @@ def cpu_ms(fn, items) -> dict:
             "p95_ms": round(samples[int(len(samples) * 0.95)] * 1000, 1)}
 
 
+def own_texts(home: Path, codes: list[str]) -> list[dict]:
+    """The title and description of these barriers, as bench_web_http.py wrote them: checked as new reports
+    they meet other candidates each time (nothing analysed before)."""
+    wanted, found = set(codes), {}
+    with (home / "barriers.jsonl").open(encoding="utf-8") as stream:
+        for line in stream:
+            if '"code": "KV-' in line[:20]:
+                row = json.loads(line)
+                if row["code"] in wanted:
+                    found[row["code"]] = row
+    return [found[c] for c in codes if c in found]
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--home", type=Path, required=True)
@@ -42,7 +56,9 @@ def main(argv=None) -> int:
     rt.search.similar(codes[0], limit=8)
     report = {"first_view": cpu_ms(lambda c: rt.search.similar(c, limit=8), codes),
               "next_view": cpu_ms(lambda c: rt.search.similar(c, limit=8), codes),
-              "check_duplicate": cpu_ms(lambda c: rt.search.check_duplicate(f"Vraag over {c}", TEXT), codes[:20])}
+              "check_duplicate": cpu_ms(lambda c: rt.search.check_duplicate(f"Vraag over {c}", TEXT), codes[:20]),
+              "check_duplicate_own_texts": cpu_ms(lambda b: rt.search.check_duplicate(b["title"], b["description"]),
+                                                  own_texts(args.home, codes[20:]))}
     rt.close()
     print(json.dumps(report))
     return 0

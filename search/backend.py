@@ -64,6 +64,18 @@ class Hit:
     why: list[str] = field(default_factory=list)
     # The indexed body, for a second ranker (search/semantic.py); never shown.
     text: str = field(default="", repr=False)
+    # For similar/more_like_text: the word overlap the duplicate decision reads (search/duplicates.py).
+    overlap: "Overlap | None" = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
+class Overlap:
+    """How two texts overlap beyond their cosine, computed alike on every backend."""
+
+    # Mean of: the share of the source title's terms found anywhere in the target, and the other way round.
+    title_cover: float = 0.0
+    # The document frequency (title and body counted apart, as for idf) of each term both texts hold, ascending.
+    shared_df: tuple[int, ...] = ()
 
 
 @dataclass
@@ -254,6 +266,19 @@ def cosine(a: dict[str, float], b: dict[str, float]) -> float:
     dot = sum(w * b[t] for t, w in a.items() if t in b)
     norm = math.sqrt(sum(w * w for w in a.values())) * math.sqrt(sum(w * w for w in b.values()))
     return dot / norm if norm else 0.0
+
+
+def overlap(source: dict, source_title: Iterable[str], target: dict, target_title: Iterable[str],
+            df: Callable[[str], int]) -> Overlap:
+    """The overlap of a source text and a target record; `source` and `target` hold all their terms
+    (as keys), the titles the terms of the title alone."""
+    def cover(title: set[str], other: dict) -> float:
+        return sum(1 for t in title if t in other) / len(title) if title else 0.0
+
+    source_title, target_title = set(source_title), set(target_title)
+    shares = [cover(source_title, target), cover(target_title, source)]
+    return Overlap(title_cover=sum(shares) / len(shares),
+                   shared_df=tuple(sorted(df(t) for t in source.keys() & target.keys())))
 
 
 def similarity(

@@ -3,7 +3,9 @@
 One absolute similarity score does not carry over between registers and wordings: a paraphrase of a
 barrier can score lower than a same-theme report that shares the register's stock phrases. The
 signals offered are the score, its margin over the next candidate, how far it stands out from the
-other candidates ("crowd"), title similarity and a shared citation; which of them the decision uses,
+other candidates ("crowd"), title similarity, a shared citation, how much of each title the other text
+holds ("title_cover") and how many terms few records hold both texts share ("rare", the specific matter:
+a place, a product, a procedure; search.backend.Overlap, the same on every backend); which of them the decision uses,
 and with what weight, is chosen by cross-validation and fitted (logistic regression) on the
 calibration part of a labelled set (bench/eval/duplicate_reports.jsonl), and measured on its held-out
 part (bench/results/duplicates.json).
@@ -19,15 +21,18 @@ from search.analysis import analyze
 
 # Candidates read to judge the top ones: the margin and the crowd are measured against them.
 CANDIDATES_READ = 10
+# A term held by at most this many records (title and body counted apart) is rare: a report and a barrier
+# sharing rare terms likely name the same specific matter. Chosen with the model by bench_duplicates.py --fit.
+RARE_DOCS = 20
 
 # Logistic regression over "features" (see `features`), chosen and fitted on the calibration part only by
 #     .venv/bin/python bench/bench_duplicates.py --fit
 # (which prints this constant); rerun it after any change to analysis, ranking or the labelled set.
 DUPLICATE_MODEL = {
-    "features": ["score", "crowd"],
-    "weights": [-3.1728, 16.9261],
-    "intercept": -2.7911,
-    "C": 1000.0,
+    "features": ["score", "crowd", "title_cover", "rare"],
+    "weights": [-6.8548, 9.1961, 5.5296, 0.3655],
+    "intercept": -4.4824,
+    "C": 100.0,
 }
 
 
@@ -39,6 +44,9 @@ class Candidate:
     title: str
     score: float
     refs: tuple[str, ...] = ()
+    # search.backend.Overlap: the titles' cover of each other and the document frequencies of shared terms
+    title_cover: float = 0.0
+    shared_df: tuple[int, ...] = ()
 
 
 def title_similarity(a: str, b: str) -> float:
@@ -50,7 +58,7 @@ def title_similarity(a: str, b: str) -> float:
 
 
 def features(title: str, refs: Sequence[str], candidates: Sequence[Candidate], *,
-             titles: bool = True) -> list[dict[str, float]]:
+             titles: bool = True, rare_docs: int = RARE_DOCS) -> list[dict[str, float]]:
     """One row of named signals per candidate (candidates best first, as the backend ranks them);
     without `titles` the title signal, the only one that analyses text, is left at 0."""
     scores = [c.score for c in candidates]
@@ -64,6 +72,8 @@ def features(title: str, refs: Sequence[str], candidates: Sequence[Candidate], *
             "crowd": candidate.score - (sum(others) / len(others) if others else 0.0),
             "title": title_similarity(title, candidate.title) if titles else 0.0,
             "refs": 1.0 if wanted & {r.lower() for r in candidate.refs} else 0.0,
+            "title_cover": candidate.title_cover,
+            "rare": float(sum(1 for df in candidate.shared_df if df <= rare_docs)),
         })
     return rows
 

@@ -18,7 +18,7 @@ from sqlmodel import Session, func, select
 from kb.citations import CitationResolver
 from kb.models import Article, Barrier, FormerMunicipality, Municipality, OutboxEntry, Project, Regulation
 from kb.services.references import regulation_name
-from search.backend import Hit, Progress, SearchBackend, SearchResults, check_paging
+from search.backend import Hit, Overlap, Progress, SearchBackend, SearchResults, check_paging
 from search.duplicates import CANDIDATES_READ, Candidate, decide
 from search.facet_words import facet_hints
 from search.query import SearchQuery, parse_query
@@ -226,7 +226,9 @@ class SearchService:
 
 
 def duplicate_candidate(hit: Hit) -> Candidate:
-    return Candidate(code=hit.code, title=hit.title, score=hit.score, refs=tuple(hit.fields.get("refs") or ()))
+    overlap = hit.overlap or Overlap()
+    return Candidate(code=hit.code, title=hit.title, score=hit.score, refs=tuple(hit.fields.get("refs") or ()),
+                     title_cover=overlap.title_cover, shared_df=overlap.shared_df)
 
 
 class _GenerationCache:

@@ -335,7 +335,9 @@ class PostgresBackend(SearchBackend):
     ) -> list[Hit]:
         with self._reading() as conn:
             return rank_similar(conn, self.table, self.analyzer, title, body, list(refs), limit=limit,
-                                types=list(types) if types else None, exclude=_exclude, public_only=public_only)
+                                types=list(types) if types else None, exclude=_exclude, public_only=public_only,
+                                # similar() of an indexed record (it excludes itself) shows no duplicate decision
+                                with_overlap=_exclude is None)
 
     def close(self) -> None:
         if self._owns_engine:

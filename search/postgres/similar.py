@@ -15,7 +15,7 @@ from typing import Iterable
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from search.backend import Hit, key_terms, similarity, tfidf_vector
+from search.backend import Hit, key_terms, overlap, similarity, tfidf_vector
 from search.postgres.sql import quote_lexeme, unit_terms
 
 SIMILAR_TERMS = 25
@@ -92,8 +92,10 @@ def candidates_sql(table: str, source: dict[str, float], refs: list[str], types:
 
 
 def rank_similar(conn: Connection, table: str, analyzer, title: str, body: str, refs: list[str], *,
-                 limit: int, types: list[str] | None, exclude: str | None, public_only: bool = False) -> list[Hit]:
-    """Fetch candidates by key terms and shared refs, then score by tf-idf cosine (0..1, with why)."""
+                 limit: int, types: list[str] | None, exclude: str | None, public_only: bool = False,
+                 with_overlap: bool = True) -> list[Hit]:
+    """Fetch candidates by key terms and shared refs, then score by tf-idf cosine (0..1, with why);
+    `with_overlap`: also tell the `limit` best how they overlap the source (search.backend.overlap)."""
     counts, surface = analyze_counts(analyzer, f"{title}\n{body}")
     if not counts and not refs:
         return []
@@ -103,11 +105,17 @@ def rank_similar(conn: Connection, table: str, analyzer, title: str, body: str, 
     rows = conn.execute(text(sql), params).all()
     targets = [(row, dict(zip(row.lexemes or [], row.counts or [], strict=True))) for row in rows]
     idf.load(t for _row, c in targets for t in c)
-    hits = []
+    ranked = []
     for row, target_counts in targets:
         display = dict(row.display or {})
         score, why = similarity(source, tfidf_vector(target_counts, idf), refs, display.get("refs") or [], surface)
-        hits.append(Hit(type=row.type, id=row.id, code=row.code, title=row.title,
-                        score=round(score, 4), fields=display, why=why))
-    hits.sort(key=lambda h: (-h.score, h.code))
-    return hits[:limit]
+        ranked.append((Hit(type=row.type, id=row.id, code=row.code, title=row.title,
+                           score=round(score, 4), fields=display, why=why), target_counts))
+    ranked.sort(key=lambda pair: (-pair[0].score, pair[0].code))
+    ranked = ranked[:limit]
+    if with_overlap:
+        title_terms = analyze_counts(analyzer, title)[0]
+        for hit, target_counts in ranked:
+            hit.overlap = overlap(source, title_terms, target_counts, analyze_counts(analyzer, hit.title)[0],
+                                  lambda t: idf.df.get(t, 0))
+    return [hit for hit, _counts in ranked]

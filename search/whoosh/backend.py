@@ -350,7 +350,8 @@ class WhooshBackend(SearchBackend):
         with self._reading() as searcher:
             return rank_similar(searcher, title, body, list(refs), limit=limit,
                                 types=list(types) if types else None, exclude=_exclude, cache=self._similar,
-                                public_only=public_only)
+                                # similar() of an indexed record (it excludes itself) shows no duplicate decision
+                                public_only=public_only, with_overlap=_exclude is None)
 
     def close(self) -> None:
         searcher = getattr(self._local, "searcher", None)

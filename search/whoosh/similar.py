@@ -13,7 +13,7 @@ from rapidfuzz.distance import OSA
 from whoosh import query as wq
 from whoosh.idsets import BitSet
 
-from search.backend import Hit, key_terms, similarity, tfidf_vector
+from search.backend import Hit, key_terms, overlap, similarity, tfidf_vector
 from search.query import SearchQuery
 from search.spelling import max_distance, needs_correction
 from search.whoosh.query import PUBLIC_FILTER
@@ -101,8 +101,10 @@ class SimilarCache:
 def rank_similar(
     searcher, title: str, body: str, refs: list[str], *, limit: int,
     types: list[str] | None, exclude: str | None, cache: SimilarCache | None = None, public_only: bool = False,
+    with_overlap: bool = True,
 ) -> list[Hit]:
-    """Fetch candidates by key terms and shared refs, then score by tf-idf cosine."""
+    """Fetch candidates by key terms and shared refs, then score by tf-idf cosine; `with_overlap`: also
+    tell the `limit` best how they overlap the source (search.backend.overlap, for the duplicate decision)."""
     analyzer = searcher.schema["body"].analyzer
     cache = cache or SimilarCache()
     counts, surface = cache.counts(analyzer, f"{title}\n{body}")
@@ -121,12 +123,18 @@ def rank_similar(
     else:
         type_filter = cache.type_filter(searcher, types)
     results = searcher.search(wq.Or(clauses), filter=type_filter, mask=mask, limit=max(3 * limit, 20))
-    hits = [_similar_hit(hit, cache, analyzer, idf, source, surface, refs) for hit in results]
-    hits.sort(key=lambda h: (-h.score, h.code))
-    return hits[:limit]
+    ranked = [_similar_hit(hit, cache, analyzer, idf, source, surface, refs) for hit in results]
+    ranked.sort(key=lambda pair: (-pair[0].score, pair[0].code))
+    ranked = ranked[:limit]
+    if with_overlap:
+        title_terms = cache.counts(analyzer, title)[0]
+        for hit, counts in ranked:
+            hit.overlap = overlap(source, title_terms, counts, cache.counts(analyzer, hit.title)[0], df)
+    return [hit for hit, _counts in ranked]
 
 
-def _similar_hit(hit, cache, analyzer, idf, source, surface, refs) -> Hit:
+def _similar_hit(hit, cache, analyzer, idf, source, surface, refs) -> tuple[Hit, Counter]:
+    """The candidate scored, and its term counts."""
     stored = hit.fields()
     display = dict(stored.get("display") or {})
     counts = vector_counts(hit.searcher, hit.docnum)
@@ -135,7 +143,7 @@ def _similar_hit(hit, cache, analyzer, idf, source, surface, refs) -> Hit:
     target = tfidf_vector(counts, idf)
     score, why = similarity(source, target, refs, display.get("refs") or [], surface)
     return Hit(type=stored["type"], id=stored["id"], code=stored.get("code", ""),
-               title=stored.get("title", ""), score=round(score, 4), fields=display, why=why)
+               title=stored.get("title", ""), score=round(score, 4), fields=display, why=why), counts
 
 
 TEXT_FIELDS = ("title", "body")

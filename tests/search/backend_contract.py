@@ -405,6 +405,14 @@ class BackendContract:
         assert hits[0].score > 0.3
         assert all(h.score < hits[0].score for h in hits[1:])
 
+    def test_more_like_text_tells_the_overlap_beyond_the_score(self, backend):
+        hits = backend.more_like_text("Handtekening op papier bij aanvragen",
+                                      "Burgers moeten het aanvraagformulier met de hand ondertekenen.", limit=3)
+        near, other = hits[0].overlap, hits[-1].overlap
+        assert hits[0].code == "DR-2024-002" and near.title_cover == 1.0
+        assert near.shared_df == tuple(sorted(near.shared_df)) and min(near.shared_df) >= 1
+        assert len(near.shared_df) > len(other.shared_df) and other.title_cover < near.title_cover
+
     def test_more_like_text_unrelated_scores_low(self, backend):
         hits = backend.more_like_text("Zwembad", "Het zwembad sluit in de winter.", limit=3)
         assert all(h.score < 0.2 for h in hits)

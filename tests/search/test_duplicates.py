@@ -4,7 +4,7 @@ register for new reports that are in no labelled set (bench/eval/duplicate_repor
 import pytest
 
 from bench.evaluate import demo_service
-from search.duplicates import DUPLICATE_MODEL, Candidate, features, probability, title_similarity
+from search.duplicates import DUPLICATE_MODEL, RARE_DOCS, Candidate, features, probability, title_similarity
 
 
 @pytest.fixture(scope="module")
@@ -21,6 +21,13 @@ def test_signals_on_a_hand_example():
     assert first["margin"] == pytest.approx(0.4) and second["margin"] == pytest.approx(-0.4)
     assert first["crowd"] == pytest.approx(0.6 - 0.15) and first["refs"] == 1.0 and second["refs"] == 0.0
     assert first["title"] > 0.5 and second["title"] == 0.0
+
+
+def test_rare_counts_the_shared_terms_few_records_hold():
+    candidate = Candidate("A", "", 0.3, title_cover=0.75, shared_df=(1, 2, 2, RARE_DOCS, RARE_DOCS + 1, 400))
+    row = features("x", [], [candidate])[0]
+    assert row["rare"] == 4.0 and row["title_cover"] == 0.75
+    assert features("x", [], [candidate], rare_docs=1)[0]["rare"] == 1.0
 
 
 def test_title_similarity_sees_inflections_and_nothing_in_empty_titles():
@@ -42,6 +49,16 @@ PARAPHRASES = [
     ("DR-2025-002", "Geboorteakte uit een ander EU-land moet op papier worden meegebracht",
      "Nieuwkomers uit andere lidstaten moeten hun geboorteakte en een bewijs van woonst uit het land van "
      "herkomst op papier en vertaald aan de balie afgeven; digitaal opvragen via het Europese systeem kan nog niet."),
+    # written in session 4, after the model was fitted, before their scores were seen
+    ("DR-2025-007", "Geluidsopname van de gemeenteraad telt niet als verslag",
+     "We nemen elke raadszitting op en publiceren de opname, maar de regels vragen nog altijd geschreven notulen "
+     "die de secretaris opstelt. De opname zelf mag niet als officieel verslag dienen, dus werken we dubbel."),
+    # ranked first but missed (confidence 0.43; the score-and-crowd model before it said 0.74): kept as a
+    # known miss, strict, so a model that flags it shows here
+    pytest.param("DR-2026-005", "Wettelijk samenwonen kan niet online worden aangegeven",
+                 "Koppels die wettelijk willen samenwonen moeten samen naar de dienst burgerzaken komen om de "
+                 "verklaring te tekenen; een digitale aangifte met de eID is niet voorzien.",
+                 marks=pytest.mark.xfail(strict=True, reason="a known miss of the calibrated decision")),
 ]
 SAME_THEME_NOT_DUPLICATE = [
     ("Bibliotheek vraagt een papieren inschrijvingsformulier voor kinderen",
@@ -50,6 +67,13 @@ SAME_THEME_NOT_DUPLICATE = [
     ("Sportkampen: medische fiche moet op papier worden afgegeven",
      "Ouders schrijven hun kinderen online in voor de sportkampen van de gemeente, maar de medische fiche "
      "moet op de eerste kampdag op papier worden afgegeven. De sportdienst bewaart die fiches in een map."),
+    # written in session 4, after the model was fitted, before their scores were seen
+    ("Evenementenvergunning vraagt een getekend inplantingsplan op papier",
+     "Wie een buurtfeest of markt organiseert, vraagt de vergunning online aan, maar het inplantingsplan moet "
+     "afgedrukt en ondertekend aan de dienst evenementen worden bezorgd."),
+    ("Urnenveld of columbarium: aanvraag enkel met een papieren formulier",
+     "Nabestaanden die een plaats op het urnenveld willen, moeten een formulier op de begraafplaatsdienst "
+     "invullen. De dienst houdt de concessies bij in een register op papier."),
 ]
 
 
