@@ -159,6 +159,8 @@ def main(argv=None) -> int:
               "api_search_p95_over_fts5_p95": round(http["api_search"]["p95_ms"] / max(fts5["query"]["p95_ms"], 0.01), 1),
               "api_search_warm_p95_over_fts5_p95": round(
                   http["api_search_warm"]["p95_ms"] / max(fts5["query"]["p95_ms"], 0.01), 1),
+              # The floor: an HTTP request that does no work at all, beside the same FTS5 query.
+              "healthz_p95_over_fts5_p95": round(http["healthz"]["p95_ms"] / max(fts5["query"]["p95_ms"], 0.01), 1),
               # CPU time, in-process both: what the search service costs beside FTS5, load or not.
               "service_search_cpu_p95_over_fts5_cpu_p95": round(
                   inproc["service_search"]["cpu_p95_ms"] / max(fts5["query"]["cpu_p95_ms"], 0.01), 1)}
@@ -177,7 +179,8 @@ def print_report(report: dict) -> None:
         print(f"  {name:17} p50 {f['p50_ms']:8.2f} ms   p95 {f['p95_ms']:8.2f} ms{cpu}")
     print(f"  /api/search p95 / FTS5 p95 = {report['api_search_p95_over_fts5_p95']} (warm "
           f"{report['api_search_warm_p95_over_fts5_p95']}); CPU p95 zoekdienst / FTS5 = "
-          f"{report['service_search_cpu_p95_over_fts5_cpu_p95']}")
+          f"{report['service_search_cpu_p95_over_fts5_cpu_p95']}; /healthz p95 / FTS5 p95 = "
+          f"{report['healthz_p95_over_fts5_p95']}")
 
 
 if __name__ == "__main__":

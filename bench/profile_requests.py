@@ -74,6 +74,9 @@ def main(argv=None) -> int:
     rt = Runtime(Settings(home=args.home))
     client = TestClient(build_app(rt), headers={"Authorization": f"Bearer {token}",
                                                   "X-Requested-With": "fetch"})
+    # One event loop for all requests, as in a running server: its worker threads (and their
+    # per-thread searchers) are reused. Without it every request gets a new loop and new threads.
+    client.__enter__()
     rng = random.Random(5)
     records, queries = barrier_records(args.barriers), theme_queries(args.requests)
     for method, url, kwargs in requests_for(args.what, records, queries, 3, random.Random(1)):
@@ -96,6 +99,7 @@ def main(argv=None) -> int:
     out = io.StringIO()
     pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(args.top)
     print(out.getvalue())
+    client.__exit__(None, None, None)
     rt.close()
     return 0
 

@@ -28,6 +28,7 @@ import re
 import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate
 from typing import Callable, Iterator
 
 import snowballstemmer
@@ -41,6 +42,8 @@ _TOKEN = re.compile(
     r"|\d+°"  # 3° (point of a paragraph)
     r"|\w+(?:[-./:'’]\w+)*"  # words, II.22, 6.1.e, 2016/679, e-ID, auto's
 )
+# The same pattern with one group: split() gives [gap, token, gap, token, ..., gap], all in C.
+_TOKEN_SPLIT = re.compile(f"({_TOKEN.pattern})")
 _SPACE = re.compile(r"\s+")
 _DOTTED = re.compile(r"[./:]")
 _HYPHEN_PART_MIN = 4
@@ -205,6 +208,12 @@ def written_word(written: str, compounds: bool = True) -> tuple[tuple[int, int, 
                   if token not in STOP_WORDS))
 
 
+@lru_cache(maxsize=100_000)
+def written_terms(written: str, compounds: bool = True) -> frozenset[str]:
+    """Every term of `written_word`, for a quick test whether a word can match at all."""
+    return frozenset(t for _start, _end, word in written_word(written, compounds) for t in word)
+
+
 def query_key(term: str) -> tuple[str, ...]:
     """A thesaurus term as the index and queries see it: its analysed terms, in order."""
     return tuple(u.term for u in base_units(term, mode=QUERY))
@@ -335,18 +344,23 @@ class DutchAnalysis:
         if not self.thesaurus.canonical_terms.isdisjoint(terms):
             return [(u.start, u.end, hit) for u in self.units(text)
                     if (hit := next((t for t in (u.term, *u.extras) if t in terms), None))]
-        verdicts: dict[str, list[tuple[int, int, str]]] = {}
+        pieces = _TOKEN_SPLIT.split(text)
+        tokens = pieces[1::2]
+        # Each distinct written word is judged once; the token list is only walked (in C) when a word hits.
+        verdicts = {}
+        for written in set(tokens):
+            if written_terms(written, self.compounds).isdisjoint(terms):
+                continue
+            verdicts[written] = [(start, end, hit) for start, end, word in written_word(written, self.compounds)
+                                 if (hit := next((t for t in word if t in terms), None))]
+        if not verdicts:
+            return []
+        starts = list(accumulate(map(len, pieces), initial=0))  # starts[i]: where pieces[i] begins
         spans: list[tuple[int, int, str]] = []
-        for match in _TOKEN.finditer(text):
-            written = match.group()
-            found = verdicts.get(written)
-            if found is None:
-                found = verdicts[written] = [
-                    (start, end, hit) for start, end, word in written_word(written, self.compounds)
-                    if (hit := next((t for t in word if t in terms), None))]
-            if found:
-                offset = match.start()
-                spans.extend((offset + start, offset + end, term) for start, end, term in found)
+        for i, written in enumerate(tokens):
+            if written in verdicts:
+                offset = starts[2 * i + 1]
+                spans.extend((offset + start, offset + end, term) for start, end, term in verdicts[written])
         return spans
 
     def terms(self, text: str, *, mode: str = INDEX) -> list[str]:
