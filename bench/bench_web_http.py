@@ -4,8 +4,10 @@ Builds (or reuses, with --home) a register of `--barriers` barriers made from th
 questions of 2017 (bench/dekamer.py: the 3,811 real questions, recombined beyond that), imported
 through ingest.barrier_import and indexed by the search service. Then, in one run: a real
 `drempelbank serve` in its own process, timed from this process over loopback (/healthz, /api/search,
-the barrier page, /api/check-duplicate), the same queries through the Whoosh backend in-process, and
-SQLite FTS5 in-process on the same texts and queries. Writes bench/results/web_http_<N>.json.
+the barrier page, /api/check-duplicate) once /healthz says its start-up caches are filled (`opgewarmd`:
+the indexed records' analysed words and semantic vectors), the same queries through the Whoosh backend
+in-process (caches filled the same way), and SQLite FTS5 in-process on the same texts and queries.
+Writes bench/results/web_http_<N>.json.
 
     .venv/bin/python bench/bench_web_http.py --barriers 3811
     .venv/bin/python bench/bench_web_http.py --barriers 20000 --home /tmp/register-20000   # build once, reuse
@@ -106,8 +108,8 @@ def http_figures(base: str, token: str, codes: list[str], queries: list[str], re
         return {
             "healthz": timed_http(client, [("GET", "/healthz", {})] * n),
             "api_search": timed_http(client, searches),
-            # The same queries again: the per-word analysis and record vectors the first round cached, as
-            # on a server that has been up for a while (no answer is cached: every search runs again).
+            # The same queries again: the query words' analysis the first round cached, as on a server that
+            # has been up for a while (no answer is cached: every search runs again).
             "api_search_warm": timed_http(client, searches),
             "barrier_page": timed_http(client, [("GET", f"/drempels/{rng.choice(codes)}", {}) for _ in range(n)]),
             "check_duplicate": timed_http(client, [("POST", "/api/check-duplicate",
@@ -123,6 +125,7 @@ def in_process_whoosh(home: Path, queries: list[str]) -> dict:
 
     rt = Runtime(Settings(home=home))
     try:
+        rt.warm_up()  # as `serve` does at start
         rt.search.search(queries[0])
         service = timed(lambda q: rt.search.search(q, page_size=20), queries)
         backend = timed(lambda q: rt.search.backend.search(rt.search.parse(q), types=["barrier"], page_size=20),
@@ -147,7 +150,7 @@ def main(argv=None) -> int:
         home = args.home or Path(tmp)
         home.mkdir(parents=True, exist_ok=True)
         built = build_register(home, args.barriers)
-        with running_server(home) as base:
+        with running_server(home, warmed=True) as base:
             http = http_figures(base, built["tokens"]["lezer"], codes, queries, records, args.requests, rng)
         inproc = in_process_whoosh(home, queries)
         docs = [SimpleNamespace(title=r["title"], body=r["description"]) for r in records]

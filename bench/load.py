@@ -154,7 +154,7 @@ def run(readers: int, writers: int, seconds: float) -> dict:
         home = Path(tmp)
         tokens = prepare_register(home)
         codes = demo_codes(home)
-        with running_server(home) as base:
+        with running_server(home, warmed=True) as base:
             return run_against(base, tokens, codes, readers, writers, seconds)
 
 

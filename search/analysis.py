@@ -29,7 +29,7 @@ import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 import snowballstemmer
 
@@ -42,6 +42,8 @@ _TOKEN = re.compile(
     r"|\d+°"  # 3° (point of a paragraph)
     r"|\w+(?:[-./:'’]\w+)*"  # words, II.22, 6.1.e, 2016/679, e-ID, auto's
 )
+# Analysed words kept per process (each cache of one word's analysis); `DutchAnalysis.warm` fills at most this many.
+WORDS_KEPT = 100_000
 # The same pattern with one group: split() gives [gap, token, gap, token, ..., gap], all in C.
 _TOKEN_SPLIT = re.compile(f"({_TOKEN.pattern})")
 _SPACE = re.compile(r"\s+")
@@ -104,7 +106,7 @@ def tokenize(text: str) -> Iterator[tuple[str, int, int]]:
             yield token, match.start(), match.end()
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=WORDS_KEPT)
 def word_terms(word: str, with_parts: bool = True) -> tuple[str, tuple[str, ...]]:
     """(main term, compound-part terms) of one lowercased token."""
     if word.isalpha():
@@ -131,7 +133,7 @@ def stem_classes() -> dict[str, list[str]]:
         return json.load(handle)
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=WORDS_KEPT)
 def query_word_terms(word: str) -> tuple[str, tuple[str, ...]]:
     """(main term, alternatives) of one lowercased query token: the other index terms of its stem class,
     or a hyphenated word's parts."""
@@ -199,7 +201,7 @@ def base_units(text: str, *, mode: str = INDEX, compounds: bool = True, removest
     return units
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=WORDS_KEPT)
 def written_word(written: str, compounds: bool = True) -> tuple[tuple[int, int, tuple[str, ...]], ...]:
     """One match of the token pattern as the index sees it: (start, end, its terms) of each token in it
     (a dotted word may hold several), stop words left out; the thesaurus is not applied."""
@@ -208,7 +210,7 @@ def written_word(written: str, compounds: bool = True) -> tuple[tuple[int, int, 
                   if token not in STOP_WORDS))
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=WORDS_KEPT)
 def written_terms(written: str, compounds: bool = True) -> frozenset[str]:
     """Every term of `written_word`, for a quick test whether a word can match at all."""
     return frozenset(t for _start, _end, word in written_word(written, compounds) for t in word)
@@ -362,6 +364,20 @@ class DutchAnalysis:
                 offset = starts[2 * i + 1]
                 spans.extend((offset + start, offset + end, term) for start, end, term in verdicts[written])
         return spans
+
+    def warm(self, texts: Iterable[str]) -> int:
+        """Analyse each distinct written word of `texts` once (at most WORDS_KEPT), so that snippets and
+        similar records of these texts find their words analysed; returns how many words. `serve` runs it
+        over the indexed records at start (SearchBackend.warm_up)."""
+        seen: set[str] = set()
+        for text in texts:
+            for written in _TOKEN.findall(text):
+                if written not in seen:
+                    if len(seen) >= WORDS_KEPT:
+                        return len(seen)
+                    seen.add(written)
+                    written_terms(written, self.compounds)
+        return len(seen)
 
     def terms(self, text: str, *, mode: str = INDEX) -> list[str]:
         """All terms in position order, extras right after their word."""

@@ -49,8 +49,9 @@ SEMANTIC_WEIGHT = 0.5
 # page, so a first page costs no extra hits. 20, 30 and 50 measured within 0.001 of each other; 50 and 100
 # again within 0.0004 on dekamer-2017 and legal-qa-dev for 30-150 % more CPU (bench/bench_opening_sweep.py).
 POOL = 20
-# Records' vectors kept between searches (VectorCache): 800 bytes each beside the record's text.
-VECTORS_KEPT = 5000
+# Records' vectors kept between searches (VectorCache): ~850 bytes each (the vector and a digest of the
+# text), 17 MB at 20,000 records; `serve` fills it with the indexed records at start (SearchBackend.warm_up).
+VECTORS_KEPT = 50_000
 # One Chamber record in this many (by title) is training text; the others are only ever evaluated on.
 TRAINING_SHARE = 2
 MODEL_VERSION = "lsa-1"
@@ -141,30 +142,53 @@ class SemanticModel:
 
 
 class VectorCache:
-    """Records' vectors by their text, least recently used first out: the same records come back in
-    search after search, and their vector depends on nothing but the text (the model never changes
-    while the process runs)."""
+    """Records' vectors by a digest of their text, least recently used first out: the same records come
+    back in search after search, and their vector depends on nothing but the text (the model never
+    changes while the process runs)."""
 
     def __init__(self, size: int = VECTORS_KEPT):
-        self._kept: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._kept: OrderedDict[bytes, np.ndarray] = OrderedDict()
         self._size = size
         self._lock = threading.Lock()
 
+    def __len__(self) -> int:
+        return len(self._kept)
+
     def vectors(self, model: SemanticModel, texts: Sequence[str]) -> np.ndarray:
+        keys = [_digest(text) for text in texts]
         with self._lock:
-            found = [self._kept.get(text) for text in texts]
-            for text, vector in zip(texts, found):
+            found = [self._kept.get(key) for key in keys]
+            for key, vector in zip(keys, found):
                 if vector is not None:
-                    self._kept.move_to_end(text)
-        missing = [text for text, vector in zip(texts, found) if vector is None]
+                    self._kept.move_to_end(key)
+        missing = {key: text for key, text, vector in zip(keys, texts, found) if vector is None}
         if missing:
-            fresh = dict(zip(missing, model.vectors(missing)))
+            fresh = dict(zip(missing, model.vectors(list(missing.values()))))
             with self._lock:
                 self._kept.update(fresh)
                 while len(self._kept) > self._size:
                     self._kept.popitem(last=False)
-            found = [fresh[text] if vector is None else vector for text, vector in zip(texts, found)]
+            found = [fresh[key] if vector is None else vector for key, vector in zip(keys, found)]
         return np.vstack(found)
+
+    def fill(self, model: SemanticModel, texts: Iterable[str], batch: int = 500) -> int:
+        """Compute the vectors of `texts` not kept yet (at most as many as the cache keeps); how many."""
+        done = 0
+        chunk: list[str] = []
+        for text in texts:
+            if done + len(chunk) >= self._size:
+                break
+            chunk.append(text)
+            if len(chunk) == batch:
+                done += len(self.vectors(model, chunk))
+                chunk = []
+        if chunk:
+            done += len(self.vectors(model, chunk))
+        return done
+
+
+def _digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
 
 
 def fingerprint(texts: Sequence[str]) -> str:
@@ -218,11 +242,20 @@ class SemanticRanker:
                 self._model = self._load()
             return self._model
 
+    def warm(self, records: Iterable[tuple[str, str]]) -> int:
+        """The vectors of records given as (title, text), computed now rather than at their first search."""
+        return self._vectors.fill(self.model, (record_text(title, text) for title, text in records))
+
     def rerank(self, text: str, hits: list[Hit]) -> list[Hit]:
         top = max((h.score for h in hits), default=0.0)
         if len(hits) < 2 or top <= 0:
             return hits
-        similarity = self.model.similarities(text, [f"{h.title}\n{h.text}" for h in hits], self._vectors)
+        similarity = self.model.similarities(text, [record_text(h.title, h.text) for h in hits], self._vectors)
         fused = [h.score / top + self.weight * float(sim) for h, sim in zip(hits, similarity)]
         order = sorted(range(len(hits)), key=lambda i: (-fused[i], i))
         return [hits[i] for i in order]
+
+
+def record_text(title: str, text: str) -> str:
+    """What the ranker reads of a record: its title and its text."""
+    return f"{title}\n{text}"

@@ -5,6 +5,7 @@ input once (citations and municipalities resolved through kb), and shapes result
 """
 
 import json
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
@@ -24,6 +25,8 @@ from search.facet_words import facet_hints
 from search.query import SearchQuery, parse_query
 from search.records import all_documents, article_document, barrier_documents, project_document
 
+log = logging.getLogger(__name__)
+
 SCOPES = {"barriers": ["barrier"], "articles": ["article"], "projects": ["project"],
           "all": ["barrier", "article", "project"]}
 # Similar records of this many barriers are kept per index generation: ranking them re-analyses two dozen
@@ -41,6 +44,8 @@ class SearchService:
         self.backend = backend
         self.engine = engine
         self._similar = _GenerationCache(SIMILAR_CACHED)
+        # Set once warm_up has run: /healthz says so, and benches wait for it.
+        self.warmed = threading.Event()
 
     # -- reference data for query parsing ---------------------------------
 
@@ -217,6 +222,16 @@ class SearchService:
             count = self.backend.rebuild(all_documents(session), progress=_with_total(progress, total))
         self._forget_reference_data()
         return count
+
+    def warm_up(self) -> dict[str, int]:
+        """Fill the caches the first searches would fill (search.backend.SearchBackend.warm_up)."""
+        try:
+            return self.backend.warm_up()
+        except Exception:  # noqa: BLE001  (only caches: a failure costs the first searches time, nothing else)
+            log.warning("opwarmen van de zoekcaches mislukt", exc_info=True)
+            return {}
+        finally:
+            self.warmed.set()
 
     def status(self) -> dict[str, Any]:
         return {"backend": type(self.backend).__name__, "documents": self.backend.count()}

@@ -272,6 +272,15 @@ class PostgresBackend(SearchBackend):
             out.setdefault(name, {})[value] = n
         return out
 
+    def record_texts(self) -> Iterator[tuple[str, str, str]]:
+        with self._reading() as conn:
+            rows = conn.execute(text(f"SELECT title, body, display->>'summary' FROM {self.table}")).all()
+        for title, body, summary in rows:
+            yield title or "", body or "", summary or ""
+
+    def text_analysis(self):
+        return self.analyzer
+
     # -- spelling ------------------------------------------------------------
 
     def suggest(self, word: str, *, public_only: bool = False) -> str | None:

@@ -320,6 +320,15 @@ class WhooshBackend(SearchBackend):
             text=stored.get("body", ""),
         )
 
+    def record_texts(self) -> Iterator[tuple[str, str, str]]:
+        with self._reading() as searcher:
+            for stored in searcher.all_stored_fields():
+                summary = (stored.get("display") or {}).get("summary") or ""
+                yield stored.get("title", ""), stored.get("body", ""), summary
+
+    def text_analysis(self):
+        return getattr(self._schema["body"].analyzer, "analysis", None)
+
     def suggest(self, word: str, *, public_only: bool = False) -> str | None:
         with self._reading() as searcher:
             return correct(searcher, word, public_only=public_only)

@@ -321,6 +321,32 @@ class BackendContract:
         assert codes(pages[0]) + codes(pages[1]) == codes(fused)[:6]
         assert all(hit.text for hit in fused.hits)
 
+    def test_record_texts_are_the_title_body_and_summary_of_every_record(self, backend):
+        backend.add([_barrier("DR-2030-002", "Met samenvatting", "Een lange tekst.", summary="Kort.")])
+        backend.delete(["barrier:DR-2022-006"])
+        expected = [(d.title, d.body, d.summary) for d in sample_documents() if d.code != "DR-2022-006"]
+        assert sorted(backend.record_texts()) == sorted([*expected, ("Met samenvatting", "Een lange tekst.", "Kort.")])
+
+    def test_warm_up_fills_the_caches_and_changes_no_result(self, backend, shipped_semantic_ranker):
+        """`serve` warms at start what the first searches would compute: every record's vector for the
+        second ranker and its analysed words. Only caches: the same hits, order and snippets."""
+        from search.semantic import SemanticRanker
+
+        wide = "gemeente OF burgers OF attest OF digitaal OF aanvraag"
+        backend.reranker = SemanticRanker(lambda: shipped_semantic_ranker.model)
+        try:
+            cold = self.search(backend, wide, page_size=50)
+            backend.reranker = warmed = SemanticRanker(lambda: shipped_semantic_ranker.model)
+            counts = backend.warm_up()
+            assert counts["records"] == counts["vectors"] == len(warmed._vectors) == backend.count()
+            assert counts["words"] > 100
+            hot = self.search(backend, wide, page_size=50)
+            assert len(warmed._vectors) == backend.count()  # the search needed no vector it had not
+        finally:
+            backend.reranker = None
+        assert cold.total == hot.total >= 6 and codes(hot) == codes(cold)
+        assert [h.snippet for h in hot.hits] == [h.snippet for h in cold.hits]
+
     def test_pages_partition_the_results(self, backend):
         first = self.search(backend, "", filters={"type": "barrier"}, page=1, page_size=4, sort="code")
         second = self.search(backend, "", filters={"type": "barrier"}, page=2, page_size=4, sort="code")

@@ -246,6 +246,23 @@ def test_marked_words_are_what_the_whole_analysis_marks():
     assert analysis.marked_words(texts[-1], {"dlb"})  # the thesaurus path marks the phrase's first word
 
 
+def test_warming_analyses_each_distinct_written_word_once_and_stops_at_the_cache_size(monkeypatch):
+    """`serve` warms the per-word analysis with the indexed records' words; the words must be the ones
+    snippets look up, and never more than the cache keeps."""
+    import search.analysis as analysis_module
+
+    analysis = build_analyzer()
+    texts = ["Het loket vraagt een handtekening.", "Het loket, de e-ID en art. 285 DLB.", "loket loket"]
+    analysis_module.written_terms.cache_clear()
+    assert analysis.warm(texts) == 11
+    info = analysis_module.written_terms.cache_info()
+    assert (info.currsize, info.misses, info.hits) == (11, 11, 0)
+    analysis.marked_words(texts[1], {"loket"})
+    assert analysis_module.written_terms.cache_info().misses == 11  # every word of the text was warm
+    monkeypatch.setattr(analysis_module, "WORDS_KEPT", 3)
+    assert analysis.warm(texts) == 3
+
+
 def test_analyzers_with_the_same_thesaurus_share_one_reading_of_it():
     """Each Whoosh searcher unpickles its own analyzer: the thesaurus must not be built again for each."""
     first = pickle.loads(pickle.dumps(build_analyzer(THESAURUS)))

@@ -19,7 +19,8 @@ DOCS_PAGE = """<!doctype html>
 
 @router.get("/healthz")
 def healthz(request: Request, session: DbSession):
-    """200 when the database and the search index answer."""
+    """200 when the database and the search index answer; `opgewarmd` says whether the caches the first
+    searches use are filled yet (they are filled beside serving after a start)."""
     session.exec(text("SELECT 1"))
     search = request.app.state.search
     if search is not None:
@@ -27,7 +28,7 @@ def healthz(request: Request, session: DbSession):
             search.backend.count()
         except Exception as exc:  # the index is a separate store; say which part fails
             return JSONResponse({"status": "fout", "detail": f"zoekindex antwoordt niet: {exc}"}, status_code=503)
-    return {"status": "ok"}
+    return {"status": "ok", "opgewarmd": search is None or search.warmed.is_set()}
 
 
 @router.get("/docs", include_in_schema=False)
