@@ -16,7 +16,7 @@ Figures are reported per part; the held-out part never chose features or weights
 
     .venv/bin/python bench/bench_duplicates.py          # measure, write bench/results/duplicates.json
     .venv/bin/python bench/bench_duplicates.py --fit    # choose features and fit on the calibration part
-    .venv/bin/python bench/bench_duplicates.py --postgres   # the Chamber register on PostgreSQL
+    .venv/bin/python bench/bench_duplicates.py --postgres   # both registers on PostgreSQL search
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ def distinct_questions() -> list[dict]:
 @contextmanager
 def register(name: str, backend: str = "whoosh"):
     if name == "demo":
-        with demo_register_service() as service:
+        with demo_register_service(backend=backend) as service:
             yield service
     else:
         docs = [dekamer_document(r, with_title=True) for r in distinct_questions()]
@@ -277,8 +277,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fit", action="store_true", help="choose signals and fit on the calibration part")
     parser.add_argument("--postgres", action="store_true",
-                        help="the Chamber register on the PostgreSQL backend (the demo register stays on Whoosh); "
-                             "writes bench/results/duplicates_pg.json")
+                        help="both registers on the PostgreSQL search backend (the demo register's database "
+                             "stays SQLite); writes bench/results/duplicates_pg.json")
     parser.add_argument("--lsa", action="store_true",
                         help="with --fit: try the LSA cosine of report and candidate (search/semantic.py, the "
                              "shipped model) beside the model's signals; writes bench/results/duplicates_fit_lsa.json")
