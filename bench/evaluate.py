@@ -292,8 +292,9 @@ def _rounded(values: Mapping[str, float]) -> dict[str, float]:
     return {name: round(value, 4) for name, value in values.items()}
 
 
-def demo_service(home: Path):
-    """A register with the demo data in `home` and its search service (the composed product).
+def demo_service(home: Path, search_url: str | None = None):
+    """A register with the demo data in `home` and its search service (the composed product); with
+    `search_url`, the search index is on that PostgreSQL database (the register stays in SQLite).
 
     Imported here, not at module level: the harness needs the whole product, while the
     metrics above stay free of the composition root.
@@ -302,7 +303,8 @@ def demo_service(home: Path):
     from drempelbank.runtime import Runtime
     from drempelbank.setup import initialise
 
-    runtime = Runtime(Settings(home=home))
+    backend = {"search_backend": "postgres", "search_url": search_url} if search_url else {}
+    runtime = Runtime(Settings(home=home, **backend))
     initialise(runtime, demo=True)
     return runtime
 

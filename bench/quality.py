@@ -139,17 +139,16 @@ def own_demo_set() -> EvalSet:
 
 
 @contextmanager
-def demo_register_service(reranker: Any = None) -> Iterator[Any]:
+def demo_register_service(reranker: Any = None, backend: str = "whoosh") -> Iterator[Any]:
     """The whole demo register (regulations, so citations in queries resolve) and its search service."""
     from bench.evaluate import demo_service
 
-    with tempfile.TemporaryDirectory(prefix="drempelbank-demo-") as tmp:
-        runtime = demo_service(Path(tmp))
+    with tempfile.TemporaryDirectory(prefix="drempelbank-demo-") as tmp, ExitStack() as stack:
+        url = stack.enter_context(_pg_database()) if backend == "postgres" else None
+        runtime = demo_service(Path(tmp), search_url=url)
+        stack.callback(runtime.close)
         runtime.search.backend.reranker = reranker
-        try:
-            yield runtime.search
-        finally:
-            runtime.close()
+        yield runtime.search
 
 
 def own_kamer_parts() -> list[EvalSet]:
