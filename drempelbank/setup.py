@@ -33,6 +33,9 @@ def initialise(rt: Runtime, *, demo: bool) -> list[str]:
     lines.extend(rt.after_commit().lines())
     if demo:
         lines.append(demo_themes(rt))
+    dropped = rt.search.compact()  # term statistics without the versions the loading above replaced
+    if dropped:
+        lines.append(f"zoekindex samengevoegd: {dropped} vervangen versies verwijderd")
     semantic = rt.learn_semantic_model()
     if semantic:
         lines.append(semantic)

@@ -176,6 +176,11 @@ class SearchBackend(abc.ABC):
         vectors = reranker.warm((title, body) for title, body, _summary in records) if reranker is not None else 0
         return {"records": len(records), "words": words, "vectors": vectors}
 
+    def compact(self) -> int:
+        """Drop what the index still holds of replaced and deleted records; how many. Nothing to do
+        unless a backend keeps them (Whoosh does, until their segment is merged)."""
+        return 0
+
     def text_analysis(self) -> Any:
         """The Dutch analysis the index and its snippets use (search.analysis.DutchAnalysis), or None."""
         return None

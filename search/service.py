@@ -223,6 +223,10 @@ class SearchService:
         self._forget_reference_data()
         return count
 
+    def compact(self) -> int:
+        """Drop replaced and deleted records the index still holds (search.backend.SearchBackend.compact)."""
+        return self.backend.compact()
+
     def warm_up(self) -> dict[str, int]:
         """Fill the caches the first searches would fill (search.backend.SearchBackend.warm_up)."""
         try:

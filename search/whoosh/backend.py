@@ -234,6 +234,19 @@ class WhooshBackend(SearchBackend):
             return {}
         return {"procs": self.writer_procs, "multisegment": True}
 
+    def compact(self) -> int:
+        """Whoosh keeps a replaced document's old version, marked deleted, until its segment is merged,
+        and counts it meanwhile in how many records hold a term: the idf of similar records and the
+        duplicate decision's signals then depend on the index's history (the demo register, indexed
+        twice by `init`, held 50 such). Merging everything into one segment drops them."""
+        with self._reading() as searcher:
+            reader = searcher.reader()
+            dropped = reader.doc_count_all() - reader.doc_count()
+        if dropped:
+            with self._writing(optimize=True):
+                pass
+        return dropped
+
     def clear(self) -> None:
         with self._writing(mergetype=CLEAR) as writer:
             writer.schema = self._schema

@@ -494,3 +494,30 @@ def test_why_says_a_shared_word_once_whatever_its_case():
     surface = {"eidas": "eidas", "loket": "Loket", "e-loket": "e-loket"}
     _, why = similarity(source, target, ["EIDAS"], ["eidas"], surface)
     assert why == ["EIDAS", "Loket", "e-loket"]
+
+
+def test_compact_drops_replaced_versions_from_the_term_statistics(tmp_path):
+    """Whoosh counts a replaced record's old version in a term's document frequency until its segment is
+    merged: similar records and the duplicate signals then depended on the index's history (`init
+    --demo` indexes each barrier twice). After compact() they are those of an index built once."""
+    docs = sample_documents()
+    history, fresh = WhooshBackend(tmp_path / "history"), WhooshBackend(tmp_path / "fresh")
+    history.add(docs + [SearchDocument(type="project", id=f"project:P{i}", code=f"P{i}", title=f"Project {i}",
+                                       body="Een project zonder drempel.") for i in range(40)])
+    history.delete([f"project:P{i}" for i in range(40)])
+    history.add(docs)  # every record replaced once
+    fresh.add(docs)
+    try:
+        def df(backend):
+            with backend._reading() as searcher:
+                return searcher.doc_frequency("body", "zending"), searcher.doc_count_all()
+
+        assert df(history) != df(fresh)
+        dropped = history.compact()
+        assert dropped >= len(docs) and history.compact() == 0
+        assert df(history) == df(fresh) and history.count() == fresh.count()
+        similar = [(h.code, round(h.score, 9)) for h in history.similar("barrier:DR-2024-001")]
+        assert similar == [(h.code, round(h.score, 9)) for h in fresh.similar("barrier:DR-2024-001")]
+    finally:
+        history.close()
+        fresh.close()
