@@ -40,11 +40,11 @@ from search.postgres.sql import (
     index_ddl,
     insert_sql,
     order_sql,
-    postings_sql,
     stat_deltas,
     stats_upsert_sql,
     table_ddl,
 )
+from search.postgres.postings import postings_changes, postings_read_sql, postings_sql, postings_write_sql
 from search.postgres.similar import rank_similar
 from search.opening import open_search
 from search.query import SearchQuery
@@ -157,11 +157,21 @@ class PostgresBackend(SearchBackend):
         ids = {"ids": [r["id"] for r in rows]}
         with self._writing() as conn:
             old = conn.execute(text(f"SELECT {_STAT_COLUMNS} FROM {self.table} WHERE id = ANY(:ids)"), ids).all()
-            conn.execute(text(postings_sql(self.table, delete=True)), ids)
+            before = conn.execute(text(postings_read_sql(self.table)), ids).all()
             conn.execute(text(insert_sql(self.table)), rows)
-            conn.execute(text(postings_sql(self.table, delete=False)), ids)
+            self._write_postings(conn, before, conn.execute(text(postings_read_sql(self.table)), ids).all())
             self._apply_stats(conn, self.table, rows, old)
         return len(latest)
+
+    def _write_postings(self, conn: Connection, before: list, after: list) -> None:
+        """The postings of rows rewritten from `before` to `after`, read from their tsv in the database
+        within the write's transaction, so they always agree with the rows."""
+        gone, new = postings_changes(before, after)
+        delete_sql, insert_sql_ = postings_write_sql(self.table)
+        if gone["terms"]:
+            conn.execute(text(delete_sql), gone)
+        if new["terms"]:
+            conn.execute(text(insert_sql_), new)
 
     def delete(self, ids: Iterable[str]) -> int:
         ids = list(dict.fromkeys(ids))

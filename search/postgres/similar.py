@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from typing import Iterable
+from typing import Callable, Iterable
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
@@ -114,15 +114,17 @@ def candidates_sql(table: str, source: dict[str, float], refs: list[str], types:
 
 def rank_similar(conn: Connection, table: str, analyzer, title: str, body: str, refs: list[str], *,
                  limit: int, types: list[str] | None, exclude: str | None, public_only: bool = False,
-                 with_overlap: bool = True) -> list[Hit]:
+                 with_overlap: bool = True, candidates: Callable[..., tuple[str, dict]] = candidates_sql,
+                 ) -> list[Hit]:
     """Fetch candidates by key terms and shared refs, then score by tf-idf cosine (0..1, with why);
-    `with_overlap`: also tell the `limit` best how they overlap the source (search.backend.overlap)."""
+    `with_overlap`: also tell the `limit` best how they overlap the source (search.backend.overlap).
+    `candidates` builds the candidate query (another one only to compare with, bench/bench_similar_pg.py)."""
     counts, surface = analyze_counts(analyzer, f"{title}\n{body}")
     if not counts and not refs:
         return []
     idf = Idf(conn, table)
     source = tfidf_vector(counts, idf.load(counts))
-    sql, params = candidates_sql(table, source, refs, types, exclude, max(3 * limit, 20), public_only, idf)
+    sql, params = candidates(table, source, refs, types, exclude, max(3 * limit, 20), public_only, idf)
     rows = conn.execute(text(sql), params).all()
     targets = [(row, dict(zip(row.lexemes or [], row.counts or [], strict=True))) for row in rows]
     idf.load(t for _row, c in targets for t in c)

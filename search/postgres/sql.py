@@ -84,7 +84,7 @@ def table_ddl(table: str) -> list[str]:
         f"CREATE TABLE IF NOT EXISTS {table}_terms (term text PRIMARY KEY, df integer NOT NULL)",
         # Which record holds which term (the lexemes of its tsv), with what similar records filter on:
         # candidates are picked from these narrow rows instead of unpacking the tsv of every record
-        # sharing a term (search.postgres.similar). Kept in step by postings_sql on every write.
+        # sharing a term (search.postgres.similar). Kept in step on every write (search.postgres.postings).
         f"CREATE TABLE IF NOT EXISTS {table}_postings (term text COLLATE \"C\" NOT NULL, id text NOT NULL, "
         f"type text NOT NULL, public boolean NOT NULL)",
     ]
@@ -374,18 +374,6 @@ STATS = (("_words", "word", "docs", "words"), ("_terms", "term", "df", "stat_ter
          ("_pub_words", "word", "docs", "public_words"))
 # The document table, its statistics tables and its postings, replaced together by a rebuild.
 TABLE_SUFFIXES = ("", *(suffix for suffix, *_ in STATS), "_postings")
-
-
-def postings_sql(table: str, *, delete: bool, ids: bool = True) -> str:
-    """Insert (or delete) the postings of the rows of `table` whose id is in :ids (all rows when not
-    `ids`), read from their tsv in the database: run after writing rows (or before deleting them), in
-    the same transaction, so the postings always agree with the rows."""
-    where = " WHERE d.id = ANY(:ids)" if ids else ""
-    rows = f"FROM {table} AS d CROSS JOIN unnest(tsvector_to_array(d.tsv)) AS o(term){where}"
-    if delete:
-        return f"DELETE FROM {table}_postings AS p USING (SELECT o.term, d.id {rows}) AS x " \
-               f"WHERE p.term = x.term AND p.id = x.id"
-    return f"INSERT INTO {table}_postings (term, id, type, public) SELECT o.term, d.id, d.type, d.public {rows}"
 
 
 def stats_upsert_sql(table: str, suffix: str, key: str, count: str) -> str:

@@ -1,8 +1,9 @@
 """Similar records on PostgreSQL: candidates from the postings table, the same as a scan of every record.
 
-The candidate query reads the postings table (term, id). The reference here is the query it replaced,
-which summed each matching record's shared terms from its tsv: on the demo register both must pick the
-same candidates in the same order, so similar() and the duplicate decision are unchanged. The
+The candidate query reads the postings table (term, id). The reference is the query it replaced
+(bench/bench_similar_pg.py: scan_candidates_sql), which summed each matching record's shared terms from
+its tsv: on the demo register both must pick the same candidates in the same order, so similar() and
+the duplicate decision are unchanged. The
 postings must also stay true to the rows after every add, replace, delete, rebuild, and for an index
 written before they existed.
 """
@@ -11,15 +12,17 @@ from __future__ import annotations
 
 import math
 import uuid
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlmodel import Session
 
+from bench.bench_similar_pg import scan_candidates_sql
 from search.backend import tfidf_vector
 from search.postgres.backend import PostgresBackend
-from search.postgres.similar import REF_CANDIDATE_WEIGHT, Idf, analyze_counts, candidates_sql
-from search.postgres.sql import quote_lexeme
+from search.postgres.similar import Idf, analyze_counts, candidates_sql, rank_similar
+from search.postgres.postings import postings_changes
 from search.records import all_documents
 from tests.pgtools import temporary_database
 
@@ -66,34 +69,6 @@ def demo_documents(rt):
     return docs
 
 
-def scan_candidates_sql(table: str, source: dict[str, float], refs: list[str], types: list[str] | None,
-                        exclude: str | None, size: int, public_only: bool, idf: Idf) -> tuple[str, dict]:
-    """The candidate query before the postings table: every record sharing a key term or a citation,
-    its shared terms summed from its tsv (the reference the postings must agree with)."""
-    sql, params = candidates_sql(table, source, refs, types, exclude, size, public_only, idf)
-    top = params["terms"]
-    params = {**params, "q": " | ".join(quote_lexeme(t) for t in top)}
-    where = ["(tsv @@ CAST(:q AS tsquery) OR keys && CAST(:refs AS text[]))" if top
-             else "keys && CAST(:refs AS text[])"]
-    if types:
-        where.append("keys && CAST(:type_keys AS text[])")
-    if public_only:
-        where.append("public")
-    if exclude:
-        where.append("id <> :exclude")
-    ranked = (f"SELECT id, type, code, title, display, tsv, "
-              f"(SELECT coalesce(sum(w.weight), 0) FROM unnest(tsv) AS u "
-              f" JOIN unnest(CAST(:terms AS text[]), CAST(:weights AS float8[])) AS w(term, weight) "
-              f" ON u.lexeme = w.term) "
-              f"+ {REF_CANDIDATE_WEIGHT} * cardinality(ARRAY(SELECT unnest(keys) INTERSECT "
-              f"SELECT unnest(CAST(:refs AS text[])))) AS pre "
-              f"FROM {table} WHERE {' AND '.join(where)} ORDER BY pre DESC, code LIMIT :size")
-    return (f"SELECT id, type, code, title, display, pre, "
-            f"ARRAY(SELECT lexeme FROM unnest(tsv) ORDER BY lexeme) AS lexemes, "
-            f"ARRAY(SELECT cardinality(positions) FROM unnest(tsv) ORDER BY lexeme) AS counts "
-            f"FROM ({ranked}) AS candidates ORDER BY pre DESC, code"), params
-
-
 def _both(backend, title, body, refs, types, exclude, public_only, size=20):
     with backend._engine.connect() as conn:
         counts, _surface = analyze_counts(backend.analyzer, f"{title}\n{body}")
@@ -123,6 +98,18 @@ def test_candidates_are_those_of_the_scan_on_the_demo_register(make_backend, dem
     assert checked > len(demo_documents)  # most records have candidates: the comparison is not vacuous
 
 
+def test_similar_hits_scores_and_overlaps_are_those_of_the_scan(make_backend, demo_documents):
+    backend = make_backend()
+    backend.rebuild(demo_documents)
+    with backend._engine.connect() as conn:
+        for doc in demo_documents[::3]:
+            refs = doc.display_fields().get("refs") or []
+            hits = [[(h.id, h.score, h.why, h.overlap) for h in rank_similar(
+                conn, backend.table, backend.analyzer, doc.title, doc.body, refs, limit=10, types=["barrier"],
+                exclude=None, candidates=build)] for build in (candidates_sql, scan_candidates_sql)]
+            assert hits[0] == hits[1], doc.id
+
+
 def test_citations_alone_pick_candidates_as_before(make_backend):
     backend = make_backend()
     backend.add(sample_documents())
@@ -149,13 +136,25 @@ def test_postings_follow_add_replace_publish_and_delete(make_backend):
     held, derived = _postings(backend)
     assert held == derived and held
     docs[1].title, docs[1].body, docs[1].public = "Zwembadtoegang", "Het zwembad vraagt een papieren kaart.", True
-    backend.add([docs[1]])
+    docs[2].body += " Een papieren kaart volstaat niet."  # a few terms more, flags unchanged
+    backend.add([docs[1], docs[2]])
     backend.delete(["barrier:DR-2022-005"])
     held, derived = _postings(backend)
     assert held == derived
     assert not any(row.term == "handtekening" and row.id == "barrier:DR-2024-002" for row in held)
     assert ("zwembad", "barrier:DR-2024-002", "barrier", True) in held
     assert all(row.id != "barrier:DR-2022-005" for row in held)
+
+
+def test_an_edit_touches_only_the_postings_of_terms_that_came_or_went():
+    def row(id_, terms, public=False, type_="barrier"):
+        return SimpleNamespace(id=id_, type=type_, public=public, terms=terms)
+
+    gone, new = postings_changes([row("a", ["x", "y"]), row("b", ["x"]), row("c", ["z"])],
+                                 [row("a", ["y", "w"]), row("b", ["x"], public=True), row("d", ["v"])])
+    assert sorted(zip(gone["terms"], gone["ids"])) == [("x", "a"), ("x", "b"), ("z", "c")]
+    assert sorted(zip(new["terms"], new["ids"], new["publics"])) == [("v", "d", False), ("w", "a", False),
+                                                                      ("x", "b", True)]
 
 
 def test_postings_are_rebuilt_with_the_index(make_backend):
