@@ -116,11 +116,14 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     words, weights = load_vocabulary()
     queries = generate_queries(args.queries, words)
-    report = {"backend": "PostgresBackend", "queries": args.queries, "runs": []}
+    report = {"command": "python bench/bench_search_pg.py " + " ".join(argv if argv is not None else sys.argv[1:]),
+              "backend": "PostgresBackend", "queries": args.queries, "runs": []}
     with throwaway_database() as url:
         report["server"] = _server_version(url)
         for size in (int(s) for s in args.sizes.split(",")):
             run = {"docs": size, "postgres": bench_postgres(url, generate_documents(size, words, weights), queries)}
+            # Other work on the machine disturbs the figures: keep the load beside them.
+            run["load_avg_1m"] = round(os.getloadavg()[0], 2)
             report["runs"].append(run)
             print_row(run)
         if args.quality:

@@ -1,6 +1,6 @@
 """PostgreSQL full-text implementation of :class:`SearchBackend`, for several application servers.
 
-The search table is derived data: the backend creates it (and its statistics
+The search table is derived data: the backend creates it (and its statistics and postings
 tables) itself, outside kb's migrations, and ``rebuild`` recreates it from
 the register. Text is analysed by search.analysis, the same Dutch analysis as
 the Whoosh backend; SQL building lives in search.postgres.sql.
@@ -44,6 +44,7 @@ from search.postgres.sql import (
     stats_upsert_sql,
     table_ddl,
 )
+from search.postgres.postings import postings_changes, postings_read_sql, postings_sql, postings_write_sql
 from search.postgres.similar import rank_similar
 from search.opening import open_search
 from search.query import SearchQuery
@@ -91,9 +92,32 @@ class PostgresBackend(SearchBackend):
                             "niet, voer dan 'drempelbank reindex' uit", self.table)
                 self.stale = True
             use_trigram = _ensure_trigram(conn) if trigram is not False else False
-            for statement in table_ddl(self.table) + index_ddl(self.table, trigram=use_trigram):
+            backfill = _lacks_postings(conn, self.table)
+            for statement in table_ddl(self.table):
                 conn.execute(text(statement))
+            if backfill:
+                # An index written before the postings existed: they are read from its rows, under the
+                # writers' lock so no write slips in between.
+                conn.execute(text(_LOCK_SQL), {"name": self.table})
+                conn.execute(text(postings_sql(self.table, delete=False, ids=False)))
+            for statement in index_ddl(self.table, trigram=use_trigram):
+                conn.execute(text(statement))
+        if backfill:
+            self._vacuum([f"{self.table}_postings"])
         return use_trigram
+
+    def _vacuum(self, tables: list[str]) -> None:
+        """Mark freshly written tables all-visible (and give them statistics), so that the postings and
+        the row count are read from their indexes alone; autovacuum would do it too, but later. Outside
+        any transaction, as VACUUM must be; a failure only costs speed until autovacuum comes by."""
+        try:
+            with self._engine.connect() as conn:
+                conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+                for table in tables:
+                    conn.execute(text(f"VACUUM (ANALYZE) {table}"))
+        except DBAPIError as exc:
+            log.warning("VACUUM van %s mislukt (%s): zoeken naar gelijkaardige records trager tot autovacuum",
+                        ", ".join(tables), exc.orig)
 
     @contextmanager
     def _writing(self) -> Iterator[Connection]:
@@ -130,19 +154,30 @@ class PostgresBackend(SearchBackend):
         if not latest:
             return 0
         rows = [build_row(doc, self.analyzer) for doc in latest.values()]
+        ids = {"ids": [r["id"] for r in rows]}
         with self._writing() as conn:
-            old = conn.execute(
-                text(f"SELECT {_STAT_COLUMNS} FROM {self.table} WHERE id = ANY(:ids)"),
-                {"ids": [r["id"] for r in rows]},
-            ).all()
+            old = conn.execute(text(f"SELECT {_STAT_COLUMNS} FROM {self.table} WHERE id = ANY(:ids)"), ids).all()
+            before = conn.execute(text(postings_read_sql(self.table)), ids).all()
             conn.execute(text(insert_sql(self.table)), rows)
+            self._write_postings(conn, before, conn.execute(text(postings_read_sql(self.table)), ids).all())
             self._apply_stats(conn, self.table, rows, old)
         return len(latest)
+
+    def _write_postings(self, conn: Connection, before: list, after: list) -> None:
+        """The postings of rows rewritten from `before` to `after`, read from their tsv in the database
+        within the write's transaction, so they always agree with the rows."""
+        gone, new = postings_changes(before, after)
+        delete_sql, insert_sql_ = postings_write_sql(self.table)
+        if gone["terms"]:
+            conn.execute(text(delete_sql), gone)
+        if new["terms"]:
+            conn.execute(text(insert_sql_), new)
 
     def delete(self, ids: Iterable[str]) -> int:
         ids = list(dict.fromkeys(ids))
         if ids:
             with self._writing() as conn:
+                conn.execute(text(postings_sql(self.table, delete=True)), {"ids": ids})
                 old = conn.execute(
                     text(f"DELETE FROM {self.table} WHERE id = ANY(:ids) RETURNING {_STAT_COLUMNS}"),
                     {"ids": ids},
@@ -164,12 +199,14 @@ class PostgresBackend(SearchBackend):
             for statement in table_ddl(new):
                 conn.execute(text(statement))
             written = self._load(conn, new, docs, progress, total)
+            conn.execute(text(postings_sql(new, delete=False, ids=False)))
             for statement in index_ddl(new, trigram=self.trigram):
                 conn.execute(text(statement))
             # Fresh tables have no planner statistics until autovacuum comes by.
             for suffix in TABLE_SUFFIXES:
                 conn.execute(text(f"ANALYZE {new}{suffix}"))
             self._swap(conn, new)
+        self._vacuum([self.table, f"{self.table}_postings"])
         if progress:
             progress(written, total)
         return written
@@ -371,6 +408,12 @@ def _lacks_public_column(conn: Connection, table: str) -> bool:
     found = conn.execute(text("SELECT column_name FROM information_schema.columns WHERE table_schema = "
                               "current_schema() AND table_name = :t"), {"t": table}).scalars().all()
     return bool(found) and "public" not in found
+
+
+def _lacks_postings(conn: Connection, table: str) -> bool:
+    """True for a search table written before it had postings (search.postgres.sql.table_ddl)."""
+    return conn.execute(text("SELECT to_regclass(:t) IS NOT NULL AND to_regclass(:p) IS NULL"),
+                        {"t": table, "p": f"{table}_postings"}).scalar_one()
 
 
 def _write_counts(conn: Connection, table: str, suffix: str, key: str, count: str, delta: Counter) -> None:

@@ -82,6 +82,11 @@ def table_ddl(table: str) -> list[str]:
         f"CREATE TABLE IF NOT EXISTS {table}_pub_words (word text PRIMARY KEY, docs integer NOT NULL)",
         # Analysed terms and document frequencies (title and body counted apart, as Whoosh does).
         f"CREATE TABLE IF NOT EXISTS {table}_terms (term text PRIMARY KEY, df integer NOT NULL)",
+        # Which record holds which term (the lexemes of its tsv), with what similar records filter on:
+        # candidates are picked from these narrow rows instead of unpacking the tsv of every record
+        # sharing a term (search.postgres.similar). Kept in step on every write (search.postgres.postings).
+        f"CREATE TABLE IF NOT EXISTS {table}_postings (term text COLLATE \"C\" NOT NULL, id text NOT NULL, "
+        f"type text NOT NULL, public boolean NOT NULL)",
     ]
 
 
@@ -96,6 +101,9 @@ def index_ddl(table: str, *, trigram: bool) -> list[str]:
     statements = [
         f"CREATE INDEX IF NOT EXISTS {table}_tsv_idx ON {table} USING gin (tsv)",
         f"CREATE INDEX IF NOT EXISTS {table}_keys_idx ON {table} USING gin (keys)",
+        # (term, id) finds a term's records and a record's rows to delete; INCLUDE lets the candidate
+        # query read the filters from the index alone.
+        f"CREATE INDEX IF NOT EXISTS {table}_postings_idx ON {table}_postings (term, id) INCLUDE (type, public)",
     ]
     if trigram:
         statements += [f"CREATE INDEX IF NOT EXISTS {table}{suffix}_trgm_idx ON {table}{suffix} "
@@ -364,8 +372,8 @@ def order_sql(sort: str, scored: bool) -> str:
 # (table suffix, key column, count column, row field holding a document's entries)
 STATS = (("_words", "word", "docs", "words"), ("_terms", "term", "df", "stat_terms"),
          ("_pub_words", "word", "docs", "public_words"))
-# The document table and its statistics tables, replaced together by a rebuild.
-TABLE_SUFFIXES = ("", *(suffix for suffix, *_ in STATS))
+# The document table, its statistics tables and its postings, replaced together by a rebuild.
+TABLE_SUFFIXES = ("", *(suffix for suffix, *_ in STATS), "_postings")
 
 
 def stats_upsert_sql(table: str, suffix: str, key: str, count: str) -> str:
