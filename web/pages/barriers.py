@@ -27,6 +27,9 @@ ACTION_LABELS = {"comment": "opmerking", "create": "aangemaakt", "update": "gewi
                  "citation-confirmed": "citaat bevestigd", "citation-rejected": "citaat verworpen"}
 # What an anonymous reader (PUBLIC_READ) sees of a public barrier: the record, its article texts and
 # similar public barriers (the search limits those to public records itself).
+# The largest offset /api/barriers accepts: far beyond any register, and within the databases' 64-bit
+# integers (a larger one reached SQLite and gave a 500).
+MAX_OFFSET = 10**9
 ANONYMOUS_KEYS = ("barrier", "articles", "similar", "precedents")
 
 
@@ -176,7 +179,7 @@ def api_barrier(request: Request, code: str, session: DbSession, principal: View
 
 
 @router.get("/api/barriers", tags=["drempels"], summary="Alle drempels, per pagina")
-def api_barriers(session: DbSession, principal: Viewer, offset: Annotated[int, Query(ge=0)] = 0,
+def api_barriers(session: DbSession, principal: Viewer, offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
                  limit: Annotated[int, Query(ge=1, le=500)] = 50) -> BarriersPublic:
     return barrier_list(session, offset=offset, limit=limit, public_only=principal.anonymous)
 
