@@ -12,8 +12,9 @@ synonym by its canonical term. So "vergunning" finds
 "omgevingsvergunning", and "GDPR" and "AVG" find each other whichever way
 round, even when a backend ANDs the query terms.
 
-A query word also gets, as alternatives at its position, the index terms of
-every form sharing its Snowball stem (search/lexicon/stem_classes.json.gz): the
+A query word also gets, as alternatives at its position, its Snowball stem (the
+index term of every form the lemma table does not know) and the index terms of
+every form sharing that stem (search/lexicon/stem_classes.json.gz): the
 lookup lemmas are not consistent across forms ("dove" -> doof, "doven" stays
 doven; "afgeschaft" -> afschaffen, "afgeschafte" stays), and a plain stemmer
 conflates those forms. A compound or hyphenated query word also gets its
@@ -135,7 +136,9 @@ def query_word_terms(word: str) -> tuple[str, tuple[str, ...]]:
     if word.isalpha():
         main = _STEM(lemma(word))
         stem = _STEM(word)
-        alternatives = list(stem_classes().get(stem, [stem]))
+        # The word's own stem first: the stem classes list only known forms, and every form the lemma table
+        # does not know is indexed under its stem ("gedetineerde" must find "gedetineerden").
+        alternatives = [stem, *stem_classes().get(stem, ())]
         parts = split(word) or _loose_split(word)
     elif "-" in word and not any(c.isdigit() for c in word):
         # Every part of two letters or more: "HPV-vaccin" must find "vaccinatie HPV" too.

@@ -197,6 +197,11 @@ class BackendContract:
     def test_dutch_inflection_matches(self, backend):
         assert "DR-2024-002" in codes(self.search(backend, "handtekeningen"))
 
+    def test_an_inflected_word_finds_the_forms_the_lemma_table_does_not_know(self, empty):
+        # "afgeschaft" is in the lookup table (afschaffen), "afgeschafte" is not: it is indexed under its stem
+        empty.add([_barrier("K-1", "Afgeschafte overwegen", "Het spoor blijft.")])
+        assert codes(self.search(empty, "afgeschaft")) == ["K-1"]
+
     @pytest.mark.parametrize("query, expected", [
         ("dossierarchivering", "DR-2023-009"),  # "archivering van dossiers"
         ("gemeenteraadsvergadering", "DR-2024-007"),  # "vergadering van de gemeenteraad"

@@ -78,6 +78,10 @@ def test_a_query_compound_the_lexicon_does_not_split_is_split_into_two_known_wor
         ("dove", "doof"),
         ("doven", "dove"),
         ("afgeschafte", "afgeschaft"),
+        # ... and the other way round: a form the table does not know is indexed under its own stem.
+        ("afgeschaft", "afgeschafte"),
+        ("gedetineerde", "gedetineerden"),
+        ("erkend", "erkende"),
     ],
 )
 def test_a_query_word_finds_the_forms_of_its_stem_the_lemmas_split(query, written):
