@@ -102,9 +102,21 @@ def tokenize(text: str) -> Iterator[tuple[str, int, int]]:
             yield token, match.start(), match.end()
 
 
+# A plural or genitive written with an apostrophe ("kmo's", "risico's", "ocmw’s") is its word: the
+# token pattern keeps it whole, and taken as it stands it never met the singular.
+_APOSTROPHE_S = re.compile(r"(.*\w)['’]s")
+
+
+def base_word(word: str) -> str:
+    """The word before an apostrophe-s ending ("kmo's" -> "kmo"); any other token as it is."""
+    found = _APOSTROPHE_S.fullmatch(word)
+    return found.group(1) if found else word
+
+
 @lru_cache(maxsize=100_000)
 def word_terms(word: str, with_parts: bool = True) -> tuple[str, tuple[str, ...]]:
     """(main term, compound-part terms) of one lowercased token."""
+    word = base_word(word)
     if word.isalpha():
         main = _STEM(lemma(word))
         parts = compound_terms(word) if with_parts else ()
@@ -133,6 +145,7 @@ def stem_classes() -> dict[str, list[str]]:
 def query_word_terms(word: str) -> tuple[str, tuple[str, ...]]:
     """(main term, alternatives) of one lowercased query token: the other index terms of its stem class,
     or a hyphenated word's parts."""
+    word = base_word(word)
     if word.isalpha():
         main = _STEM(lemma(word))
         stem = _STEM(word)

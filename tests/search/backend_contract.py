@@ -202,6 +202,11 @@ class BackendContract:
         empty.add([_barrier("K-1", "Afgeschafte overwegen", "Het spoor blijft.")])
         assert codes(self.search(empty, "afgeschaft")) == ["K-1"]
 
+    def test_a_plural_with_an_apostrophe_finds_the_singular_and_back(self, empty):
+        empty.add([_barrier("K-1", "Steun voor kmo's", "Geen risico."),
+                   _barrier("K-2", "Een kmo", "De risico's van de fiscus.")])
+        assert set(codes(self.search(empty, "kmo"))) == set(codes(self.search(empty, "risico's"))) == {"K-1", "K-2"}
+
     @pytest.mark.parametrize("query, expected", [
         ("dossierarchivering", "DR-2023-009"),  # "archivering van dossiers"
         ("gemeenteraadsvergadering", "DR-2024-007"),  # "vergadering van de gemeenteraad"

@@ -88,6 +88,13 @@ def test_a_query_word_finds_the_forms_of_its_stem_the_lemmas_split(query, writte
     assert analyze(written)[0] in analyze(query, mode="query")
 
 
+@pytest.mark.parametrize("plural, singular", [("kmo's", "kmo"), ("risico's", "risico"), ("OCMW’s", "OCMW"),
+                                              ("bewakingscamera's", "bewakingscamera")])
+def test_a_plural_with_an_apostrophe_is_its_word(plural, singular):
+    assert analyze(plural) == analyze(singular)
+    assert analyze(plural, mode="query") == analyze(singular, mode="query")
+
+
 def test_not_conflated_stays_apart():
     # Lemma and stem do not join a verb with an unrelated noun of like spelling.
     assert analyze("bestuur", mode="query") != analyze("stuur", mode="query")
