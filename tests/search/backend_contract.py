@@ -207,6 +207,14 @@ class BackendContract:
                    _barrier("K-2", "Een kmo", "De risico's van de fiscus.")])
         assert set(codes(self.search(empty, "kmo"))) == set(codes(self.search(empty, "risico's"))) == {"K-1", "K-2"}
 
+    def test_a_written_word_ranks_above_the_same_word_as_a_compound_modifier(self, empty):
+        # "zieke" finds "ziekenwagens" by its modifier, below the record that holds the word itself
+        empty.add([_barrier("K-1", "Ziekenwagens", "Sirenes."),
+                   _barrier("K-2", "Zieke leerlingen blijven thuis", "Sirenes.")])
+        assert codes(self.search(empty, "zieke")) == ["K-2", "K-1"]
+        # the head of a compound counts whole: "wagens" finds "ziekenwagens" first
+        assert codes(self.search(empty, "wagens"))[0] == "K-1"
+
     @pytest.mark.parametrize("query, expected", [
         ("dossierarchivering", "DR-2023-009"),  # "archivering van dossiers"
         ("gemeenteraadsvergadering", "DR-2024-007"),  # "vergadering van de gemeenteraad"
