@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from search.analysis import analyze, tokenize, word_terms  # noqa: E402
+from search.analysis import analyze, index_word, tokenize, word_terms  # noqa: E402
 from search.whoosh.analyzer import whoosh_analyzer  # noqa: E402
 from search.compounds import get_splitter  # noqa: E402
 from tools.build_lexicon import (  # noqa: E402
@@ -44,7 +44,7 @@ def ud_text(src: Path) -> str:
 
 def throughput(text: str) -> dict:
     words = sum(1 for _ in tokenize(text))
-    word_terms.cache_clear()
+    index_word.cache_clear()
     get_splitter().split.cache_clear()
     get_splitter().terms.cache_clear()
     started = time.perf_counter()

@@ -48,7 +48,9 @@ def _emit(token: Token, units: list[Unit], keeporiginal: bool, value: str, start
     for pos, unit in enumerate(units, start_pos):
         for text in (unit.term, *unit.extras):
             token.text = text
-            token.boost = 1.0
+            # Whoosh sums the boosts of a term's tokens into its posting weight, which BM25 reads as the
+            # term's frequency: a compound's modifier counts less than a written word (search/analysis.py).
+            token.boost = unit.weight(text)
             token.stopped = False
             if keeporiginal:
                 token.original = value[unit.start : unit.end]

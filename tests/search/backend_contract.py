@@ -197,6 +197,24 @@ class BackendContract:
     def test_dutch_inflection_matches(self, backend):
         assert "DR-2024-002" in codes(self.search(backend, "handtekeningen"))
 
+    def test_an_inflected_word_finds_the_forms_the_lemma_table_does_not_know(self, empty):
+        # "afgeschaft" is in the lookup table (afschaffen), "afgeschafte" is not: it is indexed under its stem
+        empty.add([_barrier("K-1", "Afgeschafte overwegen", "Het spoor blijft.")])
+        assert codes(self.search(empty, "afgeschaft")) == ["K-1"]
+
+    def test_a_plural_with_an_apostrophe_finds_the_singular_and_back(self, empty):
+        empty.add([_barrier("K-1", "Steun voor kmo's", "Geen risico."),
+                   _barrier("K-2", "Een kmo", "De risico's van de fiscus.")])
+        assert set(codes(self.search(empty, "kmo"))) == set(codes(self.search(empty, "risico's"))) == {"K-1", "K-2"}
+
+    def test_a_written_word_ranks_above_the_same_word_as_a_compound_modifier(self, empty):
+        # "zieke" finds "ziekenwagens" by its modifier, below the record that holds the word itself
+        empty.add([_barrier("K-1", "Ziekenwagens", "Sirenes."),
+                   _barrier("K-2", "Zieke leerlingen blijven thuis", "Sirenes.")])
+        assert codes(self.search(empty, "zieke")) == ["K-2", "K-1"]
+        # the head of a compound counts whole: "wagens" finds "ziekenwagens" first
+        assert codes(self.search(empty, "wagens"))[0] == "K-1"
+
     @pytest.mark.parametrize("query, expected", [
         ("dossierarchivering", "DR-2023-009"),  # "archivering van dossiers"
         ("gemeenteraadsvergadering", "DR-2024-007"),  # "vergadering van de gemeenteraad"

@@ -9,7 +9,7 @@ from whoosh.fields import ID, TEXT, Schema
 from whoosh.lang.snowball.dutch import DutchStemmer
 from whoosh.qparser import QueryParser
 
-from search.analysis import ALL_OF, all_of, analyze, build_analyzer
+from search.analysis import ALL_OF, MODIFIER_WEIGHT, all_of, analyze, build_analyzer
 from search.whoosh.analyzer import whoosh_analyzer
 
 THESAURUS = {
@@ -78,10 +78,34 @@ def test_a_query_compound_the_lexicon_does_not_split_is_split_into_two_known_wor
         ("dove", "doof"),
         ("doven", "dove"),
         ("afgeschafte", "afgeschaft"),
+        # ... and the other way round: a form the table does not know is indexed under its own stem.
+        ("afgeschaft", "afgeschafte"),
+        ("gedetineerde", "gedetineerden"),
+        ("erkend", "erkende"),
     ],
 )
 def test_a_query_word_finds_the_forms_of_its_stem_the_lemmas_split(query, written):
     assert analyze(written)[0] in analyze(query, mode="query")
+
+
+@pytest.mark.parametrize("plural, singular", [("kmo's", "kmo"), ("risico's", "risico"), ("OCMW’s", "OCMW"),
+                                              ("bewakingscamera's", "bewakingscamera")])
+def test_a_plural_with_an_apostrophe_is_its_word(plural, singular):
+    assert analyze(plural) == analyze(singular)
+    assert analyze(plural, mode="query") == analyze(singular, mode="query")
+
+
+def test_a_compound_modifier_counts_less_than_a_written_word_and_its_head_whole():
+    analysis = build_analyzer()
+    (ambulances,) = analysis.units("ziekenwagens")
+    assert "ziek" in ambulances.extras and ambulances.weight("ziek") == MODIFIER_WEIGHT < 1
+    assert ambulances.weight("wag") == ambulances.weight("ziekenwag") == 1
+    (sick,) = analysis.units("zieken")
+    assert sick.term == "ziek" and sick.weight("ziek") == 1
+    (province,) = analysis.units("Vlaams-Brabant")
+    assert province.weight("brabant") == 1 and all(province.weight(t) < 1 for t in province.extras if t != "brabant")
+    # A query has no weights: every alternative of a word is searched alike.
+    assert all(not u.modifiers for u in analysis.units("ziekenwagens Vlaams-Brabant", mode="query"))
 
 
 def test_not_conflated_stays_apart():

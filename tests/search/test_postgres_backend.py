@@ -82,6 +82,11 @@ def test_tsvector_weights_title_a_body_b_with_a_gap(analyzer):
     assert "'rijksregister':1A,3B" in literal
 
 
+def test_tsvector_writes_a_compound_modifier_at_c_in_the_title_and_d_in_the_body(analyzer):
+    literal = build_tsvector(analyzer.units("Ziekenwagens"), analyzer.units("ziekenwagens"))
+    assert "'ziek':1C,3D" in literal and "'wag':1A,3B" in literal and "'ziekenwag':1A,3B" in literal
+
+
 def test_row_keys_are_lowercase_and_facets_keep_case(analyzer):
     doc = SearchDocument(type="barrier", id="barrier:X", code="DR-1", title="Titel\x00", body="",
                          regulations=["DLB"], refs=["DLB:285"], status="gemeld")
