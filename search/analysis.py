@@ -44,6 +44,11 @@ _TOKEN = re.compile(
     r"|\d+°"  # 3° (point of a paragraph)
     r"|\w+(?:[-./:'’]\w+)*"  # words, II.22, 6.1.e, 2016/679, e-ID, auto's
 )
+# The version of what the index holds for a text (tokens, lemmas, stems, compound parts, their weights):
+# raise it with every change to those. An index written with another version is stale, and rebuilt from
+# the database when the register starts (Whoosh: stored with the schema's analyzer; PostgreSQL: the
+# search table's comment). 2: apostrophe plurals, a compound modifier's half weight (session 5).
+ANALYSIS_VERSION = 2
 # Analysed words kept per process (each cache of one word's analysis); `DutchAnalysis.warm` fills at most this many.
 WORDS_KEPT = 100_000
 # The same pattern with one group: split() gives [gap, token, gap, token, ..., gap], all in C.
@@ -358,12 +363,13 @@ class DutchAnalysis:
     def __init__(self, thesaurus: dict | None = None, *, compounds: bool = True):
         self.thesaurus_data = thesaurus or {}
         self.compounds = compounds
+        self.version = ANALYSIS_VERSION
 
     def __getstate__(self) -> dict:
-        return {"thesaurus_data": self.thesaurus_data, "compounds": self.compounds}
+        return {"thesaurus_data": self.thesaurus_data, "compounds": self.compounds, "version": self.version}
 
     def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state)
+        self.__dict__.update({"version": 1, **state})  # pickled before versions were kept: the first
 
     @property
     def thesaurus(self) -> Thesaurus:

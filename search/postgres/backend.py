@@ -93,8 +93,18 @@ class PostgresBackend(SearchBackend):
                 self.stale = True
             use_trigram = _ensure_trigram(conn) if trigram is not False else False
             backfill = _lacks_postings(conn, self.table)
+            existed = conn.execute(text("SELECT to_regclass(:t) IS NOT NULL"), {"t": self.table}).scalar_one()
             for statement in table_ddl(self.table):
                 conn.execute(text(statement))
+            written = conn.execute(text("SELECT obj_description(to_regclass(:t), 'pg_class')"),
+                                   {"t": self.table}).scalar_one()
+            if not existed:
+                conn.execute(text(self._version_comment(self.table)))
+            elif written != self._version_mark():
+                log.warning("zoektabel %s is geschreven met een andere analyseversie (%s, nu %s): wordt opnieuw "
+                            "opgebouwd; gebeurt dat niet, voer dan 'drempelbank reindex' uit", self.table,
+                            written or "zonder versie", self._version_mark())
+                self.stale = True
             if backfill:
                 # An index written before the postings existed: they are read from its rows, under the
                 # writers' lock so no write slips in between.
@@ -105,6 +115,13 @@ class PostgresBackend(SearchBackend):
         if backfill:
             self._vacuum([f"{self.table}_postings"])
         return use_trigram
+
+    def _version_mark(self) -> str:
+        """Which analysis wrote the table's terms (search.analysis.ANALYSIS_VERSION), kept as its comment."""
+        return f"drempelbank-analyse {int(self.analyzer.version)}"
+
+    def _version_comment(self, table: str) -> str:
+        return f"COMMENT ON TABLE {check_table_name(table)} IS '{self._version_mark()}'"
 
     def _vacuum(self, tables: list[str]) -> None:
         """Mark freshly written tables all-visible (and give them statistics), so that the postings and
@@ -205,6 +222,7 @@ class PostgresBackend(SearchBackend):
             # Fresh tables have no planner statistics until autovacuum comes by.
             for suffix in TABLE_SUFFIXES:
                 conn.execute(text(f"ANALYZE {new}{suffix}"))
+            conn.execute(text(self._version_comment(new)))
             self._swap(conn, new)
         self._vacuum([self.table, f"{self.table}_postings"])
         if progress:

@@ -80,6 +80,11 @@ def _layout(schema) -> set[str]:
     return {f"{name}+vectoren" if schema[name].vector else name for name in schema.names()}
 
 
+def _analysis_version(schema) -> int | None:
+    """search.analysis.ANALYSIS_VERSION of the Dutch analysis a schema's text fields use (None: another)."""
+    return getattr(getattr(schema["body"].analyzer, "analysis", None), "version", None)
+
+
 class WhooshBackend(SearchBackend):
     """A Whoosh index in one directory, safe for several writing processes."""
 
@@ -140,11 +145,18 @@ class WhooshBackend(SearchBackend):
         """An index written before a field was added (or removed) cannot take today's documents, and
         a missing `public` field would hide every record from anonymous visitors: mark it stale, so
         whoever composes the service rebuilds it from the database (rebuild installs our schema)."""
-        old, new = _layout(_stored_schema(ix)), _layout(self._schema)
+        stored = _stored_schema(ix)
+        old, new = _layout(stored), _layout(self._schema)
         if old != new:
             log.warning("zoekindex in %s heeft andere velden (ontbreekt: %s; overbodig: %s): wordt opnieuw "
                         "opgebouwd; gebeurt dat niet, voer dan 'drempelbank reindex' uit", self.path,
                         ", ".join(sorted(new - old)) or "-", ", ".join(sorted(old - new)) or "-")
+            self.stale = True
+        written, ours = _analysis_version(stored), _analysis_version(self._schema)
+        if written != ours:
+            log.warning("zoekindex in %s is geschreven met analyseversie %s, deze versie gebruikt %s: wordt "
+                        "opnieuw opgebouwd; gebeurt dat niet, voer dan 'drempelbank reindex' uit",
+                        self.path, written, ours)
             self.stale = True
         return ix
 

@@ -15,7 +15,7 @@ from collections import Counter
 import pytest
 from sqlalchemy import create_engine, text
 
-from search.analysis import build_analyzer
+from search.analysis import ANALYSIS_VERSION, build_analyzer
 from search.documents import SearchDocument
 from search.postgres.backend import PostgresBackend
 from search.postgres.sql import build_plan, build_row, build_tsvector, check_table_name, quote_lexeme
@@ -321,3 +321,20 @@ def test_a_table_from_before_public_gets_the_column_and_asks_for_a_rebuild(make_
     reopened.rebuild(docs)
     assert reopened.search(parse_query("rijksregister", public_only=True)).total == 1
     assert not make_backend(table=backend.table).stale
+
+
+def test_a_table_written_by_another_analysis_version_asks_for_a_rebuild(make_backend):
+    """The terms a table holds depend on the analysis: a table from another ANALYSIS_VERSION (or from
+    before versions were kept) is stale until rebuilt, so an upgrade never searches old terms."""
+    backend = make_backend()
+    backend.add(sample_documents())
+    assert not make_backend(table=backend.table).stale
+    with backend._engine.begin() as conn:  # a table written before versions were kept
+        conn.execute(text(f"COMMENT ON TABLE {backend.table} IS NULL"))
+    reopened = make_backend(table=backend.table)
+    assert reopened.stale
+    reopened.rebuild(sample_documents())
+    assert not make_backend(table=backend.table).stale
+    with backend._engine.begin() as conn:  # written by the version before this one
+        conn.execute(text(f"COMMENT ON TABLE {backend.table} IS 'drempelbank-analyse {ANALYSIS_VERSION - 1}'"))
+    assert make_backend(table=backend.table).stale

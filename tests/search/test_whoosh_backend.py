@@ -521,3 +521,23 @@ def test_compact_drops_replaced_versions_from_the_term_statistics(tmp_path):
     finally:
         history.close()
         fresh.close()
+
+
+def test_an_index_written_by_another_analysis_version_is_stale_until_rebuilt(tmp_path):
+    """The terms an index holds depend on the analysis: an index from another ANALYSIS_VERSION (or from
+    before versions were kept) is rebuilt from the database at start, so an upgrade never searches old terms."""
+    from search.analysis import ANALYSIS_VERSION, DutchAnalysis
+
+    older = DutchAnalysis()
+    older.version = ANALYSIS_VERSION - 1
+    first = WhooshBackend(tmp_path / "index", analyzer=WhooshDutchAnalyzer(older))
+    first.add(sample_documents())
+    first.close()
+    reopened = WhooshBackend(tmp_path / "index")
+    assert reopened.stale
+    reopened.rebuild(sample_documents())
+    reopened.close()
+    assert not WhooshBackend(tmp_path / "index").stale
+    unversioned = DutchAnalysis.__new__(DutchAnalysis)
+    unversioned.__setstate__({"thesaurus_data": {}, "compounds": True})  # pickled before versions were kept
+    assert unversioned.version == 1 != ANALYSIS_VERSION
