@@ -9,18 +9,16 @@ from __future__ import annotations
 import multiprocessing
 from functools import partial
 import threading
-import uuid
 from collections import Counter
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from search.analysis import ANALYSIS_VERSION, build_analyzer
 from search.documents import SearchDocument
 from search.postgres.backend import PostgresBackend
 from search.postgres.sql import build_plan, build_row, build_tsvector, check_table_name, quote_lexeme
 from search.query import parse_query
-from tests.pgtools import temporary_database
 
 try:
     from .exclusive_check import check_exclusive_across_processes
@@ -30,34 +28,6 @@ try:
     from .backend_contract import BackendContract, sample_documents, tiny_citation_finder
 except ImportError:  # tests/search is not a package under pytest's default import mode
     from backend_contract import BackendContract, sample_documents, tiny_citation_finder
-
-@pytest.fixture(scope="module")
-def search_db_url():
-    with temporary_database("drempelbank_pgsearch") as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def shared_engine(search_db_url):
-    engine = create_engine(search_db_url)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def make_backend(search_db_url, shared_engine):
-    opened = []
-
-    def make(**kwargs):
-        kwargs.setdefault("table", f"s_{uuid.uuid4().hex[:12]}")
-        kwargs.setdefault("engine", shared_engine)
-        backend = PostgresBackend(search_db_url, **kwargs)
-        opened.append(backend)
-        return backend
-
-    yield make
-    for backend in opened:
-        backend.close()
 
 
 class TestPostgresContract(BackendContract):

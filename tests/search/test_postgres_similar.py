@@ -11,54 +11,22 @@ written before they existed.
 from __future__ import annotations
 
 import math
-import uuid
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlmodel import Session
 
 from bench.bench_similar_pg import scan_candidates_sql
 from search.backend import tfidf_vector
-from search.postgres.backend import PostgresBackend
 from search.postgres.similar import Idf, analyze_counts, candidates_sql, rank_similar
 from search.postgres.postings import postings_changes
 from search.records import all_documents
-from tests.pgtools import temporary_database
 
 try:
     from .backend_contract import sample_documents
 except ImportError:  # tests/search is not a package under pytest's default import mode
     from backend_contract import sample_documents
-
-
-@pytest.fixture(scope="module")
-def search_db_url():
-    with temporary_database("drempelbank_pgsimilar") as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def shared_engine(search_db_url):
-    engine = create_engine(search_db_url)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def make_backend(search_db_url, shared_engine):
-    opened = []
-
-    def make(**kwargs):
-        kwargs.setdefault("table", f"s_{uuid.uuid4().hex[:12]}")
-        kwargs.setdefault("engine", shared_engine)
-        backend = PostgresBackend(search_db_url, **kwargs)
-        opened.append(backend)
-        return backend
-
-    yield make
-    for backend in opened:
-        backend.close()
 
 
 @pytest.fixture(scope="module")
