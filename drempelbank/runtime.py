@@ -68,10 +68,12 @@ class Runtime:
         vectors of the indexed records (at 20,000 barriers a few seconds of one core)."""
         from search.analysis import analyze, stem_classes
 
-        self.learn_semantic_model()
-        stem_classes()
-        analyze("opwarming van de Nederlandse analyse", mode="query")
-        self.search.warm_up()
+        try:
+            self.learn_semantic_model()
+            stem_classes()
+            analyze("opwarming van de Nederlandse analyse", mode="query")
+        finally:
+            self.search.warm_up()  # says `opgewarmd` on /healthz, also when a step above failed
 
     @cached_property
     def after_commit(self):
