@@ -36,7 +36,7 @@ from typing import Callable, Iterable, Iterator
 import snowballstemmer
 
 from search.compounds import compound_terms, split
-from search.nlp import LEXICON_DIR, STOP_WORDS, lemma, lemma_vocabulary, lookup_table
+from search.nlp import LEXICON_DIR, STOP_WORDS, kept_names, lemma, lemma_vocabulary, lookup_table
 
 # Order matters: "§ 2" and "3°" must win over the plain word pattern.
 _TOKEN = re.compile(
@@ -47,8 +47,9 @@ _TOKEN = re.compile(
 # The version of what the index holds for a text (tokens, lemmas, stems, compound parts, their weights):
 # raise it with every change to those. An index written with another version is stale, and rebuilt from
 # the database when the register starts (Whoosh: stored with the schema's analyzer; PostgreSQL: the
-# search table's comment). 2: apostrophe plurals, a compound modifier's half weight (session 5).
-ANALYSIS_VERSION = 2
+# search table's comment). 2: apostrophe plurals, a compound modifier's half weight; 3: no lemma guessed
+# for a municipality's name (both session 5).
+ANALYSIS_VERSION = 3
 # Analysed words kept per process (each cache of one word's analysis); `DutchAnalysis.warm` fills at most this many.
 WORDS_KEPT = 100_000
 # The same pattern with one group: split() gives [gap, token, gap, token, ..., gap], all in C.
@@ -146,6 +147,8 @@ def word_terms(word: str, with_parts: bool = True) -> tuple[str, tuple[str, ...]
 def index_word(word: str, with_parts: bool = True) -> tuple[str, tuple[str, ...], frozenset[str]]:
     """(main term, compound-part terms, the part terms only a modifier gave) of one lowercased token."""
     word = base_word(word)
+    if word in kept_names():
+        return word, (), frozenset()  # "Wetteren" is no form of "wet", nor "Staden" of "stad"
     if word.isalpha():
         main = _STEM(lemma(word))
         parts = compound_terms(word) if with_parts else ()
@@ -179,6 +182,8 @@ def query_word_terms(word: str) -> tuple[str, tuple[str, ...]]:
     """(main term, alternatives) of one lowercased query token: the other index terms of its stem class,
     or a hyphenated word's parts."""
     word = base_word(word)
+    if word in kept_names():
+        return word, ()
     if word.isalpha():
         main = _STEM(lemma(word))
         stem = _STEM(word)

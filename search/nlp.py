@@ -19,6 +19,7 @@ MODEL_NAME = "nl_core_news_sm"
 BLANK_NAME = "blank:nl+lookup"
 LEXICON_DIR = Path(__file__).parent / "lexicon"
 SUPPLEMENT_FILE = LEXICON_DIR / "lemma_supplement.json"
+PLACE_NAMES_FILE = LEXICON_DIR / "place_names.json"
 
 # spaCy's list holds words that carry meaning in legal text ("gegeven" as in
 # "persoonsgegevens", "bepaald", "mogelijk", "nr"), so those are searchable.
@@ -129,17 +130,37 @@ def lemma_vocabulary() -> frozenset[str]:
     return frozenset(lookup_table().values()) | frozenset(supplement().values())
 
 
+@lru_cache(maxsize=1)
+def place_names() -> frozenset[str]:
+    """Words of the municipalities' names (tools/build_lexicon.py place-names): never guessed on."""
+    if not PLACE_NAMES_FILE.exists():
+        return frozenset()
+    return frozenset(json.loads(PLACE_NAMES_FILE.read_text(encoding="utf-8"))["words"])
+
+
+@lru_cache(maxsize=1)
+def kept_names() -> frozenset[str]:
+    """The place-name words the lemma table does not know ("wetteren", "staden", "brugge"): the analysis
+    keeps them as written, neither lemmatized nor stemmed (search/analysis.py). Words it knows ("landen",
+    "halen", "boom") are analysed as any word."""
+    forms, known, extra = lookup_table(), lemma_vocabulary(), supplement()
+    return frozenset(w for w in place_names() if w not in forms and w not in known and w not in extra)
+
+
 class Lemmatizer:
     """Word→lemma by table lookup, then spelling rules checked against known lemmas.
 
     The rules only ever return a word that is a known lemma, so an unknown
-    word is left as it is rather than mangled.
+    word is left as it is rather than mangled; nor do they guess on a word of
+    `kept` (place names: "Wetteren" is no form of "wet").
     """
 
-    def __init__(self, table: dict[str, str], extra: dict[str, str], known: frozenset[str]):
+    def __init__(self, table: dict[str, str], extra: dict[str, str], known: frozenset[str],
+                 kept: frozenset[str] = frozenset()):
         self._table = table
         self._extra = extra
         self._known = known
+        self._kept = kept
         self.lemma = lru_cache(maxsize=200_000)(self._lemma)
 
     def _lemma(self, word: str) -> str:
@@ -147,7 +168,7 @@ class Lemmatizer:
         found = self._extra.get(word) or self._table.get(word)
         if found:
             return found
-        if word in self._known or word in STOP_WORDS or len(word) < MIN_GUESS_LENGTH:
+        if word in self._known or word in self._kept or word in STOP_WORDS or len(word) < MIN_GUESS_LENGTH:
             return word
         return guess_lemma(word, self._known) or word
 
@@ -206,7 +227,7 @@ def _respellings(stem: str, suffix: str) -> list[str]:
 @lru_cache(maxsize=1)
 def get_lemmatizer() -> Lemmatizer:
     """The shared fast lemmatizer (lookup table + supplement + spelling rules)."""
-    return Lemmatizer(lookup_table(), supplement(), lemma_vocabulary())
+    return Lemmatizer(lookup_table(), supplement(), lemma_vocabulary(), place_names())
 
 
 def lemma(word: str) -> str:

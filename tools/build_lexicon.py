@@ -1,6 +1,6 @@
 """Derive the lexicon files of search/ from the real sources in corpus-src.
 
-Run: python -m tools.build_lexicon [CORPUS_SRC]   (or `stem-classes` to rebuild only that table)
+Run: python -m tools.build_lexicon [CORPUS_SRC]   (or `stem-classes` / `place-names` to rebuild only that table)
 (default CORPUS_SRC: ../shared/corpus-src next to the project root, or the
 DREMPELBANK_CORPUS_SRC environment variable). The outputs are committed, so
 the product never needs the sources at run time.
@@ -192,6 +192,29 @@ def build_stem_classes(out: Path = LEXICON_DIR) -> None:
     print(f"stem classes: {len(classes)} stems")
 
 
+def place_names(municipalities: Path) -> list[str]:
+    """The lowercased words of every municipality's name and former name (corpus/municipalities.json,
+    from Statbel REFNIS): the lemmatizer's spelling rules never guess on them ("Wetteren" is no form of
+    "wet", "Staden" none of "stad")."""
+    words: set[str] = set()
+    for municipality in json.loads(municipalities.read_text(encoding="utf-8")):
+        names = [municipality["name"]] + [f["name"] for f in municipality.get("former") or [] if f.get("name")]
+        for name in names:
+            words.update(w.lower() for w in _WORD.findall(name))
+    return sorted(words)
+
+
+def build_place_names(out: Path = LEXICON_DIR) -> None:
+    corpus = Path(__file__).resolve().parents[1] / "corpus" / "municipalities.json"
+    words = place_names(corpus)
+    _write(out / "place_names.json", {
+        "provenance": "names and former names of the Flemish municipalities in corpus/municipalities.json "
+                      "(Statbel REFNIS, with the mergers of 1 January 2025)",
+        "method": "lowercased words of every name; the lemmatizer's spelling rules do not guess on them",
+        "words": words})
+    print(f"place names: {len(words)} words")
+
+
 def _write(path: Path, data: dict) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False, indent=0, sort_keys=False) + "\n", encoding="utf-8")
 
@@ -199,6 +222,9 @@ def _write(path: Path, data: dict) -> None:
 if __name__ == "__main__":
     if sys.argv[1:] == ["stem-classes"]:  # needs only the installed lookup table and the supplement
         build_stem_classes()
+    elif sys.argv[1:] == ["place-names"]:  # needs only corpus/municipalities.json
+        build_place_names()
     else:
         build(Path(sys.argv[1]) if len(sys.argv) > 1 else default_corpus_src())
+        build_place_names()
         build_stem_classes()

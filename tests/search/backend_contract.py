@@ -339,6 +339,16 @@ class BackendContract:
         assert codes(pages[0]) + codes(pages[1]) == codes(fused)[:6]
         assert all(hit.text for hit in fused.hits)
 
+    def test_a_municipality_s_name_is_not_a_common_word(self, backend):
+        """"Wetteren" is no form of "wet", nor "Staden" of "stad": a search for a law or a town does not
+        find every record naming those municipalities, and their names still find them."""
+        backend.add([_barrier("DR-2030-003", "Loket in Wetteren en Staden", "Het loket van Wetteren en het "
+                              "loket van Staden sluiten om twaalf uur.")])
+        assert "DR-2030-003" not in codes(self.search(backend, "wet", page_size=50))
+        assert "DR-2030-003" not in codes(self.search(backend, "stad", page_size=50))
+        assert codes(self.search(backend, "Wetteren")) == ["DR-2030-003"]
+        assert codes(self.search(backend, "Staden")) == ["DR-2030-003"]
+
     def test_record_texts_are_the_title_body_and_summary_of_every_record(self, backend):
         backend.add([_barrier("DR-2030-002", "Met samenvatting", "Een lange tekst.", summary="Kort.")])
         backend.delete(["barrier:DR-2022-006"])

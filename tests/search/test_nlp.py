@@ -89,3 +89,25 @@ def test_stop_words_keep_legal_content_words():
     assert "gegeven" not in nlp.STOP_WORDS
     assert "mogelijk" not in nlp.STOP_WORDS
     assert {"de", "het", "van", "niet", "geen"} <= nlp.STOP_WORDS
+
+
+@pytest.mark.parametrize("name", ["Wetteren", "Staden", "Brugge", "Tongeren", "Lokeren", "Tienen", "Halle"])
+def test_a_municipality_s_name_is_never_guessed_into_a_common_word(name):
+    """The spelling rules made "Wetteren" a form of "wet" and "Staden" one of "stad": a search for a law
+    then found every barrier of Wetteren. A word of a municipality's name keeps its form."""
+    assert nlp.lemma(name) == name.lower()
+
+
+def test_place_names_still_yield_to_the_lemma_table():
+    """Only guessing is switched off: a real plural the table knows keeps its lemma ("landen")."""
+    assert nlp.lemma("landen") == "land" and nlp.lemma("wetten") == "wet" and nlp.lemma("steden") == "stad"
+
+
+def test_place_names_file_is_what_the_municipalities_give():
+    from pathlib import Path
+
+    from tools.build_lexicon import place_names
+
+    corpus = Path(__file__).resolve().parents[2] / "corpus" / "municipalities.json"
+    assert sorted(nlp.place_names()) == place_names(corpus)
+    assert {"wetteren", "staden", "brugge", "niklaas"} <= nlp.place_names()
