@@ -20,7 +20,6 @@ from typing import Iterable, Iterator
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import DBAPIError
 
 from search.analysis import build_analyzer
 from search.backend import (
@@ -45,6 +44,7 @@ from search.postgres.sql import (
     table_ddl,
 )
 from search.postgres.postings import postings_changes, postings_read_sql, postings_sql, postings_write_sql
+from search.postgres.schema import LOCK_SQL, setup_tables, vacuum, version_comment
 from search.postgres.similar import rank_similar
 from search.opening import open_search
 from search.query import SearchQuery
@@ -58,7 +58,6 @@ TRIGRAM_THRESHOLD = 0.2
 TRIGRAM_CANDIDATES = 50
 # The row fields whose statistics tables follow every add and delete (search.postgres.sql.STATS).
 _STAT_COLUMNS = ", ".join(name for *_, name in STATS)
-_LOCK_SQL = "SELECT pg_advisory_xact_lock(hashtext('drempelbank.search'), hashtext(:name))"
 
 
 def sqlalchemy_url(url: str) -> str:
@@ -83,63 +82,17 @@ class PostgresBackend(SearchBackend):
     # -- schema ------------------------------------------------------------
 
     def _setup(self, trigram: bool | None) -> bool:
-        """Create the tables once, even when several servers start together; a table from before the
-        `public` column gets it, and the backend says it is stale (its rows all count as not public)."""
-        with self._engine.begin() as conn:
-            conn.execute(text(_LOCK_SQL), {"name": "setup"})
-            if _lacks_public_column(conn, self.table):
-                log.warning("zoektabel %s heeft nog geen kolom 'public': wordt opnieuw opgebouwd; gebeurt dat "
-                            "niet, voer dan 'drempelbank reindex' uit", self.table)
-                self.stale = True
-            use_trigram = _ensure_trigram(conn) if trigram is not False else False
-            backfill = _lacks_postings(conn, self.table)
-            existed = conn.execute(text("SELECT to_regclass(:t) IS NOT NULL"), {"t": self.table}).scalar_one()
-            for statement in table_ddl(self.table):
-                conn.execute(text(statement))
-            written = conn.execute(text("SELECT obj_description(to_regclass(:t), 'pg_class')"),
-                                   {"t": self.table}).scalar_one()
-            if not existed:
-                conn.execute(text(self._version_comment(self.table)))
-            elif written != self._version_mark():
-                log.warning("zoektabel %s is geschreven met een andere analyseversie (%s, nu %s): wordt opnieuw "
-                            "opgebouwd; gebeurt dat niet, voer dan 'drempelbank reindex' uit", self.table,
-                            written or "zonder versie", self._version_mark())
-                self.stale = True
-            if backfill:
-                # An index written before the postings existed: they are read from its rows, under the
-                # writers' lock so no write slips in between.
-                conn.execute(text(_LOCK_SQL), {"name": self.table})
-                conn.execute(text(postings_sql(self.table, delete=False, ids=False)))
-            for statement in index_ddl(self.table, trigram=use_trigram):
-                conn.execute(text(statement))
-        if backfill:
-            self._vacuum([f"{self.table}_postings"])
-        return use_trigram
-
-    def _version_mark(self) -> str:
-        """Which analysis wrote the table's terms (search.analysis.ANALYSIS_VERSION), kept as its comment."""
-        return f"drempelbank-analyse {int(self.analyzer.version)}"
-
-    def _version_comment(self, table: str) -> str:
-        return f"COMMENT ON TABLE {check_table_name(table)} IS '{self._version_mark()}'"
-
-    def _vacuum(self, tables: list[str]) -> None:
-        """Mark freshly written tables all-visible (and give them statistics), so that the postings and
-        the row count are read from their indexes alone; autovacuum would do it too, but later. Outside
-        any transaction, as VACUUM must be; a failure only costs speed until autovacuum comes by."""
-        try:
-            with self._engine.connect() as conn:
-                conn = conn.execution_options(isolation_level="AUTOCOMMIT")
-                for table in tables:
-                    conn.execute(text(f"VACUUM (ANALYZE) {table}"))
-        except DBAPIError as exc:
-            log.warning("VACUUM van %s mislukt (%s): zoeken naar gelijkaardige records trager tot autovacuum",
-                        ", ".join(tables), exc.orig)
+        """The tables, created once even when several servers start together (search.postgres.schema)."""
+        setup = setup_tables(self._engine, self.table, version=self.analyzer.version, trigram=trigram)
+        self.stale = self.stale or setup.stale
+        if setup.backfilled:
+            vacuum(self._engine, [f"{self.table}_postings"])
+        return setup.trigram
 
     @contextmanager
     def _writing(self) -> Iterator[Connection]:
         with self._engine.begin() as conn:
-            conn.execute(text(_LOCK_SQL), {"name": self.table})
+            conn.execute(text(LOCK_SQL), {"name": self.table})
             yield conn
 
     @contextmanager
@@ -222,9 +175,9 @@ class PostgresBackend(SearchBackend):
             # Fresh tables have no planner statistics until autovacuum comes by.
             for suffix in TABLE_SUFFIXES:
                 conn.execute(text(f"ANALYZE {new}{suffix}"))
-            conn.execute(text(self._version_comment(new)))
+            conn.execute(text(version_comment(new, self.analyzer.version)))
             self._swap(conn, new)
-        self._vacuum([self.table, f"{self.table}_postings"])
+        vacuum(self._engine, [self.table, f"{self.table}_postings"])
         if progress:
             progress(written, total)
         return written
@@ -406,32 +359,6 @@ class PostgresBackend(SearchBackend):
     def close(self) -> None:
         if self._owns_engine:
             self._engine.dispose()
-
-
-def _ensure_trigram(conn: Connection) -> bool:
-    """pg_trgm when present or installable (it ships with postgresql-contrib); else Python only."""
-    if conn.execute(text("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")).first():
-        return True
-    try:
-        with conn.begin_nested():
-            conn.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
-        return True
-    except DBAPIError as exc:
-        log.warning("pg_trgm niet beschikbaar (%s): suggesties zonder trigramindex", exc.orig)
-        return False
-
-
-def _lacks_public_column(conn: Connection, table: str) -> bool:
-    """True for a search table created before records carried `public`."""
-    found = conn.execute(text("SELECT column_name FROM information_schema.columns WHERE table_schema = "
-                              "current_schema() AND table_name = :t"), {"t": table}).scalars().all()
-    return bool(found) and "public" not in found
-
-
-def _lacks_postings(conn: Connection, table: str) -> bool:
-    """True for a search table written before it had postings (search.postgres.sql.table_ddl)."""
-    return conn.execute(text("SELECT to_regclass(:t) IS NOT NULL AND to_regclass(:p) IS NULL"),
-                        {"t": table, "p": f"{table}_postings"}).scalar_one()
 
 
 def _write_counts(conn: Connection, table: str, suffix: str, key: str, count: str, delta: Counter) -> None:

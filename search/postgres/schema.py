@@ -1,0 +1,109 @@
+"""The search tables' set-up on PostgreSQL: created once even when several servers start together, upgraded
+in place where that is enough, and marked stale (to be rebuilt from the register) where it is not."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
+
+from search.postgres.postings import postings_sql
+from search.postgres.sql import check_table_name, index_ddl, table_ddl
+
+log = logging.getLogger(__name__)
+
+# Writers (and the set-up) of one table serialise on this transaction-scoped advisory lock.
+LOCK_SQL = "SELECT pg_advisory_xact_lock(hashtext('drempelbank.search'), hashtext(:name))"
+
+
+@dataclass(frozen=True)
+class Setup:
+    trigram: bool  # pg_trgm present: spelling candidates from a trigram index
+    stale: bool  # the table cannot serve as it is: rebuild it from the register
+    backfilled: bool  # the postings were just read from an older table's rows
+
+
+def setup_tables(engine: Engine, table: str, *, version: int, trigram: bool | None) -> Setup:
+    """Create the tables; a table from before the `public` column gets it and is stale (its rows all
+    count as not public), and so is a table another analysis version wrote (its terms are not ours)."""
+    stale = False
+    with engine.begin() as conn:
+        conn.execute(text(LOCK_SQL), {"name": "setup"})
+        if _lacks_public_column(conn, table):
+            log.warning("zoektabel %s heeft nog geen kolom 'public': wordt opnieuw opgebouwd; gebeurt dat "
+                        "niet, voer dan 'drempelbank reindex' uit", table)
+            stale = True
+        use_trigram = _ensure_trigram(conn) if trigram is not False else False
+        backfill = _lacks_postings(conn, table)
+        existed = conn.execute(text("SELECT to_regclass(:t) IS NOT NULL"), {"t": table}).scalar_one()
+        for statement in table_ddl(table):
+            conn.execute(text(statement))
+        written = conn.execute(text("SELECT obj_description(to_regclass(:t), 'pg_class')"),
+                               {"t": table}).scalar_one()
+        if not existed:
+            conn.execute(text(version_comment(table, version)))
+        elif written != version_mark(version):
+            log.warning("zoektabel %s is geschreven met een andere analyseversie (%s, nu %s): wordt opnieuw "
+                        "opgebouwd; gebeurt dat niet, voer dan 'drempelbank reindex' uit", table,
+                        written or "zonder versie", version_mark(version))
+            stale = True
+        if backfill:
+            # An index written before the postings existed: they are read from its rows, under the
+            # writers' lock so no write slips in between.
+            conn.execute(text(LOCK_SQL), {"name": table})
+            conn.execute(text(postings_sql(table, delete=False, ids=False)))
+        for statement in index_ddl(table, trigram=use_trigram):
+            conn.execute(text(statement))
+    return Setup(trigram=use_trigram, stale=stale, backfilled=backfill)
+
+
+def version_mark(version: int) -> str:
+    """Which analysis wrote a table's terms (search.analysis.ANALYSIS_VERSION), kept as its comment."""
+    return f"drempelbank-analyse {int(version)}"
+
+
+def version_comment(table: str, version: int) -> str:
+    return f"COMMENT ON TABLE {check_table_name(table)} IS '{version_mark(version)}'"
+
+
+def vacuum(engine: Engine, tables: list[str]) -> None:
+    """Mark freshly written tables all-visible (and give them statistics), so that the postings and
+    the row count are read from their indexes alone; autovacuum would do it too, but later. Outside
+    any transaction, as VACUUM must be; a failure only costs speed until autovacuum comes by."""
+    try:
+        with engine.connect() as conn:
+            conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+            for table in tables:
+                conn.execute(text(f"VACUUM (ANALYZE) {table}"))
+    except DBAPIError as exc:
+        log.warning("VACUUM van %s mislukt (%s): zoeken naar gelijkaardige records trager tot autovacuum",
+                    ", ".join(tables), exc.orig)
+
+
+def _ensure_trigram(conn: Connection) -> bool:
+    """pg_trgm when present or installable (it ships with postgresql-contrib); else Python only."""
+    if conn.execute(text("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")).first():
+        return True
+    try:
+        with conn.begin_nested():
+            conn.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
+        return True
+    except DBAPIError as exc:
+        log.warning("pg_trgm niet beschikbaar (%s): suggesties zonder trigramindex", exc.orig)
+        return False
+
+
+def _lacks_public_column(conn: Connection, table: str) -> bool:
+    """True for a search table created before records carried `public`."""
+    found = conn.execute(text("SELECT column_name FROM information_schema.columns WHERE table_schema = "
+                              "current_schema() AND table_name = :t"), {"t": table}).scalars().all()
+    return bool(found) and "public" not in found
+
+
+def _lacks_postings(conn: Connection, table: str) -> bool:
+    """True for a search table written before it had postings (search.postgres.sql.table_ddl)."""
+    return conn.execute(text("SELECT to_regclass(:t) IS NOT NULL AND to_regclass(:p) IS NULL"),
+                        {"t": table, "p": f"{table}_postings"}).scalar_one()
