@@ -39,8 +39,9 @@ from bench.evaluate import (
 
 ROOT = Path(__file__).resolve().parents[1]
 OWN_KAMER = Path(__file__).resolve().parent / "eval" / "kamer_queries.jsonl"
+OWN_FACET = Path(__file__).resolve().parent / "eval" / "facet_queries.jsonl"
 BASELINES = {"bm25-raw": raw_analyzer, "bm25-stem": dutch_stem_analyzer}
-ALL_SETS = ("own-demo", "own-kamer", "legal-qa-dev", "dekamer-2017")
+ALL_SETS = ("own-demo", "own-facet", "own-kamer", "legal-qa-dev", "dekamer-2017")
 
 
 def baseline_fns(docs: Sequence) -> dict[str, SearchFn]:
@@ -126,16 +127,30 @@ def run_set(evalset: EvalSet, *, postgres: bool = False, k: int = K, variants: d
     return out
 
 
-def own_demo_set() -> EvalSet:
-    """Our original 47 queries over the demo barriers (written by the same hands as the data)."""
+def _demo_documents() -> list:
+    """The demo barriers' title and description: what the baselines index."""
     from bench.evaluate import DEMO_BARRIERS, load_barriers
     from search.documents import SearchDocument
 
-    docs = []
-    for barrier in load_barriers(DEMO_BARRIERS):
-        docs.append(SearchDocument(type="barrier", id=f"barrier:{barrier['code']}", code=barrier["code"],
-                                   title=barrier["title"], body=barrier["description"]))
-    return EvalSet("own-demo", "barriers", docs, load_queries(), service=demo_register_service)
+    return [SearchDocument(type="barrier", id=f"barrier:{b['code']}", code=b["code"], title=b["title"],
+                           body=b["description"]) for b in load_barriers(DEMO_BARRIERS)]
+
+
+def own_demo_set() -> EvalSet:
+    """Our original 47 queries over the demo barriers (written by the same hands as the data)."""
+    return EvalSet("own-demo", "barriers", _demo_documents(), load_queries(), service=demo_register_service)
+
+
+def own_facet_parts() -> list[EvalSet]:
+    """Facet-like queries over the demo register (a status, level, kind, werf, municipality or province
+    named beside a subject), split by "part": "tune" may guide changes, "held" is only ever measured.
+    The baselines see the texts only; the product also knows each barrier's facet values."""
+    docs = _demo_documents()
+    queries = load_queries(OWN_FACET)
+    lines = [json.loads(line) for line in OWN_FACET.read_text(encoding="utf-8").splitlines() if line.strip()]
+    parts = {item["id"]: item["part"] for item in lines}
+    return [EvalSet(f"own-facet-{part}", "barriers", docs, [q for q in queries if parts[q.id] == part],
+                    service=demo_register_service) for part in ("tune", "held")]
 
 
 @contextmanager
@@ -170,6 +185,8 @@ def load_set(name: str) -> list[EvalSet]:
     """The set as one or more parts (own-kamer: its tuning part and its held-out part)."""
     if name == "own-kamer":
         return own_kamer_parts()
+    if name == "own-facet":
+        return own_facet_parts()
     return [{"own-demo": own_demo_set, "legal-qa-dev": devsets.legal_qa_set, "dekamer-2017": devsets.dekamer_set}[name]()]
 
 

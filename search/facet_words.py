@@ -1,13 +1,16 @@
 """Words in a query that name a facet value ("opgelost", "federaal", "backoffice", "Gent").
 
-They are recognised, never removed: the query still searches for the word, and the result offers the
-facet as a one-click filter ("Bedoelt u: status opgelost?"), so no result is silently dropped.
+They are recognised, never removed: the query still searches for the word, a record holding the value
+matches the word as if its text held it (:func:`facet_matches`, applied by both backends), and the
+result offers the facet as a one-click filter ("Bedoelt u: status opgelost?"), so no result is silently
+dropped. "drempel(s)" names the record type: every barrier matches it, so in a barrier search it no
+longer ranks the few texts that happen to say "drempel" first.
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kb.enums import Kind, Level, Status, Werf
 from search.analysis import analyze
@@ -23,6 +26,8 @@ FACET_VALUES: dict[str, tuple[str, tuple[str, ...]]] = {
 # Dutch names of the facets that are not register enumerations.
 FACET_NAMES = {"municipality": "gemeente", "province": "provincie"}
 MAX_WORDS = 3  # municipality names of up to three words ("Sint-Martens-Latem" is one token)
+# Words naming a record type: matched by every record of that type (no hint: the search scope says it).
+TYPE_WORDS = {"drempel": "barrier", "drempels": "barrier"}
 _WORD = re.compile(r"[\w'-]+")
 
 
@@ -62,14 +67,8 @@ def facet_hints(query: SearchQuery, municipality: Callable[[str], str | None] | 
     A name that is both a municipality and a province ("Antwerpen") offers both."""
     words = _WORD.findall(query.text)
     hints: list[FacetHint] = []
-    i = 0
-    while i < len(words):
-        found: list[tuple[str, str]] = []
-        for size in range(min(MAX_WORDS, len(words) - i), 0, -1):
-            phrase = " ".join(words[i:i + size])
-            found = _match(phrase.casefold(), municipality, province)
-            if found:
-                break
+    for i, size, found in _named(words, municipality, province):
+        phrase = " ".join(words[i:i + size])
         for field, value in found:
             if field in query.filters or any(h.field == field for h in hints):
                 continue
@@ -77,8 +76,49 @@ def facet_hints(query: SearchQuery, municipality: Callable[[str], str | None] | 
             shown = names(field, value) if names else value
             rest = " ".join(words[:i] + words[i + size:])
             hints.append(FacetHint(field, value, phrase, f"{name} {shown}", rest))
-        i += size if found else 1
     return hints
+
+
+def facet_matches(query: SearchQuery, municipality: Callable[[str], str | None] | None = None,
+                  province: Callable[[str], str | None] | None = None) -> dict[str, list[tuple[str, str]]]:
+    """Lower-cased query word -> the (filter, value) pairs it names, for every word of a named phrase
+    ("niet weerhouden": both words name status niet-weerhouden), type words included."""
+    words = _WORD.findall(query.text)
+    matches: dict[str, list[tuple[str, str]]] = {}
+    for i, size, found in _named(words, municipality, province):
+        for word in words[i:i + size]:
+            pairs = matches.setdefault(word.casefold(), [])
+            pairs.extend(pair for pair in found if pair not in pairs)
+    for word in words:
+        if word.casefold() in TYPE_WORDS:
+            matches.setdefault(word.casefold(), []).append(("type", TYPE_WORDS[word.casefold()]))
+    return matches
+
+
+def without_scope_words(query: SearchQuery, types: list[str]) -> SearchQuery:
+    """The query without the words that only name the one record type searched ("drempels" in a barrier
+    search says nothing about which barrier), unless they are all it has."""
+    if len(types) != 1:
+        return query
+    kept = [t for t in query.terms if query.facets.get(t.casefold()) != [("type", types[0])]]
+    if len(kept) == len(query.terms) or not (kept or query.phrases or query.refs):
+        return query
+    return replace(query, terms=kept)
+
+
+def _named(words: list[str], municipality: Callable[[str], str | None] | None,
+           province: Callable[[str], str | None] | None):
+    """(start, number of words, [(field, value), ...]) of each phrase naming facet values, longest first."""
+    i = 0
+    while i < len(words):
+        found: list[tuple[str, str]] = []
+        for size in range(min(MAX_WORDS, len(words) - i), 0, -1):
+            found = _match(" ".join(words[i:i + size]).casefold(), municipality, province)
+            if found:
+                break
+        if found:
+            yield i, size, found
+        i += size if found else 1
 
 
 def _match(phrase: str, municipality: Callable[[str], str | None] | None,

@@ -98,6 +98,10 @@ class SearchQuery:
     # Only records marked public (an anonymous visitor): set by the caller, never by query text, and
     # applied inside the backend to hits, totals, facets, snippets and the spelling suggestion.
     public_only: bool = False
+    # Facet values the query's words name (search/facet_words.py: facet_matches), by lower-cased word:
+    # "opgeloste" -> [("status", "opgelost")], "Gent" -> [("municipality", "44021")]. A record holding the
+    # value matches the word as if it held the word (backends add it as one more alternative of the word).
+    facets: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
     @property
     def has_text(self) -> bool:

@@ -21,7 +21,7 @@ from kb.models import Article, Barrier, FormerMunicipality, Municipality, Outbox
 from kb.services.references import regulation_name
 from search.backend import Hit, Overlap, Progress, SearchBackend, SearchResults, check_paging
 from search.duplicates import CANDIDATES_READ, Candidate, decide
-from search.facet_words import facet_hints
+from search.facet_words import facet_hints, facet_matches, without_scope_words
 from search.query import SearchQuery, parse_query
 from search.records import all_documents, article_document, barrier_documents, project_document
 
@@ -80,9 +80,11 @@ class SearchService:
 
     def parse(self, q: str | None, filters: dict[str, Iterable[str] | str] | None = None, *,
               public_only: bool = False) -> SearchQuery:
-        return parse_query(q, filters=filters, citation_finder=self._citation_spans,
-                           municipality_resolver=lambda value: self.municipalities.get(value.strip().casefold()),
-                           public_only=public_only)
+        query = parse_query(q, filters=filters, citation_finder=self._citation_spans,
+                            municipality_resolver=lambda value: self.municipalities.get(value.strip().casefold()),
+                            public_only=public_only)
+        query.facets = facet_matches(query, self.municipalities.get, self.provinces.get)
+        return query
 
     # -- queries ----------------------------------------------------------
 
@@ -91,7 +93,8 @@ class SearchService:
         """`public_only` (anonymous visitors): nothing of a non-public record, applied by the backend."""
         query = self.parse(q, filters, public_only=public_only)
         page, page_size = check_paging(page, page_size)
-        results = self.backend.search(query, types=SCOPES.get(scope, SCOPES["barriers"]), sort=sort, page=page,
+        types = SCOPES.get(scope, SCOPES["barriers"])
+        results = self.backend.search(without_scope_words(query, types), types=types, sort=sort, page=page,
                                       page_size=page_size)
         results.notices = list(dict.fromkeys([*query.notices, *results.notices]))
         results.facet_hints = [vars(h) for h in facet_hints(query, self.municipalities.get, self._facet_name,

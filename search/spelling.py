@@ -3,7 +3,11 @@ candidate wins; the same rules for every backend (each reads its own vocabulary)
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rapidfuzz.distance import OSA
+
+from search.query import SearchQuery
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:
@@ -32,3 +36,15 @@ def best_correction(word: str, candidates: list[tuple[str, int]]) -> str | None:
         if distance <= limit:
             ranked.append((distance, -docs, candidate))
     return min(ranked)[2] if ranked else None
+
+
+def suggestion(query: SearchQuery, correct: Callable[[str], str | None]) -> str | None:
+    """The query text with unknown words replaced by close known ones (`correct`: the backend's look-up
+    in its vocabulary), or None. A word naming a facet value ("opgeloste", "Vlaams", "drempels") is
+    understood as that value, not a misspelling, even where no record's text holds it."""
+    text, changed = query.text, False
+    for term in query.terms:
+        fix = None if term.casefold() in query.facets else correct(term)
+        if fix:
+            text, changed = text.replace(term, fix, 1), True
+    return text if changed else None

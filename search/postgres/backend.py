@@ -49,7 +49,7 @@ from search.postgres.similar import rank_similar
 from search.opening import open_search
 from search.query import SearchQuery
 from search.snippets import snippet
-from search.spelling import best_correction, max_distance, needs_correction
+from search.spelling import best_correction, max_distance, needs_correction, suggestion
 
 log = logging.getLogger(__name__)
 
@@ -251,7 +251,7 @@ class PostgresBackend(SearchBackend):
                 out.hits = self._page(conn, plan, sort, out.page, out.page_size)
                 if facets:
                     out.facets = self._facets(conn, plan)
-            out.suggestion = self._suggestion(conn, query)
+            out.suggestion = suggestion(query, lambda word: self._correct(conn, word, query.public_only))
 
     def _total(self, conn: Connection, plan: Plan) -> int:
         return conn.execute(text(f"SELECT count(*) FROM {self.table} WHERE {plan.where}"), plan.params).scalar_one()
@@ -316,15 +316,6 @@ class PostgresBackend(SearchBackend):
         reach = max_distance(word)
         sql = f"SELECT word, docs FROM {words} WHERE length(word) BETWEEN :lo AND :hi"
         return [tuple(r) for r in conn.execute(text(sql), {"lo": len(word) - reach, "hi": len(word) + reach})]
-
-    def _suggestion(self, conn: Connection, query: SearchQuery) -> str | None:
-        """The query text with unknown words replaced by close known ones."""
-        text_, changed = query.text, False
-        for term in query.terms:
-            fix = self._correct(conn, term, query.public_only)
-            if fix:
-                text_, changed = text_.replace(term, fix, 1), True
-        return text_ if changed else None
 
     # -- similarity ------------------------------------------------------------
 

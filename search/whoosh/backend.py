@@ -52,7 +52,8 @@ from search.whoosh.schema import (  # noqa: F401
     facet_values,
     plain_analyzer,
 )
-from search.whoosh.similar import SimilarCache, correct, rank_similar, suggestion
+from search.spelling import suggestion
+from search.whoosh.similar import SimilarCache, correct, rank_similar
 
 log = logging.getLogger(__name__)
 
@@ -320,7 +321,7 @@ class WhooshBackend(SearchBackend):
         if opening.notice:
             out.notices.append(opening.notice)
         if opening.strict_total < SUGGEST_BELOW:
-            out.suggestion = suggestion(searcher, query)
+            out.suggestion = suggestion(query, lambda word: correct(searcher, word, public_only=query.public_only))
         return opening.plan, opening.found
 
     def _rank(self, searcher, plan: WhooshPlan, matches: MatchSet, sort: str, limit: int):

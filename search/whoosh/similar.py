@@ -14,7 +14,6 @@ from whoosh import query as wq
 from whoosh.idsets import BitSet
 
 from search.backend import Hit, key_terms, overlap, similarity, tfidf_vector
-from search.query import SearchQuery
 from search.spelling import max_distance, needs_correction
 from search.whoosh.query import PUBLIC_FILTER
 from search.whoosh.schema import REF_BOOST
@@ -239,13 +238,3 @@ def _held(searcher, vocabulary: str, word: str) -> bool:
     deleted documents until their segment is merged: a barrier withdrawn from public view would
     otherwise keep offering its words to anonymous visitors."""
     return next(iter(wq.Term(vocabulary, word).docs(searcher)), None) is not None
-
-
-def suggestion(searcher, query: SearchQuery) -> str | None:
-    """The query text with unknown words replaced by close known ones."""
-    text, changed = query.text, False
-    for term in query.terms:
-        fix = correct(searcher, term, public_only=query.public_only)
-        if fix:
-            text, changed = text.replace(term, fix, 1), True
-    return text if changed else None

@@ -14,6 +14,7 @@ import pytest
 
 from search.backend import SearchBackend, SearchResults
 from search.documents import SearchDocument
+from search.facet_words import facet_matches, without_scope_words
 from search.query import parse_query
 
 
@@ -428,6 +429,48 @@ class BackendContract:
         assert backend.suggest("handtekenig") == "handtekening"
         assert backend.suggest("handtekening") is None
         assert backend.suggest("qqqqqqq") is None
+
+    # -- words naming a facet value (search/facet_words.py) -------------------------------------------
+
+    def facet_search(self, backend, text, types=("barrier",)) -> SearchResults:
+        """As the service searches: the words' named facet values attached, scope words left out."""
+        query = parse_query(text)
+        query.facets = facet_matches(query, {"gent": "44021"}.get, {"antwerpen": "Antwerpen"}.get)
+        return backend.search(without_scope_words(query, list(types)), types=list(types))
+
+    def test_a_word_naming_a_facet_value_finds_the_records_holding_it(self, backend):
+        # Two barriers are "opgelost"; neither text says so.
+        assert set(codes(self.facet_search(backend, "opgeloste"))) == {"DR-2023-003", "DR-2023-004"}
+        # Only DR-2024-001 is in Gent (44021); its text never names the town.
+        assert codes(self.facet_search(backend, "aangetekende zending Gent"))[0] == "DR-2024-001"
+        assert codes(self.facet_search(backend, "Antwerpen"))[0] == "DR-2024-002"
+
+    def test_a_named_facet_ranks_its_records_first_and_drops_no_record(self, backend):
+        plain = self.search(backend, "attesten", types=["barrier"])
+        named = self.facet_search(backend, "federale attesten")
+        # DR-2022-005 is federal; DR-2023-003 speaks of attests at a counter, with no level.
+        assert codes(named)[0] == "DR-2022-005"
+        assert set(codes(plain)) <= set(codes(named))
+
+    def test_the_word_for_the_searched_record_type_does_not_steer_the_ranking(self, backend):
+        backend.add([_barrier("DR-2025-012", "Drempel bij het e-loket",
+                              "Deze drempel gaat over een formulier dat niet online staat.")])
+        plain = self.search(backend, "aangetekende", types=["barrier"])
+        assert codes(self.facet_search(backend, "drempels aangetekende")) == codes(plain)
+        assert "DR-2025-012" not in codes(plain)
+        # Alone it lists the barriers, the one whose text says it first; in a search of every type it
+        # is a word like any other.
+        alone = self.facet_search(backend, "drempels")
+        assert codes(alone)[0] == "DR-2025-012" and alone.total == len(sample_documents()) - 1
+        assert "DR-2025-012" in codes(self.facet_search(backend, "drempel formulier",
+                                                        types=("barrier", "article", "project")))
+
+    def test_a_word_naming_a_facet_value_is_not_corrected(self, backend):
+        backend.add([_barrier("DR-2025-013", "Vlaams decreet over bekendmaking",
+                              "Het Vlaams decreet vraagt een aanplakking.", level="vlaams")])
+        assert self.search(backend, "vlaamse decreet").suggestion == "vlaams decreet"
+        assert self.facet_search(backend, "vlaamse decreet").suggestion is None
+        assert self.facet_search(backend, "vlaamse decreeet").suggestion == "vlaamse decreet"
 
     @pytest.mark.parametrize("text", NASTY_QUERIES)
     def test_nasty_input_never_raises(self, backend, text):

@@ -1,5 +1,5 @@
 """Facet words in a query: recognised and offered, never dropped (search/facet_words.py)."""
-from search.facet_words import facet_hints
+from search.facet_words import facet_hints, facet_matches, without_scope_words
 from search.query import parse_query
 
 MUNICIPALITIES = {"gent": "44021", "sint-martens-latem": "44034", "antwerpen": "11002"}.get
@@ -36,3 +36,32 @@ def test_provinces_are_recognised_and_a_name_of_both_offers_both():
     assert hints("west-vlaanderen loket") == [("province", "West-Vlaanderen", "west-vlaanderen", "loket")]
     assert hints("Antwerpen") == [("municipality", "11002", "Antwerpen", ""), ("province", "Antwerpen", "Antwerpen", "")]
     assert [h.label for h in facet_hints(parse_query("Limburg"), province=PROVINCES)] == ["provincie Limburg"]
+
+
+def matches(text):
+    return facet_matches(parse_query(text), MUNICIPALITIES, PROVINCES)
+
+
+def test_each_word_of_a_named_value_matches_it_and_type_words_name_the_type():
+    assert matches("opgeloste drempels in West-Vlaanderen") == {
+        "opgeloste": [("status", "opgelost")], "west-vlaanderen": [("province", "West-Vlaanderen")],
+        "drempels": [("type", "barrier")]}
+    assert matches("niet weerhouden aanvragen") == {"niet": [("status", "niet-weerhouden")],
+                                                    "weerhouden": [("status", "niet-weerhouden")]}
+    assert matches("Antwerpen") == {"antwerpen": [("municipality", "11002"), ("province", "Antwerpen")]}
+    assert matches("aangetekende zending") == {}
+
+
+def test_a_facet_already_filtered_on_still_matches_its_word():
+    # The hint is left out (the filter is set), but the word still means the value.
+    assert matches("status:opgelost opgeloste")["opgeloste"] == [("status", "opgelost")]
+
+
+def test_scope_words_are_left_out_of_a_one_type_search_unless_they_are_all_there_is():
+    query = parse_query("drempels rond aanplakking")
+    query.facets = facet_matches(query)
+    assert without_scope_words(query, ["barrier"]).terms == ["rond", "aanplakking"]
+    assert without_scope_words(query, ["barrier", "article"]).terms == query.terms
+    alone = parse_query("drempels")
+    alone.facets = facet_matches(alone)
+    assert without_scope_words(alone, ["barrier"]).terms == ["drempels"]
