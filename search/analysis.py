@@ -390,6 +390,36 @@ class DutchAnalysis:
         units = base_units(text, mode=mode, compounds=self.compounds, removestops=removestops)
         return self.thesaurus.apply(units, mode)
 
+    def thesaurus_words(self, words: list[str]) -> list[str]:
+        """The words of a query with each run that together spells a thesaurus term of several words
+        ("openbaar centrum voor maatschappelijk welzijn", "Single Digital Gateway") joined into one, so
+        that a backend analysing a query word by word substitutes its canonical term ("ocmw") as the
+        analysis of the whole text does."""
+        thesaurus = self.thesaurus
+        if len(words) < 2 or thesaurus.longest < 2:
+            return words
+        terms: list[str] = []
+        owner: list[int] = []  # the word each analysed term comes from
+        for i, word in enumerate(words):
+            for unit in base_units(word, mode=QUERY, compounds=self.compounds):
+                terms.append(unit.term)
+                owner.append(i)
+        out: list[str] = []
+        done = 0  # words[:done] are in `out`
+        t = 0
+        while t < len(terms):
+            size, _canonical = thesaurus.match(terms, t)
+            first, last = owner[t], owner[t + size - 1] if size else owner[t]
+            if size and last > first:
+                out.extend(words[done:first])
+                out.append(" ".join(words[first:last + 1]))
+                done = last + 1
+                while t < len(terms) and owner[t] <= last:
+                    t += 1
+                continue
+            t += 1
+        return out + words[done:] if out else words
+
     def marked_words(self, text: str, terms: set[str] | frozenset[str]) -> list[tuple[int, int, str]]:
         """(start, end, term) of each written word whose index terms meet `terms`, in text order, with the
         first such term of the word: what `units` gives (a test holds them equal). Unless a thesaurus term

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import abc
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from contextlib import AbstractContextManager
 from itertools import islice
 from typing import Any, Callable, Iterable, Iterator, Protocol
@@ -149,6 +149,10 @@ class SearchBackend(abc.ABC):
         out, sort = start_results(query, sort, page, page_size)
         if query.is_empty:
             return out
+        analysis = self.text_analysis()
+        if analysis is not None and len(query.terms) > 1:
+            joined = analysis.thesaurus_words(query.terms)
+            query = replace(query, terms=joined) if joined != query.terms else query
         types = list(types) if types else None
         reranker = self.reranker
         if (reranker is None or sort != "relevance" or not (query.terms or query.phrases)

@@ -472,6 +472,14 @@ class BackendContract:
         assert self.facet_search(backend, "vlaamse decreet").suggestion is None
         assert self.facet_search(backend, "vlaamse decreeet").suggestion == "vlaamse decreet"
 
+    def test_a_thesaurus_term_of_several_words_in_a_query_finds_its_synonyms(self, make_backend):
+        backend = make_backend(thesaurus={"entries": [
+            {"terms": ["OCMW", "openbaar centrum voor maatschappelijk welzijn", "sociale dienst"]}]})
+        backend.add(sample_documents())
+        # Only DR-2022-005 names the OCMW, by its abbreviation.
+        assert codes(self.search(backend, "openbaar centrum voor maatschappelijk welzijn"))[0] == "DR-2022-005"
+        assert codes(self.search(backend, "machtiging sociale dienst")) == ["DR-2022-005"]
+
     @pytest.mark.parametrize("text", NASTY_QUERIES)
     def test_nasty_input_never_raises(self, backend, text):
         results = self.search(backend, text)

@@ -296,3 +296,14 @@ def test_analyzers_with_the_same_thesaurus_share_one_reading_of_it():
     assert other.thesaurus is not first.thesaurus
     assert first.terms("GDPR", mode="query") == first.terms("AVG", mode="query")
     assert other.terms("OCMW", mode="query") == other.terms("openbaar centrum voor maatschappelijk welzijn", mode="query")
+
+
+def test_query_words_spelling_a_thesaurus_term_of_several_words_are_joined():
+    analysis = build_analyzer({"entries": [{"terms": ["OCMW", "openbaar centrum voor maatschappelijk welzijn"]},
+                                           {"terms": ["SDG", "Single Digital Gateway"]}]})
+    assert analysis.thesaurus_words("het openbaar centrum voor maatschappelijk welzijn vraagt".split()) == [
+        "het", "openbaar centrum voor maatschappelijk welzijn", "vraagt"]
+    assert analysis.thesaurus_words(["Single", "Digital", "Gateway"]) == ["Single Digital Gateway"]
+    # One-word terms are the word's own analysis already; a partial run is left as it is.
+    assert analysis.thesaurus_words(["OCMW", "attest"]) == ["OCMW", "attest"]
+    assert analysis.thesaurus_words(["openbaar", "centrum"]) == ["openbaar", "centrum"]

@@ -181,3 +181,13 @@ def test_the_semantic_ranker_is_wired_by_the_settings(rt, tmp_path):
         assert off.search.backend.reranker is None
     finally:
         off.close()
+
+
+def test_a_municipality_named_in_a_query_brings_its_barriers_first(rt):
+    """The service attaches the facet values a query's words name (search/facet_words.py): the demo
+    barriers of Gent come first for "drempels in Gent", though few of their texts name the town."""
+    in_gent = set(codes(rt.search.search("", filters={"gemeente": "Gent"}, page_size=200)))
+    assert len(in_gent) >= 3
+    found = codes(rt.search.search("drempels in Gent", page_size=len(in_gent)))
+    assert set(found) == in_gent
+    assert rt.search.search("drempels in Gent").suggestion is None
