@@ -9,6 +9,9 @@ from rapidfuzz.distance import OSA
 
 from search.query import SearchQuery
 
+# Below this many all-word matches a query may well be misspelt: look for "bedoelde u …?".
+SUGGEST_BELOW = 10
+
 
 def edit_distance(a: str, b: str, limit: int) -> int:
     """Damerau-Levenshtein distance with adjacent swaps counted once (optimal string alignment, as
@@ -38,10 +41,13 @@ def best_correction(word: str, candidates: list[tuple[str, int]]) -> str | None:
     return min(ranked)[2] if ranked else None
 
 
-def suggestion(query: SearchQuery, correct: Callable[[str], str | None]) -> str | None:
+def suggestion(query: SearchQuery, correct: Callable[[str], str | None], strict_total: int) -> str | None:
     """The query text with unknown words replaced by close known ones (`correct`: the backend's look-up
-    in its vocabulary), or None. A word naming a facet value ("opgeloste", "Vlaams", "drempels") is
-    understood as that value, not a misspelling, even where no record's text holds it."""
+    in its vocabulary), or None; only asked when fewer than SUGGEST_BELOW records hold every word
+    (`strict_total`). A word naming a facet value ("opgeloste", "Vlaams", "drempels") is understood as
+    that value, not a misspelling, even where no record's text holds it."""
+    if strict_total >= SUGGEST_BELOW:
+        return None
     text, changed = query.text, False
     for term in query.terms:
         fix = None if term.casefold() in query.facets else correct(term)

@@ -251,7 +251,8 @@ class PostgresBackend(SearchBackend):
                 out.hits = self._page(conn, plan, sort, out.page, out.page_size)
                 if facets:
                     out.facets = self._facets(conn, plan)
-            out.suggestion = suggestion(query, lambda word: self._correct(conn, word, query.public_only))
+            out.suggestion = suggestion(query, lambda word: self._correct(conn, word, query.public_only),
+                                        opening.strict_total)
 
     def _total(self, conn: Connection, plan: Plan) -> int:
         return conn.execute(text(f"SELECT count(*) FROM {self.table} WHERE {plan.where}"), plan.params).scalar_one()

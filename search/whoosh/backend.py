@@ -57,8 +57,6 @@ from search.whoosh.similar import SimilarCache, correct, rank_similar
 
 log = logging.getLogger(__name__)
 
-# Below this many all-word matches a query may well be misspelt: look for "bedoelde u …?".
-SUGGEST_BELOW = 10
 
 # A rebuild this large uses several processes; below it, starting them costs more than it saves.
 PARALLEL_REBUILD_MIN = 5000
@@ -320,8 +318,8 @@ class WhooshBackend(SearchBackend):
             return None, MatchSet()
         if opening.notice:
             out.notices.append(opening.notice)
-        if opening.strict_total < SUGGEST_BELOW:
-            out.suggestion = suggestion(query, lambda word: correct(searcher, word, public_only=query.public_only))
+        out.suggestion = suggestion(query, lambda word: correct(searcher, word, public_only=query.public_only),
+                                    opening.strict_total)
         return opening.plan, opening.found
 
     def _rank(self, searcher, plan: WhooshPlan, matches: MatchSet, sort: str, limit: int):

@@ -425,6 +425,13 @@ class BackendContract:
         assert results.suggestion == "rijksregister status:gemeld"
         assert self.search(backend, "rijksregister").suggestion is None
 
+    def test_suggestions_only_for_small_results(self, backend, monkeypatch):
+        import search.spelling
+
+        assert self.search(backend, "handtekenig").suggestion == "handtekening"
+        monkeypatch.setattr(search.spelling, "SUGGEST_BELOW", 0)
+        assert self.search(backend, "handtekenig").suggestion is None
+
     def test_suggest_word(self, backend):
         assert backend.suggest("handtekenig") == "handtekening"
         assert backend.suggest("handtekening") is None

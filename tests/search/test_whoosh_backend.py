@@ -292,14 +292,6 @@ def test_snippet_without_match_is_the_escaped_start(analyzer):
     assert snippet(analyzer, "a < b & c", {"zzz"}) == "a &lt; b &amp; c"
 
 
-def test_suggestions_only_for_small_results(make_backend, monkeypatch):
-    backend = make_backend()
-    backend.add(sample_documents())
-    assert backend.search(parse_query("handtekenig")).suggestion == "handtekening"
-    monkeypatch.setattr(whoosh_backend, "SUGGEST_BELOW", 0)
-    assert backend.search(parse_query("handtekenig")).suggestion is None
-
-
 def test_rebuild_uses_one_process_by_default(make_backend):
     assert make_backend()._rebuild_writer_args(1_000_000) == {}
 
