@@ -122,7 +122,10 @@ def run_set(evalset: EvalSet, *, postgres: bool = False, k: int = K, variants: d
         with make(reranker) if make else product_service(evalset.documents, "whoosh", reranker) as service:
             record(name, service_fn(service, evalset))
     if postgres:
-        with product_service(evalset.documents, "postgres", variants.get("drempelbank")) as service:
+        reranker = variants.get("drempelbank")
+        make = evalset.service
+        with (make(reranker, backend="postgres") if make else
+              product_service(evalset.documents, "postgres", reranker)) as service:
             record("drempelbank-pg", service_fn(service, evalset))
     return out
 
