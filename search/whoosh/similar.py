@@ -19,6 +19,9 @@ from search.whoosh.query import PUBLIC_FILTER
 from search.whoosh.schema import REF_BOOST
 
 KEY_TERMS = 12
+# Segments whose deleted documents' terms are kept (SimilarCache._deleted_terms); oldest out first.
+DELETED_SEGMENTS_KEPT = 64
+_NONE: Counter = Counter()
 
 
 class SimilarCache:
@@ -27,16 +30,20 @@ class SimilarCache:
     Re-analysing each candidate's text and looking up document frequencies term by term was ~90% of
     a barrier page (bench/bench_web.py). Analysis depends only on the text, so it is kept by text
     (least recently used first out); candidates' terms come from term vectors (`vector_counts`).
-    Document frequencies are kept per segment: a segment never changes once written (Whoosh counts
-    a deleted document until the segment is merged away), so a commit only adds the lookups of its
-    own new segment instead of emptying them all.
+    Document frequencies are kept per segment: a segment's postings never change once written, so a
+    commit only adds the lookups of its own new segment instead of emptying them all. Whoosh counts a
+    deleted (or replaced) document in them until its segment is merged away; the terms of a segment's
+    deleted documents, read once from their term vectors, are taken off, so the frequencies (and the
+    duplicate signals built on them) are those of the records the register holds, whatever the index's
+    history, as on PostgreSQL.
     """
 
     def __init__(self, texts: int = 4096):
         self._texts: OrderedDict[str, tuple[Counter, dict[str, str]]] = OrderedDict()
         self._size = texts
         self._generation = None
-        self._segment_df: dict[str, dict[str, int]] = {}
+        self._segment_df: dict[tuple[str, int], dict[str, int]] = {}
+        self._deleted: dict[tuple, Counter] = {}
         self._filters: dict[tuple[str, ...], object] = {}
         self._lock = threading.Lock()
 
@@ -65,6 +72,8 @@ class SimilarCache:
             for leaf, _base in searcher.reader().leaf_readers():
                 segment = leaf.segment()
                 key = segment.segment_id() if segment is not None else None
+                # Deleting in a segment keeps its id: its number of deletions is part of the key.
+                key = (key, leaf.doc_count_all() - leaf.doc_count()) if key else None
                 leaves.append((self._segment_df.setdefault(key, {}) if key else {}, leaf))
             kept = {id(table) for table, _leaf in leaves}
             self._segment_df = {k: v for k, v in self._segment_df.items() if id(v) in kept}
@@ -74,11 +83,35 @@ class SimilarCache:
             for table, leaf in leaves:
                 found = table.get(term)
                 if found is None:
-                    found = table[term] = leaf.doc_frequency("body", term) + leaf.doc_frequency("title", term)
+                    found = leaf.doc_frequency("body", term) + leaf.doc_frequency("title", term)
+                    table[term] = found = found - self._deleted_terms(leaf).get(term, 0) if found else 0
                 total += found
             return total
 
         return df
+
+    def _deleted_terms(self, leaf) -> Counter:
+        """Per term, how many of the segment's deleted documents hold it in the title, and in the body
+        (each counted as `doc_frequency` counts them); kept per segment and deletion count."""
+        if not leaf.has_deletions():
+            return _NONE
+        segment = leaf.segment()
+        key = (segment.segment_id() if segment is not None else id(leaf), leaf.doc_count_all() - leaf.doc_count())
+        with self._lock:
+            found = self._deleted.get(key)
+        if found is None:
+            found = Counter()
+            for docnum in range(leaf.doc_count_all()):
+                if leaf.is_deleted(docnum):
+                    for name in TEXT_FIELDS:
+                        if leaf.has_vector(docnum, name):
+                            found.update(term.decode("utf-8") if isinstance(term, bytes) else term
+                                         for term, _freq in leaf.vector_as("frequency", docnum, name))
+            with self._lock:
+                self._deleted[key] = found
+                while len(self._deleted) > DELETED_SEGMENTS_KEPT:
+                    self._deleted.pop(next(iter(self._deleted)))
+        return found
 
     def type_filter(self, searcher, types: list[str] | None):
         """The documents of `types` as a bit set: Whoosh would otherwise collect all of them anew per
@@ -112,7 +145,7 @@ def rank_similar(
     df = cache.doc_frequency(searcher)
     idf = _idf(searcher, df)
     source = tfidf_vector(counts, idf)
-    top = key_terms(sorted(source, key=source.get, reverse=True), df, searcher.doc_count_all(), KEY_TERMS)
+    top = key_terms(sorted(source, key=source.get, reverse=True), df, searcher.doc_count(), KEY_TERMS)
     clauses = [wq.Term(f, t, boost=source[t]) for t in top for f in ("title", "body")]
     clauses += [wq.Term("refs", r.lower(), boost=REF_BOOST) for r in refs]
     mask = wq.Term("id", exclude) if exclude else None
@@ -177,7 +210,7 @@ def analyze_counts(analyzer, text: str) -> tuple[Counter, dict[str, str]]:
 
 def _idf(searcher, doc_frequency: Callable[[str], int]) -> Callable[[str], float]:
     """idf from document frequencies kept per segment (SimilarCache.doc_frequency)."""
-    total = max(1, searcher.doc_count_all())
+    total = max(1, searcher.doc_count())
     known: dict[str, float] = {}
 
     def idf(term: str) -> float:

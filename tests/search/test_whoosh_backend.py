@@ -422,8 +422,11 @@ def test_similar_records_of_an_index_without_term_vectors_are_the_same(tmp_path)
 
 
 def test_document_frequencies_kept_per_segment_follow_every_commit(segmented):
-    """Similar records keep document frequencies per segment between commits: they must equal Whoosh's
-    own after new segments, deletions and a merge."""
+    """Similar records keep document frequencies per segment between commits: they must equal the number
+    of live records holding each term (Whoosh's own counts deleted ones until a merge) after new segments,
+    deletions and a merge."""
+    from whoosh import query as wq
+
     from search.whoosh.similar import SimilarCache
 
     cache = SimilarCache()
@@ -434,7 +437,8 @@ def test_document_frequencies_kept_per_segment_follow_every_commit(segmented):
             terms = {t.decode() for t in searcher.reader().lexicon("body")}
             assert terms
             for term in terms:
-                assert df(term) == searcher.doc_frequency("body", term) + searcher.doc_frequency("title", term)
+                live = sum(len(list(searcher.docs_for_query(wq.Term(f, term)))) for f in ("body", "title"))
+                assert df(term) == live
 
     check()
     segmented.add(_docs_in_segments(15, 100))
@@ -510,6 +514,30 @@ def test_compact_drops_replaced_versions_from_the_term_statistics(tmp_path):
         assert df(history) == df(fresh) and history.count() == fresh.count()
         similar = [(h.code, round(h.score, 9)) for h in history.similar("barrier:DR-2024-001")]
         assert similar == [(h.code, round(h.score, 9)) for h in fresh.similar("barrier:DR-2024-001")]
+    finally:
+        history.close()
+        fresh.close()
+
+
+def test_similar_records_do_not_depend_on_replaced_or_deleted_versions(tmp_path):
+    """Between compactions an edited record's old version stays in its Whoosh segment: similar records and
+    the duplicate decision's signals count only the records the index holds, as an index built once."""
+    docs = sample_documents()
+    history, fresh = WhooshBackend(tmp_path / "history"), WhooshBackend(tmp_path / "fresh")
+    history.add(docs + [SearchDocument(type="project", id=f"project:P{i}", code=f"P{i}", title=f"Zending {i}",
+                                       body="Een aangetekende zending over een retributie.") for i in range(40)])
+    history.delete([f"project:P{i}" for i in range(40)])
+    history.add(docs[:4])  # four records edited
+    fresh.add(docs)
+    try:
+        with history._reading() as searcher:
+            assert searcher.doc_count_all() > searcher.doc_count()  # the old versions are still there
+        for code in ("DR-2024-001", "DR-2024-010", "DR-2022-005"):
+            got = [(h.code, round(h.score, 9), h.why) for h in history.similar(f"barrier:{code}")]
+            assert got == [(h.code, round(h.score, 9), h.why) for h in fresh.similar(f"barrier:{code}")]
+        text = ("Aangetekende zending bij retributie", "De beslissing over een retributie gaat per aangetekende zending.")
+        got = [(h.code, round(h.score, 9)) for h in history.more_like_text(*text)]
+        assert got == [(h.code, round(h.score, 9)) for h in fresh.more_like_text(*text)]
     finally:
         history.close()
         fresh.close()
