@@ -81,6 +81,14 @@ _EDGE_PUNCT = "()[]{}.,;!?+*&|~^\\/'`<>=#"
 _YEAR_RE = re.compile(r"^(\d{4})(?:-(\d{4}))?$")
 
 
+def law_of(ref: str) -> str | None:
+    """The regulation of an article reference ("DLB:285" -> "DLB"); None for a whole regulation. A record
+    citing another article of the same regulation is a partial match of a citation (ranked below the
+    records citing the article itself), as a jurist looking for precedents on one article expects."""
+    key, _, article = ref.partition(":")
+    return key if article else None
+
+
 @dataclass
 class SearchQuery:
     """A parsed query: what to match, what to exclude, what to filter on."""

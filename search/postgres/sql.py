@@ -18,7 +18,7 @@ from search.analysis import MODIFIER_WEIGHT, all_of
 from search.backend import FACET_FIELDS, TITLE_WEIGHT
 from search.documents import SearchDocument
 from search.opening import COORD_POWER
-from search.query import SearchQuery
+from search.query import SearchQuery, law_of
 
 # PostgreSQL clamps positions to 16383 and keeps 256 per lexeme.
 MAX_POSITION = 16383
@@ -44,6 +44,8 @@ CODE_BONUS = 1.0
 # short record outranks the same word in a long one, as BM25 does in Whoosh.
 RANK_NORMALIZATION = 1
 REF_BONUS = 1.0
+# Added when a record cites another article of a cited regulation: a fifth of REF_BONUS, as on Whoosh.
+LAW_REF_BONUS = 0.2
 # Added per query word whose named facet value the record holds (search/facet_words.py). Measured on
 # bench/eval/facet_queries.jsonl, tune part (nDCG@10): 0.898 (matched, no bonus), 0.895 (0.01), 0.888 (0.02),
 # 0.885 (0.03), 0.817 (0.1), 0.747 (0.8); the smallest positive bonus on that plateau, so that a named
@@ -349,8 +351,10 @@ def build_plan(sq: SearchQuery, analyzer, *, types: Iterable[str] | None = None,
     clauses = [c for c in (_word_clause(t, analyzer, p, ranks, marks, facets[t]) for t in sq.terms) if c]
     clauses += [c for c in (_phrase_clause(x, analyzer, p, ranks, marks) for x in sq.phrases) if c]
     ref_keys = [f"ref={r.lower()}" for r in sq.refs]
-    if ref_keys:
-        clauses += [f"keys && CAST({p.add([k])} AS text[])" for k in ref_keys]
+    law_keys = [f"ref={law.lower()}" for r in sq.refs if (law := law_of(r))]
+    for ref in sq.refs:  # a cited article, or another article of its regulation (ranked LAW_REF_BONUS)
+        keys = [f"ref={ref.lower()}"] + ([f"ref={law.lower()}"] if (law := law_of(ref)) else [])
+        clauses.append(f"keys && CAST({p.add(keys)} AS text[])")
     filters = _filter_clauses(sq.filters, types, p, sq.public_only)
     use_or = sq.any_terms if any_terms is None else any_terms
     if clauses:
@@ -361,7 +365,7 @@ def build_plan(sq: SearchQuery, analyzer, *, types: Iterable[str] | None = None,
         return Plan(None)
     negatives = [c for c in (_phrase_clause(x, analyzer, p, [], set()) for x in sq.excluded) if c]
     where = " AND ".join([text_sql, *filters, *(f"NOT {n}" for n in negatives)])
-    rank = _rank_sql(p, ranks, [w.lower() for w in sq.terms], ref_keys, [f for f in facets.values() if f])
+    rank = _rank_sql(p, ranks, [w.lower() for w in sq.terms], ref_keys, [f for f in facets.values() if f], law_keys)
     if coord and len(clauses) > 1:
         # Soft ranking (search/opening.py): times the share of the clauses the record holds.
         held = " + ".join(f"({c})::int" for c in clauses)
@@ -370,7 +374,7 @@ def build_plan(sq: SearchQuery, analyzer, *, types: Iterable[str] | None = None,
 
 
 def _rank_sql(p: _Params, ranks: list[str], words: list[str], ref_keys: list[str],
-              facets: list[list[str]] = ()) -> str:
+              facets: list[list[str]] = (), law_keys: list[str] = ()) -> str:
     parts = []
     if ranks:
         query = " | ".join(f"({r})" for r in ranks)
@@ -379,6 +383,8 @@ def _rank_sql(p: _Params, ranks: list[str], words: list[str], ref_keys: list[str
         parts.append(f"{CODE_BONUS} * (keys && CAST({p.add(['code=' + w for w in words])} AS text[]))::int")
     if ref_keys:
         parts.append(f"{REF_BONUS} * (keys && CAST({p.add(ref_keys)} AS text[]))::int")
+    if law_keys:
+        parts.append(f"{LAW_REF_BONUS} * (keys && CAST({p.add(law_keys)} AS text[]))::int")
     parts += [f"{FACET_BONUS} * (keys && CAST({p.add(keys)} AS text[]))::int" for keys in facets]
     return " + ".join(parts) or "0"
 

@@ -270,6 +270,13 @@ class BackendContract:
         found = self.search(backend, "art. 285 DLB")
         assert set(codes(found)) == {"DR-2024-001", "DLB art. 285"}
 
+    def test_a_cited_article_finds_other_articles_of_its_regulation_below_it(self, backend):
+        # Indexed as search/records.py writes a barrier's refs: the article and its regulation.
+        backend.add([_barrier("DR-2025-014", "Bekendmaking op de webtoepassing", "Een ander artikel van het decreet.",
+                              regulations=["DLB"], refs=["DLB:290", "DLB"])])
+        assert codes(self.search(backend, "art. 285 DLB", types=["barrier"])) == ["DR-2024-001", "DR-2025-014"]
+        assert codes(self.search(backend, "art. 290 DLB", types=["barrier"])) == ["DR-2025-014"]
+
     # -- filters, types, facets --------------------------------------------
 
     @pytest.mark.parametrize(
