@@ -224,7 +224,7 @@ def guess_lemma(word: str, known: frozenset[str], adjectives: frozenset[str] = f
             continue
         stem = word[: -len(suffix)]
         if kind == VERB:
-            candidates = _infinitives(stem)
+            candidates = [i for i in _infinitives(stem) if suffix == "t" or _past_ending(i) == suffix[0]]
         else:
             candidates = [form + replacement for form in _respellings(stem, suffix)]
         for candidate in candidates:
@@ -255,6 +255,13 @@ def _infinitives(stem: str) -> list[str]:
             out.append(stem + "en")
         return out
     return [stem[:-1] + final + "en" for final in finals]
+
+
+def _past_ending(infinitive: str) -> str:
+    """The consonant of the past tense's ending: t after a voiceless stem consonant ('t kofschip: werkte,
+    vervalste), else d (telde, leefde, reisde); so "sterfte" is no past of "sterven" (stierf, sterfde)."""
+    stem = infinitive[:-2]
+    return "t" if stem.endswith(("t", "k", "f", "s", "ch", "p", "x")) else "d"
 
 
 def _syllables(word: str) -> int:

@@ -152,6 +152,13 @@ def test_verb_rules_check_the_infinitive_s_stem():
     assert nlp.guess_lemma("bezit", known) is None  # bezien: beziet
 
 
+@pytest.mark.parametrize("form, expected", [("sterfte", "sterfte"), ("schaamte", "schaamte"),
+                                            ("leefde", "leven"), ("vervalste", "vervalsen")])
+def test_a_past_ends_in_t_only_after_a_voiceless_stem(form, expected):
+    """'t kofschip: "werkte" but "leefde"; so "sterfte" is a noun, no past of "sterven" (sterfde)."""
+    assert nlp.lemma(form) == expected
+
+
 def test_adjectives_come_from_the_lookup_table_and_the_treebanks_gold_tags():
     data = json.loads(nlp.SUPPLEMENT_FILE.read_text(encoding="utf-8"))
     gold = nlp.adjectives_for(data, ("alpino", "lassysmall"))
