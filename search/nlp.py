@@ -243,7 +243,7 @@ def _infinitives(stem: str) -> list[str]:
         return [stem + "n"] if stem.endswith(("ie", "oe")) else []  # bezie → bezien; "bezi" is no stem
     voiced = {"f": "v", "s": "z"}.get(last)
     finals = [voiced, last] if voiced else [last]
-    before, vowel = stem[:-2], stem[-2]
+    vowel = stem[-2]
     if len(stem) >= 3 and vowel == stem[-3] and vowel in "aeou":
         # A long vowel is written double in the closed stem, single in the open infinitive.
         return [stem[:-3] + vowel + final + "en" for final in finals]
