@@ -48,8 +48,10 @@ _TOKEN = re.compile(
 # raise it with every change to those. An index written with another version is stale, and rebuilt from
 # the database when the register starts (Whoosh: stored with the schema's analyzer; PostgreSQL: the
 # search table's comment). 2: apostrophe plurals, a compound modifier's half weight; 3: no lemma guessed
-# for a municipality's name (both session 5).
-ANALYSIS_VERSION = 3
+# for a municipality's name (both session 5); 4: degree endings undone only onto adjectives, verb endings
+# only where the infinitive's stem spells the form ("gebruiker", "derden" keep their lemma); 5: a past
+# tense's t or d as the infinitive's stem asks ("sterfte" is no past of "sterven") (both session 6).
+ANALYSIS_VERSION = 5
 # Analysed words kept per process (each cache of one word's analysis); `DutchAnalysis.warm` fills at most this many.
 WORDS_KEPT = 100_000
 # The same pattern with one group: split() gives [gap, token, gap, token, ..., gap], all in C.

@@ -106,12 +106,17 @@ def lookup_table() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
+def _supplement_data() -> dict:
+    if not SUPPLEMENT_FILE.exists():
+        return {"sources": {}}
+    return json.loads(SUPPLEMENT_FILE.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
 def supplement() -> dict[str, str]:
     """Frequent forms the lookup table gets wrong, derived from UD dev data."""
-    if not SUPPLEMENT_FILE.exists():
-        return {}
-    data = json.loads(SUPPLEMENT_FILE.read_text(encoding="utf-8"))
-    return supplement_for(data, tuple(data.get("sources", {})))
+    data = _supplement_data()
+    return supplement_for(data, tuple(data["sources"]))
 
 
 def supplement_for(data: dict, sources: tuple[str, ...]) -> dict[str, str]:
@@ -122,6 +127,24 @@ def supplement_for(data: dict, sources: tuple[str, ...]) -> dict[str, str]:
             if form not in best or count > best[form][0]:
                 best[form] = (count, lemma)
     return {form: lemma for form, (_, lemma) in best.items()}
+
+
+def adjectives_for(data: dict, sources: tuple[str, ...]) -> frozenset[str]:
+    """The gold adjective lemmas of `sources` in the supplement file (tools/build_lexicon.py)."""
+    return frozenset(word for source in sources for word in data["sources"][source].get("adjectives", ()))
+
+
+def table_adjectives(table: dict[str, str]) -> frozenset[str]:
+    """The lemmas the lookup table inflects with -e ("grote" → groot, "sterke" → sterk): adjectives."""
+    return frozenset(base for form, base in table.items()
+                     if len(form) > 3 and form[-1] == "e" and base != form and base in _respellings(form[:-1], "e"))
+
+
+@lru_cache(maxsize=1)
+def adjectives() -> frozenset[str]:
+    """Every word known to be an adjective: the only lemmas a comparative or superlative is undone onto."""
+    data = _supplement_data()
+    return table_adjectives(lookup_table()) | adjectives_for(data, tuple(data["sources"]))
 
 
 @lru_cache(maxsize=1)
@@ -152,15 +175,18 @@ class Lemmatizer:
 
     The rules only ever return a word that is a known lemma, so an unknown
     word is left as it is rather than mangled; nor do they guess on a word of
-    `kept` (place names: "Wetteren" is no form of "wet").
+    `kept` (place names: "Wetteren" is no form of "wet"). A comparative or
+    superlative ending is only undone onto one of `adjectives` ("hoger" → hoog,
+    but "gebruiker" is no degree of "gebruik", nor "taser" of "tas").
     """
 
     def __init__(self, table: dict[str, str], extra: dict[str, str], known: frozenset[str],
-                 kept: frozenset[str] = frozenset()):
+                 kept: frozenset[str] = frozenset(), adjectives: frozenset[str] = frozenset()):
         self._table = table
         self._extra = extra
         self._known = known
         self._kept = kept
+        self._adjectives = adjectives
         self.lemma = lru_cache(maxsize=200_000)(self._lemma)
 
     def _lemma(self, word: str) -> str:
@@ -170,16 +196,20 @@ class Lemmatizer:
             return found
         if word in self._known or word in self._kept or word in STOP_WORDS or len(word) < MIN_GUESS_LENGTH:
             return word
-        return guess_lemma(word, self._known) or word
+        return guess_lemma(word, self._known, self._adjectives) or word
 
 
-# (suffix, replacement) in order of preference: plural and adjective endings
+# How a rule's candidate is checked beside being a known lemma: a degree ending (comparative, superlative)
+# only on an adjective; a verb ending (3rd person present, past) only when the candidate infinitive's own
+# stem spells the form ("derden" is no past of "deren", whose stem is "deer"; "telde" is one of "tellen").
+PLAIN, DEGREE, VERB = "plain", "degree", "verb"
+# (suffix, replacement, kind) in order of preference: plural and adjective endings
 # first, because a noun or adjective reading is the common case in legal text.
-_RULES: tuple[tuple[str, str], ...] = (
-    ("'s", ""), ("’s", ""), ("eren", ""), ("ën", "e"), ("ën", ""),
-    ("en", ""), ("n", ""), ("s", ""), ("ste", ""), ("ere", ""), ("er", ""),
-    ("e", ""), ("t", "en"), ("te", "en"), ("de", "en"), ("ten", "en"),
-    ("den", "en"),
+_RULES: tuple[tuple[str, str, str], ...] = (
+    ("'s", "", PLAIN), ("’s", "", PLAIN), ("eren", "", PLAIN), ("ën", "e", PLAIN), ("ën", "", PLAIN),
+    ("en", "", PLAIN), ("n", "", PLAIN), ("s", "", PLAIN), ("ste", "", DEGREE), ("ere", "", DEGREE),
+    ("er", "", DEGREE), ("e", "", PLAIN), ("t", "en", VERB), ("te", "en", VERB), ("de", "en", VERB),
+    ("ten", "en", VERB), ("den", "en", VERB),
 )
 _VOWELS = frozenset("aeiouy")
 # Short words and function words are mostly uninflected ("tot", "hier",
@@ -187,17 +217,56 @@ _VOWELS = frozenset("aeiouy")
 MIN_GUESS_LENGTH = 5
 
 
-def guess_lemma(word: str, known: frozenset[str]) -> str | None:
+def guess_lemma(word: str, known: frozenset[str], adjectives: frozenset[str] = frozenset()) -> str | None:
     """The first known lemma reachable by stripping a Dutch inflection."""
-    for suffix, replacement in _RULES:
+    for suffix, replacement, kind in _RULES:
         if len(word) - len(suffix) < 2 or not word.endswith(suffix):
             continue
         stem = word[: -len(suffix)]
-        for candidate in _respellings(stem, suffix):
-            candidate += replacement
-            if candidate in known:
+        if kind == VERB:
+            candidates = [i for i in _infinitives(stem) if suffix == "t" or _past_ending(i) == suffix[0]]
+        else:
+            candidates = [form + replacement for form in _respellings(stem, suffix)]
+        for candidate in candidates:
+            if candidate in known and (kind != DEGREE or candidate in adjectives):
                 return candidate
     return None
+
+
+def _infinitives(stem: str) -> list[str]:
+    """The infinitives whose stem is written `stem`, likeliest first (werk → werken, tel → tellen,
+    speel → spelen, leef → leven, reis → reizen, verenig → verenigen)."""
+    if len(stem) < 2:
+        return []
+    last = stem[-1]
+    if last in _VOWELS:
+        return [stem + "n"] if stem.endswith(("ie", "oe")) else []  # bezie → bezien; "bezi" is no stem
+    voiced = {"f": "v", "s": "z"}.get(last)
+    finals = [voiced, last] if voiced else [last]
+    vowel = stem[-2]
+    if len(stem) >= 3 and vowel == stem[-3] and vowel in "aeou":
+        # A long vowel is written double in the closed stem, single in the open infinitive.
+        return [stem[:-3] + vowel + final + "en" for final in finals]
+    if vowel in _VOWELS and (len(stem) < 3 or stem[-3] not in _VOWELS):
+        # A short vowel doubles the consonant (tel → tellen); after an unstressed one it stays single
+        # (verenig → verenigen), which a stem of one syllable never has.
+        out = [stem + last + "en"]
+        if _syllables(stem) > 1:
+            out.append(stem + "en")
+        return out
+    return [stem[:-1] + final + "en" for final in finals]
+
+
+def _past_ending(infinitive: str) -> str:
+    """The consonant of the past tense's ending: t after a voiceless stem consonant ('t kofschip: werkte,
+    vervalste), else d (telde, leefde, reisde); so "sterfte" is no past of "sterven" (stierf, sterfde)."""
+    stem = infinitive[:-2]
+    return "t" if stem.endswith(("t", "k", "f", "s", "ch", "p", "x")) else "d"
+
+
+def _syllables(word: str) -> int:
+    """Vowel groups in a word: a rough syllable count."""
+    return sum(1 for i, c in enumerate(word) if c in _VOWELS and (i == 0 or word[i - 1] not in _VOWELS))
 
 
 def _respellings(stem: str, suffix: str) -> list[str]:
@@ -227,7 +296,7 @@ def _respellings(stem: str, suffix: str) -> list[str]:
 @lru_cache(maxsize=1)
 def get_lemmatizer() -> Lemmatizer:
     """The shared fast lemmatizer (lookup table + supplement + spelling rules)."""
-    return Lemmatizer(lookup_table(), supplement(), lemma_vocabulary(), place_names())
+    return Lemmatizer(lookup_table(), supplement(), lemma_vocabulary(), place_names(), adjectives())
 
 
 def lemma(word: str) -> str:

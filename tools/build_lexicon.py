@@ -18,7 +18,7 @@ from pathlib import Path
 
 from lxml import etree, html
 
-from search.nlp import STOP_WORDS, LEXICON_DIR, Lemmatizer, lookup_table
+from search.nlp import STOP_WORDS, LEXICON_DIR, Lemmatizer, lookup_table, table_adjectives
 
 UD_FILES = {
     "alpino": "ud-nl-dev/UD_Dutch-Alpino-nl_alpino-ud-dev.conllu",
@@ -81,6 +81,11 @@ def derive_supplement(tokens: list[UdToken], baseline: Lemmatizer) -> dict[str, 
     return forms
 
 
+def gold_adjectives(tokens: list[UdToken]) -> list[str]:
+    """The gold lemmas of adjectives: the words a comparative or superlative may be undone onto."""
+    return sorted({tok.lemma for tok in tokens if tok.upos == "ADJ" and tok.lemma.isalpha()})
+
+
 def legal_texts(src: Path) -> dict[str, str]:
     """Plain text of the legal sources, by source name."""
     avg = " ".join(
@@ -126,18 +131,22 @@ def raw_lemmas(path: Path) -> list[str]:
 
 def build(src: Path, out: Path = LEXICON_DIR) -> None:
     table = lookup_table()
-    baseline = Lemmatizer(table, {}, frozenset(table.values()))
     sources = {}
     for name, rel in UD_FILES.items():
-        forms = derive_supplement(read_conllu(src / rel), baseline)
-        sources[name] = {"file": rel, "forms": forms}
-        print(f"{name}: {len(forms)} supplement forms")
+        tokens = read_conllu(src / rel)
+        adjectives = gold_adjectives(tokens)
+        baseline = Lemmatizer(table, {}, frozenset(table.values()),
+                              adjectives=table_adjectives(table) | frozenset(adjectives))
+        forms = derive_supplement(tokens, baseline)
+        sources[name] = {"file": rel, "forms": forms, "adjectives": adjectives}
+        print(f"{name}: {len(forms)} supplement forms, {len(adjectives)} adjectives")
     supplement = {
         "provenance": UD_ATTRIBUTION,
         "method": (
             f"forms (lowercased, tags other than {sorted(SKIP_UPOS)}) seen >= {MIN_COUNT} "
             f"times whose majority gold lemma (share >= {MIN_SHARE}) differs from "
-            "lookup table + spelling rules; one table per treebank so each can be "
+            "lookup table + spelling rules; adjectives: gold lemmas tagged ADJ (a comparative or "
+            "superlative ending is only undone onto an adjective); one table per treebank so each can be "
             "measured on the other"
         ),
         "sources": sources,

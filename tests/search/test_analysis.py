@@ -114,6 +114,19 @@ def test_not_conflated_stays_apart():
     assert analyze("gemeente", mode="query") != analyze("meen", mode="query")
 
 
+@pytest.mark.parametrize("word, other", [("gebruiker", "gebruik"), ("taser", "tas"), ("derden", "deren")])
+def test_a_guessed_lemma_never_joins_an_agent_noun_or_a_plural_with_another_word(word, other):
+    """The spelling rules took "gebruiker" for a comparative of "gebruik" and "derden" for a past of "deren":
+    a search for "gebruik" found every record about users."""
+    assert analyze(word)[0] != analyze(other)[0]
+
+
+@pytest.mark.parametrize("singular, plural", [("gebruiker", "gebruikers"), ("taser", "tasers")])
+def test_an_agent_noun_and_its_plural_share_one_term(singular, plural):
+    assert analyze(singular)[0] == analyze(plural)[0]
+    assert analyze(plural)[0] in analyze(singular, mode="query")
+
+
 def test_stop_words_drop_but_legal_content_words_stay():
     assert analyze("de gemeente heeft geen digitale handtekening", mode="query") == analyze(
         "gemeente digitale handtekening", mode="query"

@@ -111,3 +111,57 @@ def test_place_names_file_is_what_the_municipalities_give():
     corpus = Path(__file__).resolve().parents[2] / "corpus" / "municipalities.json"
     assert sorted(nlp.place_names()) == place_names(corpus)
     assert {"wetteren", "staden", "brugge", "niklaas"} <= nlp.place_names()
+
+
+@pytest.mark.parametrize("word", ["gebruiker", "taser", "blokker", "schilder"])
+def test_an_agent_noun_in_er_is_no_comparative(word):
+    """The comparative rule took "gebruiker" for a degree of "gebruik" and "taser" for one of "tas"."""
+    assert nlp.lemma(word) == word
+
+
+@pytest.mark.parametrize("form, expected", [("hoger", "hoog"), ("langer", "lang"), ("vaker", "vaak"),
+                                            ("proactiever", "proactief"), ("magere", "mager")])
+def test_a_comparative_is_still_undone_onto_its_adjective(form, expected):
+    assert nlp.lemma(form) == expected
+
+
+def test_degree_endings_need_an_adjective():
+    known = frozenset({"gebruik", "hoog", "la"})
+    assert nlp.guess_lemma("gebruiker", known) is None
+    assert nlp.guess_lemma("laste", known) is None
+    assert nlp.guess_lemma("hoger", known, adjectives=frozenset({"hoog"})) == "hoog"
+
+
+@pytest.mark.parametrize("word", ["derden", "heden", "gemeten", "londen"])
+def test_a_plural_in_den_or_ten_is_no_past_of_a_verb_whose_stem_spells_otherwise(word):
+    """ "derden" was taken for a past of "deren" (stem "deer"), "heden" for one of "heen"."""
+    assert nlp.lemma(word) == word
+
+
+@pytest.mark.parametrize("form, expected", [("telde", "tellen"), ("speelde", "spelen"), ("stelt", "stellen"),
+                                            ("bezette", "bezetten"), ("werkte", "werken"), ("gebruikt", "gebruiken")])
+def test_verb_endings_find_the_infinitive_the_stem_spells(form, expected):
+    assert nlp.lemma(form) == expected
+
+
+def test_verb_rules_check_the_infinitive_s_stem():
+    known = frozenset({"deren", "telen", "tellen", "spelen", "speelen", "bezien"})
+    assert nlp.guess_lemma("derden", known) is None  # deren: deerde(n)
+    assert nlp.guess_lemma("telde", known) == "tellen"  # telen: teelde
+    assert nlp.guess_lemma("speelde", known) == "spelen"
+    assert nlp.guess_lemma("bezit", known) is None  # bezien: beziet
+
+
+@pytest.mark.parametrize("form, expected", [("sterfte", "sterfte"), ("schaamte", "schaamte"),
+                                            ("leefde", "leven"), ("vervalste", "vervalsen")])
+def test_a_past_ends_in_t_only_after_a_voiceless_stem(form, expected):
+    """'t kofschip: "werkte" but "leefde"; so "sterfte" is a noun, no past of "sterven" (sterfde)."""
+    assert nlp.lemma(form) == expected
+
+
+def test_adjectives_come_from_the_lookup_table_and_the_treebanks_gold_tags():
+    data = json.loads(nlp.SUPPLEMENT_FILE.read_text(encoding="utf-8"))
+    gold = nlp.adjectives_for(data, ("alpino", "lassysmall"))
+    assert {"hoog", "groot", "lang"} <= gold
+    assert "sterk" in nlp.table_adjectives(nlp.lookup_table())
+    assert gold <= nlp.adjectives() and "gebruik" not in nlp.adjectives()
