@@ -16,7 +16,10 @@ Figures are reported per part; the held-out part never chose features or weights
 
     .venv/bin/python bench/bench_duplicates.py          # measure, write bench/results/duplicates.json
     .venv/bin/python bench/bench_duplicates.py --fit    # choose features and fit on the calibration part
+    .venv/bin/python bench/bench_duplicates.py --refit  # refit DUPLICATE_MODEL's own signals, C and RARE_DOCS
     .venv/bin/python bench/bench_duplicates.py --postgres   # both registers on PostgreSQL search
+
+Signals not in the model are screened by bench/duplicates_screen.py (calibration part only).
 """
 
 from __future__ import annotations
@@ -101,9 +104,10 @@ def observe(cases: list[dict], backend: str = "whoosh", lsa=None) -> list[dict]:
         with register(name, backend) as service:
             start = time.process_time()
             mine = [c for c in cases if c["register"] == name]
+            size = service.backend.count()
             for case in mine:
                 text = report_text(case, demo, kamer)
-                out.append(_observe(service, case, *text))
+                out.append({**_observe(service, case, *text), "register_docs": size})
                 if lsa is not None and out[-1]["signals"] is not None:
                     add_lsa(out[-1], lsa, text, demo, kamer)
             print(f"{name}: {len(mine)} reports checked, {time.process_time() - start:.1f} s CPU")
@@ -134,7 +138,8 @@ def _observe(service, case: dict, title: str, description: str) -> dict:
             "has_duplicate": bool(case["duplicates"]), "top": top, "top_title": hits[0].title if hits else "",
             "top_is_duplicate": top in case["duplicates"], "top_judged": top in judged or not hits,
             "signals": rows[0] if rows else None,
-            "shared_df": list(candidates[0].shared_df) if candidates else []}
+            "shared_df": list(candidates[0].shared_df) if candidates else [],
+            "scores": [c.score for c in candidates]}
 
 
 def semantic_model():
@@ -221,6 +226,15 @@ def choose(calibration: list[dict], signals: tuple[str, ...] = ALL_FEATURES) -> 
     return {**model, "rare_docs": pick["rare_docs"]}, tried
 
 
+def refit(calibration: list[dict]) -> dict:
+    """DUPLICATE_MODEL's own signals, C and RARE_DOCS fitted anew (after a change to analysis or ranking,
+    without choosing the signals again)."""
+    names, c = tuple(DUPLICATE_MODEL["features"]), DUPLICATE_MODEL["C"]
+    rows = [o for o in with_rare(calibration, RARE_DOCS) if o["signals"] is not None]
+    print(f"  cv {cross_validated(rows, names, c):.4f}  C={c:<7}{'+'.join(names)} rare_docs={RARE_DOCS}")
+    return {**fit(rows, names, c), "C": c}
+
+
 def ablation(tried: list[dict], model: dict, signals: tuple[str, ...] = ALL_FEATURES) -> list[dict]:
     """The best cross-validated accuracy of the chosen signals with one left out or one added."""
     chosen = set(model["features"])
@@ -260,7 +274,8 @@ def measure(observed: list[dict]) -> dict:
     report["unjudged_top_candidates"] = [
         {"id": o["id"], "top": o["top"], "title": o["top_title"], "score": o["signals"]["score"]}
         for o in observed if not o["top_judged"] and o["signals"]["score"] >= 0.3]
-    report["observed"] = observed
+    # every candidate's score is kept for bench/duplicates_screen.py, not written
+    report["observed"] = [{k: v for k, v in o.items() if k != "scores"} for o in observed]
     return report
 
 
@@ -282,6 +297,9 @@ def main(argv=None) -> int:
     parser.add_argument("--lsa", action="store_true",
                         help="with --fit: try the LSA cosine of report and candidate (search/semantic.py, the "
                              "shipped model) beside the model's signals; writes bench/results/duplicates_fit_lsa.json")
+    parser.add_argument("--refit", action="store_true",
+                        help="refit search/duplicates.py's own signals at its C and RARE_DOCS on the calibration "
+                             "part (no choice of signals); prints the new DUPLICATE_MODEL")
     args = parser.parse_args(argv)
     cases = load_cases()
     if not available("dekamer-2017"):
@@ -290,6 +308,9 @@ def main(argv=None) -> int:
     print(f"{len(cases)} reports: " + ", ".join(f"{k[0]}/{k[1]}: {v}" for k, v in
                                                 sorted(Counter((c['register'], c['part']) for c in cases).items())))
     observed = observe(cases, "postgres" if args.postgres else "whoosh", semantic_model() if args.lsa else None)
+    if args.refit:
+        print("DUPLICATE_MODEL = " + json.dumps(refit([o for o in observed if o["part"] == "calibrate"])))
+        return 0
     if args.fit:
         # with --lsa: the chosen signals and the previous model's, each with and without the LSA cosine
         signals = (tuple(dict.fromkeys([*DUPLICATE_MODEL["features"], *PREVIOUS_MODEL["features"], "lsa"]))

@@ -27,7 +27,8 @@ RARE_DOCS = 20
 
 # Logistic regression over "features" (see `features`), chosen and fitted on the calibration part only by
 #     .venv/bin/python bench/bench_duplicates.py --fit
-# (which prints this constant); rerun it after any change to analysis, ranking or the labelled set.
+# (which prints this constant); rerun it after a change to the labelled set. After a change to analysis or
+# ranking, `--refit` refits these same signals at this C and RARE_DOCS (signals left out: bench/duplicates_screen.py).
 DUPLICATE_MODEL = {
     "features": ["score", "crowd", "title_cover", "rare"],
     "weights": [-11.443, 11.7491, 7.5992, 0.5339],
