@@ -8,7 +8,7 @@ by three systems over the same texts in the same run:
 - "bm25-raw": BM25F over lowercased raw words of title and body (no stemming, no stop words);
 - "bm25-stem": the same with Whoosh's LanguageAnalyzer("nl") (stop words, original Snowball Dutch);
 - "drempelbank": the register's SearchService on its Whoosh backend (and "drempelbank-pg" on
-  PostgreSQL with --postgres).
+  PostgreSQL with --postgres), with its ablations (see rerankers()).
 
     .venv/bin/python bench/bench_quality.py [--sets own-demo,own-kamer,legal-qa-dev,dekamer-2017]
 """
