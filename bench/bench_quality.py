@@ -22,7 +22,9 @@ from bench.quality import ALL_SETS, OWN_KAMER, format_table, load_set, rerankers
 RESULTS = Path(__file__).resolve().parent / "results" / "quality.json"
 TRAINING_NOTE = ("drempelbank = no-lsa + the semantic ranker (search/semantic.py), learned from corpus/ legislation and "
                  "the training half of dekamer-2017; dekamer-2017 and own-kamer index and judge only the other "
-                 "half. lsa-laws-only: learned from the legislation alone. No set is evaluated on training text.")
+                 "half. lsa-laws-only: learned from the legislation alone. no-recall: drempelbank without the semantic pass "
+                 "(the records nearest the query by meaning added to BM25's candidates). No set is evaluated on "
+                 "training text.")
 NEEDS = {"own-kamer": "dekamer-2017", "legal-qa-dev": "legal-qa-dev", "dekamer-2017": "dekamer-2017"}
 
 

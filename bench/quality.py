@@ -8,7 +8,7 @@ by three systems over the same texts in the same run:
 - "bm25-raw": BM25F over lowercased raw words of title and body (no stemming, no stop words);
 - "bm25-stem": the same with Whoosh's LanguageAnalyzer("nl") (stop words, original Snowball Dutch);
 - "drempelbank": the register's SearchService on its Whoosh backend (and "drempelbank-pg" on
-  PostgreSQL with --postgres).
+  PostgreSQL with --postgres), with its ablations (see rerankers()).
 
     .venv/bin/python bench/bench_quality.py [--sets own-demo,own-kamer,legal-qa-dev,dekamer-2017]
 """
@@ -42,6 +42,8 @@ OWN_KAMER = Path(__file__).resolve().parent / "eval" / "kamer_queries.jsonl"
 OWN_FACET = Path(__file__).resolve().parent / "eval" / "facet_queries.jsonl"
 BASELINES = {"bm25-raw": raw_analyzer, "bm25-stem": dutch_stem_analyzer}
 ALL_SETS = ("own-demo", "own-facet", "own-kamer", "legal-qa-dev", "dekamer-2017")
+# Records the "lsa-recall" ablation adds when the product's semantic pass is off.
+RECALL_MEASURED = 20
 
 
 def baseline_fns(docs: Sequence) -> dict[str, SearchFn]:
@@ -51,14 +53,21 @@ def baseline_fns(docs: Sequence) -> dict[str, SearchFn]:
 
 
 def rerankers() -> dict[str, Any]:
-    """The product with its semantic ranker, and the ablations: without it, and learned from the shipped
-    legislation alone (without the Chamber's training half)."""
+    """The product with its semantic ranker, and the ablations: without it, learned from the shipped
+    legislation alone (without the Chamber's training half), and with the semantic pass (the records
+    nearest the query by meaning added to BM25's candidates, search/semantic.py: RECALL) switched the other
+    way: "no-recall" when the product has it on, "lsa-recall" (RECALL_MEASURED records) when off."""
     from drempelbank.config import Settings
     from drempelbank.runtime import semantic_ranker, shipped_chamber_texts
+    from search.semantic import RECALL
 
     cache = Path(tempfile.gettempdir()) / "semantic"
     chamber = Settings().semantic_texts or shipped_chamber_texts(ROOT / "corpus")
-    return {"drempelbank": semantic_ranker(ROOT / "corpus", chamber, cache),
+    product = semantic_ranker(ROOT / "corpus", chamber, cache)
+    switched = semantic_ranker(ROOT / "corpus", chamber, cache)
+    switched.recall = 0 if RECALL else RECALL_MEASURED
+    return {"drempelbank": product,
+            "no-recall" if RECALL else "lsa-recall": switched,
             "no-lsa": None,
             "lsa-laws-only": semantic_ranker(ROOT / "corpus", None, cache)}
 

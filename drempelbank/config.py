@@ -39,7 +39,8 @@ class Settings(BaseSettings):
         default=None, description="PostgreSQL URL for the postgres search backend; unset means DATABASE_URL.")
     semantic_search: bool = Field(
         default=True, description="Re-order the best results of a text search by meaning (LSA learned from the "
-                                  "shipped legislation and the Chamber texts), besides the shared words.")
+                                  "shipped legislation and the Chamber texts), besides the shared words, and add "
+                                  "the records nearest the query by meaning, also those sharing no word with it.")
     semantic_texts: Path | None = Field(
         default=None,
         description="Chamber questions and answers (CC0, JSON lines, optionally gzip) whose training half the "

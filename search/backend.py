@@ -8,11 +8,12 @@ contract tests.
 from __future__ import annotations
 
 import abc
+import itertools
 import math
 from dataclasses import dataclass, field, replace
 from contextlib import AbstractContextManager
 from itertools import islice
-from typing import Any, Callable, Iterable, Iterator, Protocol
+from typing import Any, Callable, Iterable, Iterator, Protocol, Sequence
 
 from search.documents import SearchDocument
 from search.query import SearchQuery
@@ -99,16 +100,27 @@ class SearchResults:
         return max(1, -(-self.total // self.page_size))
 
 
+_IDENTITIES = itertools.count(1)
+
 # Records read by SearchBackend.warm_up at start: ~1 s per 20,000 on Whoosh.
 WARM_RECORDS = 50_000
 
 
 class Reranker(Protocol):
-    """A second ranker over a search's best `pool` hits (search/semantic.py: SemanticRanker)."""
+    """A second ranker over a search's best `pool` hits (search/semantic.py: SemanticRanker), which may
+    add to them the `recall` records nearest the query by meaning (0: adds none)."""
 
     pool: int
+    recall: int
+    # The record types whose searches get the semantic pass.
+    recall_types: tuple[str, ...]
 
-    def rerank(self, text: str, hits: list[Hit]) -> list[Hit]: ...
+    def rerank(self, text: str, hits: list[Hit], added: Sequence[Hit] = ()) -> list[Hit]: ...
+
+    def nearest(self, text: str, generation: Any, records: Callable[[], Iterable[tuple[str, str, str]]],
+                count: int) -> list[str]:
+        """The ids of the `count` records nearest `text`, nearest first, from (id, title, body) records."""
+        ...
 
     def warm(self, records: Iterable[tuple[str, str]]) -> int:
         """Prepare what reranking these (title, text) records needs; how many were prepared."""
@@ -155,17 +167,28 @@ class SearchBackend(abc.ABC):
             query = replace(query, terms=joined) if joined != query.terms else query
         types = list(types) if types else None
         reranker = self.reranker
+        recall = getattr(reranker, "recall", 0) if reranker is not None else 0
+        if types and not set(types) & set(getattr(reranker, "recall_types", types)):
+            recall = 0  # e.g. a search of legal articles alone (search/semantic.py: RECALL_TYPES)
         if (reranker is None or sort != "relevance" or not (query.terms or query.phrases)
-                or (out.page - 1) * out.page_size >= reranker.pool):
+                or not recall and (out.page - 1) * out.page_size >= reranker.pool):
             self._search(query, out, types=types, sort=sort, facets=facets)
             return out
-        # The page starts within the pool: fetch up to its end, re-order the pool, cut the page out.
+        # Fetch up to the page's end, re-order the pool (with the records the semantic pass added), cut the
+        # page out. With the pass on, every page is cut so, as the added records shift the pages after the pool.
+        text = " ".join([*query.terms, *query.phrases])
+        near = self._near(reranker, text, recall) if recall else []
         page, page_size = out.page, out.page_size
         out.page, out.page_size = 1, max(reranker.pool, page * page_size)
-        self._search(query, out, types=types, sort=sort, facets=facets)
+        admitted = self._search(query, out, types=types, sort=sort, facets=facets, near=near)
         out.page, out.page_size = page, page_size
-        text = " ".join([*query.terms, *query.phrases])
-        hits = reranker.rerank(text, out.hits[:reranker.pool]) + out.hits[reranker.pool:]
+        pool = out.hits[:reranker.pool]
+        # A near record BM25 ranked below the pool moves up into it (and out of its later place).
+        held = {hit.id for hit in pool}
+        added = [hit for hit in admitted if hit.id not in held]
+        moved = {hit.id for hit in added}
+        rest = [hit for hit in out.hits[reranker.pool:] if hit.id not in moved]
+        hits = reranker.rerank(text, pool, added) + rest
         out.hits = hits[(page - 1) * page_size:page * page_size]
         return out
 
@@ -178,7 +201,13 @@ class SearchBackend(abc.ABC):
         words = analysis.warm(text for record in records for text in record) if analysis is not None else 0
         reranker = self.reranker
         vectors = reranker.warm((title, body) for title, body, _summary in records) if reranker is not None else 0
+        if getattr(reranker, "recall", 0):
+            self._near(reranker, "", 0)  # the semantic pass's matrix, from the vectors just computed
         return {"records": len(records), "words": words, "vectors": vectors}
+
+    def _near(self, reranker: Reranker, text: str, count: int) -> list[str]:
+        """The semantic pass: ids of the `count` records nearest `text` by meaning, nearest first."""
+        return reranker.nearest(text, (self.identity(), self.generation()), self.id_texts, count)
 
     def compact(self) -> int:
         """Drop what the index still holds of replaced and deleted records; how many. Nothing to do
@@ -194,10 +223,22 @@ class SearchBackend(abc.ABC):
         """(title, body, summary) of every indexed record, in no particular order ("" when absent)."""
 
     @abc.abstractmethod
+    def id_texts(self) -> Iterator[tuple[str, str, str]]:
+        """(id, title, body) of every indexed record, in no particular order: what the semantic pass reads."""
+
+    def identity(self) -> int:
+        """A number no other backend of this process has: what a ranker keeps per backend is kept apart."""
+        return self.__dict__.setdefault("_identity", next(_IDENTITIES))
+
+    @abc.abstractmethod
     def _search(self, query: SearchQuery, out: SearchResults, *, types: list[str] | None, sort: str,
-                facets: bool) -> None:
+                facets: bool, near: Sequence[str] = ()) -> list[Hit]:
         """Fill `out` (total, hits of page `out.page`, facets, suggestion, notices) for a non-empty
-        query; `sort` is a known one, `types` None for every type."""
+        query; `sort` is a known one, `types` None for every type.
+
+        `near`: ids of records near the query by meaning (the semantic pass). Those the query's filters,
+        excluded words and `public_only` admit are returned (score 0, in the order of `near`); those its words
+        did not match are counted in `out.total` and `out.facets` like any match."""
 
     @abc.abstractmethod
     def similar(

@@ -5,9 +5,13 @@ training part of the Chamber's CC0 questions and answers, see :func:`training_pa
 register it ranks, so nothing here is derived from the database. Built deterministically (fixed seed,
 sorted input) at first use and kept in a cache file keyed by the fingerprint of its input.
 
-The ranker re-orders the best BM25 candidates of a search by a weighted sum of scores (:class:`SemanticRanker`):
-it never adds or drops a result, so counts, facets and filters stay the backend's. Both backends run
-it from :meth:`search.backend.SearchBackend.search`.
+The ranker re-orders the best BM25 candidates of a search by a weighted sum of scores (:class:`SemanticRanker`).
+Before that, the semantic pass adds to those candidates the RECALL records nearest the query in LSA space
+(cosine over a matrix of every record's vector, :class:`RecordMatrix`, kept per index generation), so that a
+record sharing no word with the query can be found. The backend admits an added record only under the
+search's filters, excluded words and `public_only`, and counts one its words did not match in the total and
+the facets like any match; one they matched but ranked below the pool moves up into it. Nothing is dropped.
+Both backends run all this from :meth:`search.backend.SearchBackend.search`.
 """
 
 from __future__ import annotations
@@ -49,6 +53,20 @@ SEMANTIC_WEIGHT = 0.5
 # page, so a first page costs no extra hits. 20, 30 and 50 measured within 0.001 of each other; 50 and 100
 # again within 0.0004 on dekamer-2017 and legal-qa-dev for 30-150 % more CPU (bench/bench_opening_sweep.py).
 POOL = 20
+# The semantic pass: how many records nearest the query in LSA space join BM25's candidates before fusion
+# (SemanticRanker.recall; 0 turns it off), so that a record sharing no word with the query can be found. One
+# that joins scores RECALL_WEIGHT x its cosine (no BM25 part); only those with a cosine of RECALL_MIN or more
+# join. Chosen by bench/bench_quality.py on the sets we may tune on (nDCG@10, rows no-recall -> drempelbank):
+# own-kamer-tune2 0.663 -> 0.700 (one query), dekamer-2017 0.7605 -> 0.7648, own-demo 0.8813 -> 0.8861,
+# own-kamer-tune 0.9247 unchanged, legal-qa-dev 0.7558 -> 0.7518. Weight 1.0 instead of 0.8: tune 0.9220,
+# legal-qa-dev 0.7512; 5 or 3 records instead of 20: tune2 0.687 / 0.676; RECALL_MIN 0.3 / 0.4: dekamer-2017
+# 0.7643 / 0.7626 (0 and 0.2 alike). bench/eval/README.md says what each part adds.
+RECALL = 20
+RECALL_WEIGHT = 0.8
+RECALL_MIN = 0.2
+# The record types whose searches get the pass: a search of legal articles alone does not (legal-qa-dev lost
+# 0.004 with it: added articles pushed relevant ones at ranks 9-10 out of the top 10).
+RECALL_TYPES = ("barrier",)
 # Records' vectors kept between searches (VectorCache): ~850 bytes each (the vector and a digest of the
 # text), 17 MB at 20,000 records; `serve` fills it with the indexed records at start (SearchBackend.warm_up).
 VECTORS_KEPT = 50_000
@@ -107,7 +125,7 @@ class SemanticModel:
         self.svd = svd
 
     @classmethod
-    def train(cls, texts: Iterable[str]) -> "SemanticModel":
+    def train(cls, texts: Iterable[str], components: int = COMPONENTS) -> "SemanticModel":
         from sklearn.decomposition import TruncatedSVD
         from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -115,7 +133,7 @@ class SemanticModel:
         vectorizer = TfidfVectorizer(analyzer=terms, sublinear_tf=True, min_df=MIN_DF, max_df=MAX_DF,
                                      dtype=np.float32)
         matrix = vectorizer.fit_transform(texts)
-        components = min(COMPONENTS, matrix.shape[1] - 1, len(texts) - 1)
+        components = min(components, matrix.shape[1] - 1, len(texts) - 1)
         svd = TruncatedSVD(n_components=components, random_state=SEED, algorithm="randomized", n_iter=7)
         svd.fit(matrix)
         log.info("LSA geleerd uit %d teksten, %d woorden, %d dimensies", len(texts), matrix.shape[1], components)
@@ -227,13 +245,21 @@ class SemanticRanker:
     """Re-orders a search's best BM25 candidates: BM25 score over the best one's, plus SEMANTIC_WEIGHT
     times the LSA cosine of query and record. The model is loaded (or learned) at the first search."""
 
-    def __init__(self, load: Callable[[], SemanticModel], *, weight: float = SEMANTIC_WEIGHT, pool: int = POOL):
+    def __init__(self, load: Callable[[], SemanticModel], *, weight: float = SEMANTIC_WEIGHT, pool: int = POOL,
+                 recall: int = RECALL, added_weight: float = RECALL_WEIGHT, recall_min: float = RECALL_MIN,
+                 recall_types: tuple[str, ...] = RECALL_TYPES):
         self._load = load
         self._model: SemanticModel | None = None
         self._lock = threading.Lock()
         self._vectors = VectorCache()
+        self._matrix: RecordMatrix | None = None
+        self._matrix_lock = threading.Lock()
         self.weight = weight
         self.pool = pool
+        self.recall = recall
+        self.added_weight = added_weight
+        self.recall_min = recall_min
+        self.recall_types = recall_types
 
     @property
     def model(self) -> SemanticModel:
@@ -246,16 +272,77 @@ class SemanticRanker:
         """The vectors of records given as (title, text), computed now rather than at their first search."""
         return self._vectors.fill(self.model, (record_text(title, text) for title, text in records))
 
-    def rerank(self, text: str, hits: list[Hit]) -> list[Hit]:
+    def nearest(self, text: str, generation: object, records: Callable[[], Iterable[tuple[str, str, str]]],
+                count: int) -> list[str]:
+        """The ids of the `count` records nearest `text` in LSA space (cosine at least `recall_min`), nearest first.
+        `records` gives every indexed record as (id, title, text); their matrix is kept until `generation`
+        changes (one holding None: never kept)."""
+        model = self.model
+        with self._matrix_lock:  # one thread builds it, the others wait for it
+            matrix = self._matrix
+            if matrix is None or None in _flat(generation) or matrix.generation != generation:
+                matrix = self._matrix = RecordMatrix.build(generation, records(), model, self._vectors)
+        return matrix.nearest(model.vectors([text])[0], count, self.recall_min)
+
+    def rerank(self, text: str, hits: list[Hit], added: Sequence[Hit] = ()) -> list[Hit]:
+        """`hits` (BM25's best, best first) and the records the semantic pass `added` (nearest first) in one
+        order: BM25 score over the best one's plus `weight` x cosine; an added record, which matched no word,
+        scores `added_weight` x cosine."""
         top = max((h.score for h in hits), default=0.0)
-        if len(hits) < 2 or top <= 0:
+        if not added and (len(hits) < 2 or top <= 0):
             return hits
-        similarity = self.model.similarities(text, [record_text(h.title, h.text) for h in hits], self._vectors)
+        if top <= 0:
+            return [*hits, *added]
+        everything = [*hits, *added]
+        similarity = self.model.similarities(text, [record_text(h.title, h.text) for h in everything], self._vectors)
         fused = [h.score / top + self.weight * float(sim) for h, sim in zip(hits, similarity)]
-        order = sorted(range(len(hits)), key=lambda i: (-fused[i], i))
-        return [hits[i] for i in order]
+        fused += [self.added_weight * float(sim) for sim in similarity[len(hits):]]
+        order = sorted(range(len(everything)), key=lambda i: (-fused[i], i))
+        return [everything[i] for i in order]
+
+
+def _flat(value: object) -> tuple:
+    return value if isinstance(value, tuple) else (value,)
 
 
 def record_text(title: str, text: str) -> str:
     """What the ranker reads of a record: its title and its text."""
     return f"{title}\n{text}"
+
+
+class RecordMatrix:
+    """Every indexed record's LSA vector as one row of a matrix, for the records nearest a query; built
+    once per index generation from the ranker's vector cache (warmed by `serve`)."""
+
+    def __init__(self, generation: object, ids: list[str], vectors: np.ndarray):
+        self.generation = generation
+        self.ids = ids
+        self.vectors = vectors
+
+    @classmethod
+    def build(cls, generation: object, records: Iterable[tuple[str, str, str]], model: SemanticModel,
+              cache: VectorCache, batch: int = 2000) -> "RecordMatrix":
+        ids: list[str] = []
+        parts: list[np.ndarray] = []
+        chunk: list[str] = []
+        for doc_id, title, text in records:
+            ids.append(doc_id)
+            chunk.append(record_text(title, text))
+            if len(chunk) == batch:
+                parts.append(cache.vectors(model, chunk).astype(np.float32))
+                chunk = []
+        if chunk:
+            parts.append(cache.vectors(model, chunk).astype(np.float32))
+        vectors = np.vstack(parts) if parts else np.zeros((0, 1), dtype=np.float32)
+        return cls(generation, ids, vectors)
+
+    def nearest(self, query: np.ndarray, count: int, least: float) -> list[str]:
+        if not self.ids or count <= 0 or not query.any():
+            return []
+        # einsum, not BLAS: OpenBLAS spreads a matrix-vector product over threads that spin, ~8 ms CPU at
+        # 3,811 records on a busy 2-core machine against 0.12 ms for einsum in one thread.
+        similarity = np.einsum("ij,j->i", self.vectors, query.astype(np.float32))
+        count = min(count, len(self.ids))
+        top = np.argpartition(-similarity, count - 1)[:count]
+        top = top[np.lexsort((top, -similarity[top]))]
+        return [self.ids[i] for i in top if similarity[i] >= least and similarity[i] > 0]

@@ -16,7 +16,7 @@ import logging
 import uuid
 from collections import Counter
 from contextlib import contextmanager
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Sequence
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Connection
@@ -45,6 +45,7 @@ from search.postgres.sql import (
 )
 from search.postgres.postings import postings_changes, postings_read_sql, postings_sql, postings_write_sql
 from search.postgres.schema import LOCK_SQL, setup_tables, vacuum, version_comment
+from search.postgres.semantic_pass import admit, merge_facets
 from search.postgres.similar import rank_similar
 from search.opening import open_search
 from search.query import SearchQuery
@@ -94,6 +95,13 @@ class PostgresBackend(SearchBackend):
         with self._engine.begin() as conn:
             conn.execute(text(LOCK_SQL), {"name": self.table})
             yield conn
+            # In the same transaction: a reader that sees the new generation sees the write.
+            conn.execute(text(f"UPDATE {self.table}_generation SET generation = generation + 1"))
+
+    def generation(self) -> int:
+        """How many writes the table has had, by any process (search.postgres.schema.generation_ddl)."""
+        with self._engine.connect() as conn:
+            return conn.execute(text(f"SELECT generation FROM {self.table}_generation")).scalar_one()
 
     @contextmanager
     def exclusive(self) -> Iterator[None]:
@@ -236,23 +244,28 @@ class PostgresBackend(SearchBackend):
             return conn.execute(text(f"SELECT count(*) FROM {self.table}")).scalar_one()
 
     def _search(self, query: SearchQuery, out: SearchResults, *, types: list[str] | None, sort: str,
-                facets: bool) -> None:
+                facets: bool, near: Sequence[str] = ()) -> list[Hit]:
         with self._reading() as conn:
             opening = open_search(query, lambda any_terms, coord: build_plan(query, self.analyzer, types=types,
                                                                              any_terms=any_terms, coord=coord),
                                   lambda plan: self._total(conn, plan), int, empty=lambda plan: plan.where is None)
             if opening is None:
-                return
+                return []
             plan, total = opening.plan, opening.found
             if opening.notice:
                 out.notices.append(opening.notice)
-            out.total = total
+            admitted = admit(conn, self.table, self.analyzer, query, types, near, plan) if near else []
+            new = [row for row in admitted if not row.matched]
+            out.total = total + len(new)
             if total:
                 out.hits = self._page(conn, plan, sort, out.page, out.page_size)
-                if facets:
-                    out.facets = self._facets(conn, plan)
+            if facets and out.total:
+                out.facets = merge_facets(self._facets(conn, plan) if total else {},
+                                          [entry for row in new for entry in row.facets or ()])
             out.suggestion = suggestion(query, lambda word: self._correct(conn, word, query.public_only),
                                         opening.strict_total)
+        order = {doc_id: i for i, doc_id in enumerate(near)}
+        return [self._row_hit(row, 0.0, set()) for row in sorted(admitted, key=lambda row: order[row.id])]
 
     def _total(self, conn: Connection, plan: Plan) -> int:
         return conn.execute(text(f"SELECT count(*) FROM {self.table} WHERE {plan.where}"), plan.params).scalar_one()
@@ -263,13 +276,12 @@ class PostgresBackend(SearchBackend):
                f"FROM {self.table} WHERE {plan.where} ORDER BY {order_sql(sort, scored)} "
                f"LIMIT :_limit OFFSET :_offset")
         params = {**plan.params, "_limit": page_size, "_offset": (page - 1) * page_size}
-        return [
-            Hit(type=r.type, id=r.id, code=r.code, title=r.title,
-                score=float(r.score) if scored else 0.0,
-                snippet=snippet(self.analyzer, (r.display or {}).get("summary") or r.body, plan.marks),
-                fields=dict(r.display or {}), text=r.body or "")
-            for r in conn.execute(text(sql), params)
-        ]
+        return [self._row_hit(r, float(r.score) if scored else 0.0, plan.marks) for r in conn.execute(text(sql), params)]
+
+    def _row_hit(self, r, score: float, marks: set[str]) -> Hit:
+        return Hit(type=r.type, id=r.id, code=r.code, title=r.title, score=score,
+                   snippet=snippet(self.analyzer, (r.display or {}).get("summary") or r.body, marks),
+                   fields=dict(r.display or {}), text=r.body or "")
 
     def _facets(self, conn: Connection, plan: Plan) -> dict[str, dict[str, int]]:
         """Counts over the whole matching set; list fields count each of their values."""
@@ -286,6 +298,12 @@ class PostgresBackend(SearchBackend):
             rows = conn.execute(text(f"SELECT title, body, display->>'summary' FROM {self.table}")).all()
         for title, body, summary in rows:
             yield title or "", body or "", summary or ""
+
+    def id_texts(self) -> Iterator[tuple[str, str, str]]:
+        with self._reading() as conn:
+            rows = conn.execute(text(f"SELECT id, title, body FROM {self.table}")).all()
+        for doc_id, title, body in rows:
+            yield doc_id, title or "", body or ""
 
     def text_analysis(self):
         return self.analyzer

@@ -39,7 +39,7 @@ def setup_tables(engine: Engine, table: str, *, version: int, trigram: bool | No
         use_trigram = _ensure_trigram(conn) if trigram is not False else False
         backfill = _lacks_postings(conn, table)
         existed = conn.execute(text("SELECT to_regclass(:t) IS NOT NULL"), {"t": table}).scalar_one()
-        for statement in table_ddl(table):
+        for statement in table_ddl(table) + generation_ddl(table):
             conn.execute(text(statement))
         written = conn.execute(text("SELECT obj_description(to_regclass(:t), 'pg_class')"),
                                {"t": table}).scalar_one()
@@ -58,6 +58,15 @@ def setup_tables(engine: Engine, table: str, *, version: int, trigram: bool | No
         for statement in index_ddl(table, trigram=use_trigram):
             conn.execute(text(statement))
     return Setup(trigram=use_trigram, stale=stale, backfilled=backfill)
+
+
+def generation_ddl(table: str) -> list[str]:
+    """One row counting the table's writes (every writing transaction adds one, search.postgres.backend):
+    what callers cache per state of the index is kept per value, in every process. Kept apart from the
+    tables a rebuild swaps, so the count goes on across rebuilds."""
+    return [f"CREATE TABLE IF NOT EXISTS {table}_generation (one boolean PRIMARY KEY DEFAULT true CHECK (one), "
+            "generation bigint NOT NULL DEFAULT 0)",
+            f"INSERT INTO {table}_generation (one, generation) VALUES (true, 0) ON CONFLICT DO NOTHING"]
 
 
 def version_mark(version: int) -> str:

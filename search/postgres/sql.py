@@ -261,11 +261,12 @@ class Plan:
 
 
 class _Params:
-    def __init__(self):
+    def __init__(self, prefix: str = "p"):
         self.values: dict[str, Any] = {}
+        self.prefix = prefix
 
     def add(self, value: Any) -> str:
-        name = f"p{len(self.values)}"
+        name = f"{self.prefix}{len(self.values)}"
         self.values[name] = value
         return f":{name}"
 

@@ -18,7 +18,7 @@ import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Sequence
 
 from whoosh import index
 from whoosh.filedb.filestore import FileStorage
@@ -37,7 +37,7 @@ from search.documents import SearchDocument
 from search.opening import open_search
 from search.query import SearchQuery
 from search.snippets import snippet
-from search.whoosh.matching import FacetCache, MatchSet, match, top_coordinated, top_scored, top_sorted
+from search.whoosh.matching import FacetCache, MatchSet, admit, match, top_coordinated, top_scored, top_sorted
 from search.whoosh.query import (  # noqa: F401  (re-exported: the module's public face)
     WhooshPlan,
     build_whoosh_query,
@@ -288,20 +288,25 @@ class WhooshBackend(SearchBackend):
             return searcher.doc_count()
 
     def _search(self, query: SearchQuery, out: SearchResults, *, types: list[str] | None, sort: str,
-                facets: bool) -> None:
+                facets: bool, near: Sequence[str] = ()) -> list[Hit]:
         page, page_size = out.page, out.page_size
         with self._reading() as searcher:
             plan, matches = self._plan_and_match(searcher, query, types, out)
             if plan is None:
-                return
-            out.total = len(matches)
+                return []
+            admitted = admit(searcher, query, types, near) if near else MatchSet()
+            new = admitted.minus(matches)
+            out.total = len(matches) + len(new)
             scored = sort_facet(sort, plan.text_clauses > 0) is None
             ranked = self._rank(searcher, plan, matches, sort, page * page_size) if matches else []
             terms = highlight_terms(plan.query)
             out.hits = [self._hit(searcher, docnum, score if scored else 0.0, terms)
                         for score, docnum in ranked[(page - 1) * page_size:]]
-            if facets and matches:
-                out.facets = self._facets.counts(matches)
+            if facets and out.total:
+                out.facets = self._facets.counts(matches.union(new) if new else matches)
+            added = [self._hit(searcher, docnum, 0.0, set()) for docnum in sorted(admitted.global_docnums())]
+        order = {doc_id: i for i, doc_id in enumerate(near)}
+        return sorted(added, key=lambda hit: order[hit.id])
 
     def _plan_and_match(self, searcher, query: SearchQuery, types, out: SearchResults):
         """The plan to rank by and its matches (search.opening decides between all and some words)."""
@@ -349,6 +354,11 @@ class WhooshBackend(SearchBackend):
             for stored in searcher.all_stored_fields():
                 summary = (stored.get("display") or {}).get("summary") or ""
                 yield stored.get("title", ""), stored.get("body", ""), summary
+
+    def id_texts(self) -> Iterator[tuple[str, str, str]]:
+        with self._reading() as searcher:
+            for stored in searcher.all_stored_fields():
+                yield stored["id"], stored.get("title", ""), stored.get("body", "")
 
     def text_analysis(self):
         return getattr(self._schema["body"].analyzer, "analysis", None)

@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from heapq import nsmallest
 from itertools import chain
+from typing import Sequence
 
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
@@ -24,6 +25,8 @@ from whoosh.reading import TermNotFound
 
 from search.backend import FACET_FIELDS
 from search.opening import COORD_POOL, coordination
+from search.query import SearchQuery
+from search.whoosh.query import build_admit_query, vocabulary_resolver
 
 
 @dataclass
@@ -38,6 +41,15 @@ class MatchSet:
     def global_docnums(self) -> set[int]:
         return {offset + d for _s, offset, local in self.parts for d in local}
 
+    def union(self, other: "MatchSet") -> "MatchSet":
+        """Both sets' documents; `other` from the same searcher (its segments in the same order)."""
+        return MatchSet([(s, o, local | theirs) for (s, o, local), (_s, _o, theirs) in zip(self.parts, other.parts)])
+
+    def minus(self, other: "MatchSet") -> "MatchSet":
+        """This set's documents that `other` (from the same searcher) does not hold."""
+        theirs = {o: local for _s, o, local in other.parts}
+        return MatchSet([(s, o, local - theirs.get(o, set())) for s, o, local in self.parts])
+
 
 def match(searcher, q: wq.Query, filter_q: wq.Query | None = None) -> MatchSet:
     """Every non-deleted document matching `q` and `filter_q`, without scoring."""
@@ -48,6 +60,14 @@ def match(searcher, q: wq.Query, filter_q: wq.Query | None = None) -> MatchSet:
             local &= _docs(sub, filter_q)
         out.parts.append((sub, offset, local))
     return out
+
+
+def admit(searcher, query: SearchQuery, types: list[str] | None, near: Sequence[str]) -> MatchSet:
+    """The records of `near` (the semantic pass) that the query's filters, excluded words and `public_only`
+    admit, whatever its words."""
+    ids_q, filter_q = build_admit_query(query, searcher.schema["body"].analyzer, near, types=types,
+                                        resolve=vocabulary_resolver(searcher))
+    return match(searcher, ids_q, filter_q)
 
 
 def _docs(s, q: wq.Query) -> set[int]:

@@ -85,6 +85,16 @@ def build_whoosh_query(
     return WhooshPlan(query, filter_q, len(clauses), coord=clauses if coord and len(clauses) > 1 else None)
 
 
+def build_admit_query(sq: SearchQuery, analyzer, ids: Iterable[str], *, types: Iterable[str] | None = None,
+                      resolve: Resolver | None = None) -> tuple[wq.Query, wq.Query | None]:
+    """The records among `ids` that the query's filters, excluded words and `public_only` admit, whatever
+    its words (the semantic pass, search/backend.py): a query and a filter, as build_whoosh_query's."""
+    negatives = [c for c in (_phrase_clause(x, analyzer) for x in sq.excluded) if c is not None]
+    ids_q = union([wq.Term("id", i) for i in ids])
+    query = wq.And([ids_q, *(wq.Not(c) for c in negatives)]) if negatives else ids_q
+    return query, _filter_query(sq.filters, types, resolve or (lambda _f, v: [v]), sq.public_only)
+
+
 def highlight_terms(q: wq.Query | None) -> set[str]:
     """The text terms a hit may have matched: everything but excluded words."""
     return {text for field, text in _positive_terms(q) if field in TEXT_FIELDS} if q is not None else set()

@@ -16,6 +16,18 @@ from search.backend import SearchBackend, SearchResults
 from search.documents import SearchDocument
 from search.facet_words import facet_matches, without_scope_words
 from search.query import parse_query
+from search.semantic import SemanticModel, SemanticRanker
+
+WEDDING_CODE = "DR-2021-020"
+# Texts from which a model learns that "trouwen" and "huwelijk" (and "ambtenaar", "burgerlijke stand") go
+# together, as it learns other pairs: four subjects, six texts each.
+MEANING_TEXTS = [
+    *[f"Trouwen {i}: het huwelijk wordt voltrokken door de ambtenaar van de burgerlijke stand." for i in range(6)],
+    *[f"Fietsen {i}: de fietsenstalling en het rijwiel van de fietser." for i in range(6)],
+    *[f"Huisvuil {i}: de container voor restafval en de ophaling door de intercommunale." for i in range(6)],
+    *[f"Subsidie {i}: de toelage of premie voor de aanvrager van de tegemoetkoming." for i in range(6)],
+]
+
 
 
 def _barrier(code, title, body, **kw) -> SearchDocument:
@@ -329,12 +341,12 @@ class BackendContract:
     # -- order and pages ---------------------------------------------------
 
     def test_second_ranker_reorders_the_best_hits_only(self, backend, shipped_semantic_ranker):
-        """With the LSA ranker set, a text search gives the same total, facets and records, re-ordered
-        within the pool; pages still partition them; a sorted search keeps its order."""
+        """With the LSA ranker set (its semantic pass off), a text search gives the same total, facets and
+        records, re-ordered within the pool; pages still partition them; a sorted search keeps its order."""
         wide = "gemeente OF burgers OF attest OF digitaal OF aanvraag OF besluiten"
         plain = self.search(backend, wide, page_size=50)
         by_code = self.search(backend, wide, sort="code", page_size=50)
-        backend.reranker = shipped_semantic_ranker
+        backend.reranker = SemanticRanker(lambda: shipped_semantic_ranker.model, recall=0)
         try:
             fused = self.search(backend, wide, page_size=50)
             pages = [self.search(backend, wide, page=p, page_size=3) for p in (1, 2)]
@@ -346,6 +358,93 @@ class BackendContract:
         assert sorted(codes(fused)[:pool]) == sorted(codes(plain)[:pool])
         assert codes(pages[0]) + codes(pages[1]) == codes(fused)[:6]
         assert all(hit.text for hit in fused.hits)
+
+    # -- the semantic pass: records near the query by meaning join the candidates ---------
+
+    @pytest.fixture
+    def meaning_ranker(self) -> SemanticRanker:
+        """A semantic ranker with the semantic pass on, over a model learned from MEANING_TEXTS."""
+        model = SemanticModel.train(MEANING_TEXTS, components=4)  # one dimension per subject
+        return SemanticRanker(lambda: model, recall=5)
+
+    @pytest.fixture
+    def wedding(self, backend) -> SearchBackend:
+        """The sample records and a public barrier on marriages that holds no form of "trouwen"; a ranker
+        whose model learned from texts where "trouwen" and "huwelijk" go together."""
+        backend.add([_barrier(WEDDING_CODE, "Huwelijk voor de ambtenaar van de burgerlijke stand",
+                              "Een huwelijk moet voltrokken worden in het gemeentehuis, ten overstaan van de "
+                              "ambtenaar; de burgerlijke stand aanvaardt geen verklaring op afstand.",
+                              status="opgelost", year=2021, public=True)])
+        return backend
+
+    def test_semantic_pass_finds_a_record_sharing_no_word_with_the_query(self, wedding, meaning_ranker):
+        assert self.search(wedding, "trouwen").total == 0
+        wedding.reranker = meaning_ranker
+        try:
+            found = self.search(wedding, "trouwen")
+            off = SemanticRanker(lambda: meaning_ranker.model, recall=0)
+            wedding.reranker = off
+            without = self.search(wedding, "trouwen")
+        finally:
+            wedding.reranker = None
+        assert codes(found) == [WEDDING_CODE] and found.total == 1 and found.hits[0].score == 0.0
+        # counted like any match: in the total and in every facet
+        assert found.facets["status"] == {"opgelost": 1} and found.facets["year"] == {"2021": 1}
+        assert "huwelijk" in found.hits[0].snippet.lower()
+        assert without.total == 0 and not without.hits
+
+    def test_semantic_pass_sees_records_added_after_its_first_search(self, wedding, meaning_ranker):
+        wedding.reranker = meaning_ranker
+        try:
+            assert codes(self.search(wedding, "trouwen")) == [WEDDING_CODE]
+            wedding.add([_barrier("DR-2021-021", "Huwelijk op afstand", "Een huwelijk via video voor de ambtenaar.")])
+            assert set(codes(self.search(wedding, "trouwen"))) == {WEDDING_CODE, "DR-2021-021"}
+        finally:
+            wedding.reranker = None
+
+    def test_semantic_pass_keeps_filters_excluded_words_and_public_only(self, wedding, meaning_ranker):
+        wedding.reranker = meaning_ranker
+        try:
+            assert codes(self.search(wedding, "trouwen", filters={"status": "opgelost"})) == [WEDDING_CODE]
+            assert self.search(wedding, "trouwen", filters={"status": "gemeld"}).total == 0
+            assert self.search(wedding, "trouwen", filters={"type": "article"}).total == 0
+            assert self.search(wedding, "trouwen", types=["project"]).total == 0
+            assert self.search(wedding, "trouwen -ambtenaar").total == 0
+            public = parse_query("trouwen", public_only=True)
+            assert codes(wedding.search(public)) == [WEDDING_CODE]
+            wedding.add([_barrier(WEDDING_CODE, "Huwelijk voor de ambtenaar van de burgerlijke stand",
+                                  "Een huwelijk voor de ambtenaar.", public=False)])
+            assert wedding.search(public).total == 0
+            assert codes(self.search(wedding, "trouwen")) == [WEDDING_CODE]
+            wedding.delete([f"barrier:{WEDDING_CODE}"])
+            assert self.search(wedding, "trouwen").total == 0
+        finally:
+            wedding.reranker = None
+
+    def test_semantic_pass_is_not_applied_to_a_search_of_articles_alone(self, wedding, meaning_ranker):
+        wedding.add([SearchDocument(type="article", id="article:BW:75", code="BW art. 75", title="Artikel 75",
+                                    body="Het huwelijk wordt voltrokken door de ambtenaar van de burgerlijke stand.")])
+        wedding.reranker = meaning_ranker
+        try:
+            assert self.search(wedding, "trouwen", types=["article"]).total == 0
+            assert "BW art. 75" in codes(self.search(wedding, "trouwen", types=["barrier", "article"]))
+        finally:
+            wedding.reranker = None
+
+    def test_semantic_pass_never_drops_a_word_match_and_pages_partition(self, wedding, meaning_ranker):
+        text = "aangetekende OF loket OF trouwen"
+        plain = self.search(wedding, text, page_size=50)
+        wedding.reranker = meaning_ranker
+        try:
+            found = self.search(wedding, text, page_size=50)
+            pages = [self.search(wedding, text, page=p, page_size=2) for p in range(1, 5)]
+        finally:
+            wedding.reranker = None
+        assert plain.total >= 4 and WEDDING_CODE not in codes(plain)
+        assert set(codes(found)) == set(codes(plain)) | {WEDDING_CODE} and found.total == plain.total + 1
+        assert sum(found.facets["type"].values()) == found.total
+        assert found.facets["status"].get("opgelost", 0) == plain.facets["status"].get("opgelost", 0) + 1
+        assert [c for page in pages for c in codes(page)] == codes(found)[:8]
 
     def test_a_municipality_s_name_is_not_a_common_word(self, backend):
         """"Wetteren" is no form of "wet", nor "Staden" of "stad": a search for a law or a town does not

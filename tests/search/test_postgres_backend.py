@@ -308,3 +308,21 @@ def test_a_table_written_by_another_analysis_version_asks_for_a_rebuild(make_bac
     with backend._engine.begin() as conn:  # written by the version before this one
         conn.execute(text(f"COMMENT ON TABLE {backend.table} IS 'drempelbank-analyse {ANALYSIS_VERSION - 1}'"))
     assert make_backend(table=backend.table).stale
+
+
+def test_generation_counts_every_write_seen_from_every_process(make_backend):
+    """What is kept per state of the index (similar records, the semantic pass's matrix) is kept per
+    generation: every write, by any backend on the table, moves it on, a rebuild and a clear included."""
+    first = make_backend()
+    other = make_backend(table=first.table)
+    seen = [other.generation()]
+    first.add(sample_documents()[:3])
+    seen.append(other.generation())
+    first.delete(["barrier:DR-2024-001"])
+    seen.append(other.generation())
+    first.rebuild(sample_documents())
+    seen.append(other.generation())
+    first.clear()
+    seen.append(other.generation())
+    assert seen == sorted(set(seen)), seen
+    assert first.generation() == other.generation()

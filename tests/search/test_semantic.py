@@ -1,5 +1,5 @@
-"""The second ranker (search/semantic.py): learned deterministically from shipped text, cached, and it
-re-orders by meaning without adding or dropping a result."""
+"""The second ranker (search/semantic.py): learned deterministically from shipped text, cached; it re-orders
+by meaning, and its semantic pass finds the records nearest a query by meaning."""
 
 import json
 
@@ -42,6 +42,28 @@ def test_rerank_keeps_the_hits_and_moves_the_one_that_means_the_query(shipped_se
     assert [h.code for h in reordered] == ["B", "A"]
     unscored = [Hit("barrier", "barrier:C", "C", "x", 0.0), Hit("barrier", "barrier:D", "D", "y", 0.0)]
     assert SemanticRanker(lambda: pytest.fail("no model needed")).rerank("x", unscored) == unscored
+
+
+def test_nearest_records_by_meaning_kept_per_generation(shipped_semantic_ranker):
+    """The semantic pass reads every record once per generation, and returns the nearest above the floor."""
+    ranker = SemanticRanker(lambda: shipped_semantic_ranker.model, recall=5)
+    reads = []
+
+    def records():
+        reads.append(1)
+        return iter([("a", "Vergadering", COUNCIL), ("b", "Privacy", PRIVACY), ("c", "Leeg", "")])
+
+    query = "toestemming voor de verwerking van persoonsgegevens"
+    assert ranker.nearest(query, (1, 7), records, 5)[0] == "b"
+    assert "c" not in ranker.nearest(query, (1, 7), records, 5)  # a text without a known word is near nothing
+    assert len(reads) == 1
+    ranker.nearest(query, (1, 8), records, 5)
+    ranker.nearest(query, (1, None), records, 5)  # an unknown generation is never kept
+    ranker.nearest(query, (1, None), records, 5)
+    assert len(reads) == 4
+    assert ranker.nearest(query, (1, 8), records, 1) == ["b"]
+    ranker.recall_min = 1.0
+    assert ranker.nearest(query, (1, 8), records, 5) == []
 
 
 def test_the_chamber_texts_add_only_their_training_half(tmp_path):
