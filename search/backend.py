@@ -16,6 +16,7 @@ from itertools import islice
 from typing import Any, Callable, Iterable, Iterator, Protocol, Sequence
 
 from search.documents import SearchDocument
+from search.opening import FALLBACK_NOTICE, hyphen_parts
 from search.query import SearchQuery
 
 SORTS = ("relevance", "newest", "oldest", "code", "severity")
@@ -87,6 +88,8 @@ class SearchResults:
     total: int = 0
     hits: list[Hit] = field(default_factory=list)
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    # Of `total`, the records the query's words matched (the rest the semantic pass added by meaning).
+    matched: int = 0
     # A corrected query ("bedoelde u …?") when some words are not in the index.
     suggestion: str | None = None
     notices: list[str] = field(default_factory=list)
@@ -157,7 +160,20 @@ class SearchBackend(abc.ABC):
         """Run a parsed query; an empty query gives an empty result, never an error.
 
         The opening every backend shares (paging clamped, an unknown sort noticed, the empty query)
-        happens here; the backend fills `out` in :meth:`_search`."""
+        happens here; the backend fills `out` in :meth:`_search`. A query that finds nothing while a word
+        of it is hyphenated ("Dublin-overeenkomst") is searched again with that word's parts as words of
+        their own, ranked by how many of them a record holds (search/opening.py: hyphen_parts)."""
+        out = self._ranked(query, types=types, sort=sort, page=page, page_size=page_size, facets=facets)
+        parts = hyphen_parts(query) if out.matched == 0 else None
+        if parts is not None:
+            again = self._ranked(parts, types=types, sort=sort, page=page, page_size=page_size, facets=facets)
+            if again.matched:
+                again.notices = list(dict.fromkeys([FALLBACK_NOTICE, *again.notices]))
+                return again
+        return out
+
+    def _ranked(self, query: SearchQuery, *, types: Iterable[str] | None, sort: str, page: int, page_size: int,
+                facets: bool) -> SearchResults:
         out, sort = start_results(query, sort, page, page_size)
         if query.is_empty:
             return out

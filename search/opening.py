@@ -10,7 +10,8 @@ coordination), how it runs one and how many records that found; this module deci
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from typing import Callable, Generic, Protocol, TypeVar
 
 from search.query import SearchQuery
@@ -83,3 +84,16 @@ def open_search(query: SearchQuery, build: Callable[[bool | None, bool], P], run
         if size(wider_found) > strict_total:
             return Opening(wider, wider_found, strict_total, fallback_notice(strict_total))
     return Opening(plan, found, strict_total)
+
+
+_HYPHENATED = re.compile(r"^[^\W\d_]+(?:-[^\W\d_]+)+$")
+
+
+def hyphen_parts(query: SearchQuery) -> SearchQuery | None:
+    """The query with each hyphenated word ("Dublin-overeenkomst", "NMR-scanners") split into its parts,
+    or None when it has none: what a search that found nothing tries next (SearchBackend.search). A
+    hyphenated word otherwise asks for all its parts, in order, so a single such word had no fallback."""
+    if not any(_HYPHENATED.match(term) for term in query.terms):
+        return None
+    terms = [part for term in query.terms for part in (term.split("-") if _HYPHENATED.match(term) else [term])]
+    return replace(query, terms=terms)

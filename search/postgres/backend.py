@@ -256,7 +256,7 @@ class PostgresBackend(SearchBackend):
                 out.notices.append(opening.notice)
             admitted = admit(conn, self.table, self.analyzer, query, types, near, plan) if near else []
             new = [row for row in admitted if not row.matched]
-            out.total = total + len(new)
+            out.total, out.matched = total + len(new), total
             if total:
                 out.hits = self._page(conn, plan, sort, out.page, out.page_size)
             if facets and out.total:

@@ -296,7 +296,7 @@ class WhooshBackend(SearchBackend):
                 return []
             admitted = admit(searcher, query, types, near) if near else MatchSet()
             new = admitted.minus(matches)
-            out.total = len(matches) + len(new)
+            out.total, out.matched = len(matches) + len(new), len(matches)
             scored = sort_facet(sort, plan.text_clauses > 0) is None
             ranked = self._rank(searcher, plan, matches, sort, page * page_size) if matches else []
             terms = highlight_terms(plan.query)

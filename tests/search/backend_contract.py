@@ -282,6 +282,15 @@ class BackendContract:
         found = self.search(backend, "art. 285 DLB")
         assert set(codes(found)) == {"DR-2024-001", "DLB art. 285"}
 
+    def test_a_hyphenated_word_no_record_holds_falls_back_to_its_parts(self, backend):
+        # No record holds "handtekening" and "loket" together; a hyphenated word asks for both, in order.
+        found = self.search(backend, "handtekening-loket")
+        assert {"DR-2024-002", "DR-2023-003"} <= set(codes(found))
+        assert found.notices[0].startswith("Geen resultaten met alle zoekwoorden")
+        # A hyphenated word a record holds is searched as it was.
+        assert codes(self.search(backend, "aangetekende-zending"))[0] in {"DR-2024-001", "DR-2024-010"}
+        assert self.search(backend, "qqqq-zzzz").total == 0
+
     def test_a_cited_article_finds_other_articles_of_its_regulation_below_it(self, backend):
         # Indexed as search/records.py writes a barrier's refs: the article and its regulation.
         backend.add([_barrier("DR-2025-014", "Bekendmaking op de webtoepassing", "Een ander artikel van het decreet.",
