@@ -26,6 +26,7 @@ import re
 import tempfile
 import threading
 from collections import OrderedDict
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
@@ -287,18 +288,21 @@ class SemanticRanker:
     def rerank(self, text: str, hits: list[Hit], added: Sequence[Hit] = ()) -> list[Hit]:
         """`hits` (BM25's best, best first) and the records the semantic pass `added` (nearest first) in one
         order: BM25 score over the best one's plus `weight` x cosine; an added record, which matched no word,
-        scores `added_weight` x cosine."""
+        scores `added_weight` x cosine.
+
+        Each returned hit carries its fused score back on BM25's scale (times the best BM25 score, so a hit
+        below the pool, whose cosine is never computed, compares with it as BM25 score plus nothing): the
+        score a caller sees always falls with the rank, and a record found by meaning alone scores above 0."""
         top = max((h.score for h in hits), default=0.0)
         if not added and (len(hits) < 2 or top <= 0):
             return hits
-        if top <= 0:
-            return [*hits, *added]
         everything = [*hits, *added]
         similarity = self.model.similarities(text, [record_text(h.title, h.text) for h in everything], self._vectors)
-        fused = [h.score / top + self.weight * float(sim) for h, sim in zip(hits, similarity)]
-        fused += [self.added_weight * float(sim) for sim in similarity[len(hits):]]
+        scale = top if top > 0 else 1.0
+        fused = [h.score / scale + self.weight * float(sim) for h, sim in zip(hits, similarity)]
+        fused += [self.added_weight * max(0.0, float(sim)) for sim in similarity[len(hits):]]
         order = sorted(range(len(everything)), key=lambda i: (-fused[i], i))
-        return [everything[i] for i in order]
+        return [replace(everything[i], score=round(fused[i] * scale, 6)) for i in order]
 
 
 def _flat(value: object) -> tuple:

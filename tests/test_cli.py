@@ -135,6 +135,10 @@ def test_search_similar_check_duplicate_json(demo_home):
     found = json.loads(run(demo_home, "search", "aangetekende zending", "--json", "--limit", "3").stdout)
     assert found["total"] >= 1 and len(found["hits"]) <= 3
     assert set(found["hits"][0]) >= {"type", "code", "title", "score", "snippet"}
+    # the score is the one the order follows (the semantic ranker's fused score), records found by meaning too
+    loose = json.loads(run(demo_home, "search", "het loket blijft nodig", "--json", "--limit", "30").stdout)
+    scores = [hit["score"] for hit in loose["hits"]]
+    assert len(scores) > 1 and scores == sorted(scores, reverse=True) and min(scores) > 0
     code = found["hits"][0]["code"]
     similar = json.loads(run(demo_home, "similar", code, "--json").stdout)
     assert similar["code"] == code and similar["similar"] and "why" in similar["similar"][0]

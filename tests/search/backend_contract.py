@@ -367,6 +367,8 @@ class BackendContract:
         assert sorted(codes(fused)[:pool]) == sorted(codes(plain)[:pool])
         assert codes(pages[0]) + codes(pages[1]) == codes(fused)[:6]
         assert all(hit.text for hit in fused.hits)
+        scores = [hit.score for hit in fused.hits]
+        assert scores == sorted(scores, reverse=True)
 
     # -- the semantic pass: records near the query by meaning join the candidates ---------
 
@@ -396,7 +398,8 @@ class BackendContract:
             without = self.search(wedding, "trouwen")
         finally:
             wedding.reranker = None
-        assert codes(found) == [WEDDING_CODE] and found.total == 1 and found.hits[0].score == 0.0
+        # found by meaning alone, it still scores above 0 (its cosine times the pass's weight)
+        assert codes(found) == [WEDDING_CODE] and found.total == 1 and found.hits[0].score > 0.0
         # counted like any match: in the total and in every facet
         assert found.facets["status"] == {"opgelost": 1} and found.facets["year"] == {"2021": 1}
         assert "huwelijk" in found.hits[0].snippet.lower()
@@ -454,6 +457,9 @@ class BackendContract:
         assert sum(found.facets["type"].values()) == found.total
         assert found.facets["status"].get("opgelost", 0) == plain.facets["status"].get("opgelost", 0) + 1
         assert [c for page in pages for c in codes(page)] == codes(found)[:8]
+        # the score a caller sees is the fused one: it falls with the rank, the added record included
+        scores = [hit.score for hit in found.hits]
+        assert scores == sorted(scores, reverse=True) and found.hits[codes(found).index(WEDDING_CODE)].score > 0
 
     def test_a_municipality_s_name_is_not_a_common_word(self, backend):
         """"Wetteren" is no form of "wet", nor "Staden" of "stad": a search for a law or a town does not
