@@ -17,6 +17,7 @@ from typing import Any, Callable, Iterable, Iterator, Protocol, Sequence
 
 from search.documents import SearchDocument
 from search.opening import FALLBACK_NOTICE, hyphen_parts
+from search.proximity import closeness, query_words
 from search.query import SearchQuery
 
 SORTS = ("relevance", "newest", "oldest", "code", "severity")
@@ -118,7 +119,8 @@ class Reranker(Protocol):
     # The record types whose searches get the semantic pass.
     recall_types: tuple[str, ...]
 
-    def rerank(self, text: str, hits: list[Hit], added: Sequence[Hit] = ()) -> list[Hit]: ...
+    def rerank(self, text: str, hits: list[Hit], added: Sequence[Hit] = (), closeness: Sequence[float] = ()
+               ) -> list[Hit]: ...
 
     def nearest(self, text: str, generation: Any, records: Callable[[], Iterable[tuple[str, str, str]]],
                 count: int) -> list[str]:
@@ -207,7 +209,11 @@ class SearchBackend(abc.ABC):
         # The pool comes back with fused scores on BM25's scale; a record below it keeps its BM25 score (no
         # cosine), so one sort by score (stable: ties keep their order) puts the few the fusion scored lower
         # than it (an added record, a negative cosine) after it, and the score always falls with the rank.
-        hits = sorted(reranker.rerank(text, pool, added) + rest, key=lambda hit: -hit.score)
+        near_words = ()
+        if analysis is not None and getattr(reranker, "proximity", 0):
+            groups = query_words(analysis, query.terms)
+            near_words = [closeness(analysis, groups, f"{hit.title}\n{hit.text}") for hit in [*pool, *added]]
+        hits = sorted(reranker.rerank(text, pool, added, near_words) + rest, key=lambda hit: -hit.score)
         out.hits = hits[(page - 1) * page_size:page * page_size]
         return out
 

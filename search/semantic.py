@@ -50,6 +50,12 @@ MAX_DF = 0.3
 # on legal-qa-dev, dekamer-2017 and our demo set, 0.5 the most on legal-qa-dev. Reciprocal rank fusion
 # (k 60, weights 0.25-2) lowered nDCG@10 on every set (legal-qa-dev 0.740 -> 0.684 at weight 1) and is not used.
 SEMANTIC_WEIGHT = 0.5
+# Fusion: plus PROXIMITY_WEIGHT x the share of the query's neighbouring words a record writes together
+# (search/proximity.py). Measured by bench/bench_quality.py on the sets we may tune on (nDCG@10, 0 -> 0.1 ->
+# 0.25 -> 0.5 -> 0.75 -> 1.0): dekamer-2017 0.7672 -> 0.7702 -> 0.7705 -> 0.7719 -> 0.7709 -> 0.7715,
+# legal-qa-dev 0.7550 -> 0.7571 -> 0.7577 -> 0.7657 -> 0.7695 -> 0.7763, own-kamer-tune 0.9247 -> 0.9461 (0.1
+# to 0.75) -> 0.9023, own-kamer-tune2 0.700 (to 0.5) -> 0.684, own-demo 0.9167 -> 0.9166 (to 0.5) -> 0.9153.
+PROXIMITY_WEIGHT = 0.5
 # How many of BM25's best candidates are re-ordered (a page beyond them keeps BM25's order); one web
 # page, so a first page costs no extra hits. 20, 30 and 50 measured within 0.001 of each other; 50 and 100
 # again within 0.0004 on dekamer-2017 and legal-qa-dev for 30-150 % more CPU (bench/bench_opening_sweep.py).
@@ -248,7 +254,7 @@ class SemanticRanker:
 
     def __init__(self, load: Callable[[], SemanticModel], *, weight: float = SEMANTIC_WEIGHT, pool: int = POOL,
                  recall: int = RECALL, added_weight: float = RECALL_WEIGHT, recall_min: float = RECALL_MIN,
-                 recall_types: tuple[str, ...] = RECALL_TYPES):
+                 recall_types: tuple[str, ...] = RECALL_TYPES, proximity: float = PROXIMITY_WEIGHT):
         self._load = load
         self._model: SemanticModel | None = None
         self._lock = threading.Lock()
@@ -261,6 +267,7 @@ class SemanticRanker:
         self.added_weight = added_weight
         self.recall_min = recall_min
         self.recall_types = recall_types
+        self.proximity = proximity
 
     @property
     def model(self) -> SemanticModel:
@@ -285,7 +292,8 @@ class SemanticRanker:
                 matrix = self._matrix = RecordMatrix.build(generation, records(), model, self._vectors)
         return matrix.nearest(model.vectors([text])[0], count, self.recall_min)
 
-    def rerank(self, text: str, hits: list[Hit], added: Sequence[Hit] = ()) -> list[Hit]:
+    def rerank(self, text: str, hits: list[Hit], added: Sequence[Hit] = (), closeness: Sequence[float] = ()
+               ) -> list[Hit]:
         """`hits` (BM25's best, best first) and the records the semantic pass `added` (nearest first) in one
         order: BM25 score over the best one's plus `weight` x cosine; an added record, which matched no word,
         scores `added_weight` x cosine.
@@ -301,6 +309,8 @@ class SemanticRanker:
         scale = top if top > 0 else 1.0
         fused = [h.score / scale + self.weight * float(sim) for h, sim in zip(hits, similarity)]
         fused += [self.added_weight * max(0.0, float(sim)) for sim in similarity[len(hits):]]
+        for i, near in enumerate(closeness):
+            fused[i] += self.proximity * near
         order = sorted(range(len(everything)), key=lambda i: (-fused[i], i))
         return [replace(everything[i], score=round(fused[i] * scale, 6)) for i in order]
 

@@ -370,6 +370,24 @@ class BackendContract:
         scores = [hit.score for hit in fused.hits]
         assert scores == sorted(scores, reverse=True)
 
+    def test_words_written_together_rank_first(self, backend, shipped_semantic_ranker):
+        """Two records with the same words, once apart and once together: BM25 and LSA cannot tell them
+        apart (the first code wins the tie), the proximity in the ranker's fusion can."""
+        backend.add([_barrier("DR-2020-001", "Wondzorg thuis",
+                              "De verbanden voor complexe wonden zijn duur; actieve zorg blijft nodig."),
+                     _barrier("DR-2020-002", "Wondzorg thuis",
+                              "De actieve verbanden voor complexe wonden zijn duur; zorg blijft nodig.")])
+        backend.reranker = SemanticRanker(lambda: shipped_semantic_ranker.model, recall=0, proximity=0)
+        try:
+            apart = self.search(backend, "actieve verbanden")
+            backend.reranker = SemanticRanker(lambda: shipped_semantic_ranker.model, recall=0)
+            together = self.search(backend, "actieve verbanden")
+        finally:
+            backend.reranker = None
+        assert codes(apart)[:2] == ["DR-2020-001", "DR-2020-002"]
+        assert codes(together)[:2] == ["DR-2020-002", "DR-2020-001"]
+        assert together.hits[0].score > together.hits[1].score
+
     # -- the semantic pass: records near the query by meaning join the candidates ---------
 
     @pytest.fixture
