@@ -186,8 +186,10 @@ class SearchBackend(abc.ABC):
         types = list(types) if types else None
         reranker = self.reranker
         recall = getattr(reranker, "recall", 0) if reranker is not None else 0
-        if types and not set(types) & set(getattr(reranker, "recall_types", types)):
-            recall = 0  # e.g. a search of legal articles alone (search/semantic.py: RECALL_TYPES)
+        # A search of types the semantic pass serves (barriers) finds records by meaning; one of legal articles
+        # alone (search/semantic.py: RECALL_TYPES) does not, and weighs words written together instead.
+        by_meaning = not types or bool(set(types) & set(getattr(reranker, "recall_types", types)))
+        recall = recall if by_meaning else 0
         if (reranker is None or sort != "relevance" or not (query.terms or query.phrases)
                 or not recall and (out.page - 1) * out.page_size >= reranker.pool):
             self._search(query, out, types=types, sort=sort, facets=facets)
@@ -210,7 +212,7 @@ class SearchBackend(abc.ABC):
         # cosine), so one sort by score (stable: ties keep their order) puts the few the fusion scored lower
         # than it (an added record, a negative cosine) after it, and the score always falls with the rank.
         near_words = ()
-        if analysis is not None and getattr(reranker, "proximity", 0):
+        if analysis is not None and getattr(reranker, "proximity", 0) and not by_meaning:
             groups = query_words(analysis, query.terms)
             near_words = [closeness(analysis, groups, f"{hit.title}\n{hit.text}") for hit in [*pool, *added]]
         hits = sorted(reranker.rerank(text, pool, added, near_words) + rest, key=lambda hit: -hit.score)
