@@ -208,13 +208,13 @@ class SearchBackend(abc.ABC):
         added = [hit for hit in admitted if hit.id not in held]
         moved = {hit.id for hit in added}
         rest = [hit for hit in out.hits[reranker.pool:] if hit.id not in moved]
-        # The pool comes back with fused scores on BM25's scale; a record below it keeps its BM25 score (no
-        # cosine), so one sort by score (stable: ties keep their order) puts the few the fusion scored lower
-        # than it (an added record, a negative cosine) after it, and the score always falls with the rank.
         near_words = ()
         if analysis is not None and getattr(reranker, "proximity", 0) and not by_meaning:
             groups = query_words(analysis, query.terms)
             near_words = [closeness(analysis, groups, f"{hit.title}\n{hit.text}") for hit in [*pool, *added]]
+        # The pool comes back with fused scores on BM25's scale; a record below it keeps its BM25 score (no
+        # cosine), so one sort by score (stable: ties keep their order) puts the few the fusion scored lower
+        # than it (an added record, a negative cosine) after it, and the score always falls with the rank.
         hits = sorted(reranker.rerank(text, pool, added, near_words) + rest, key=lambda hit: -hit.score)
         out.hits = hits[(page - 1) * page_size:page * page_size]
         return out

@@ -3,7 +3,8 @@
 A title typed as a query ("Terugbetaling actieve verbanden") is best met by the record that writes its
 words together ("actieve verbanden"), not by one that holds the words far apart. BM25 sees no order; this
 signal, computed from the texts of a search's best hits with the same Dutch analysis the index uses, adds it
-to the fusion of search/semantic.py (backend-neutral: the same on Whoosh and PostgreSQL).
+to the fusion of search/semantic.py in searches of legal articles alone (PROXIMITY_WEIGHT says why not in
+searches of barriers); backend-neutral, so the same on Whoosh and PostgreSQL.
 """
 
 from __future__ import annotations

@@ -301,7 +301,8 @@ class SemanticRanker:
                ) -> list[Hit]:
         """`hits` (BM25's best, best first) and the records the semantic pass `added` (nearest first) in one
         order: BM25 score over the best one's plus `weight` x cosine; an added record, which matched no word,
-        scores `added_weight` x cosine.
+        scores `added_weight` x cosine. `closeness`, when given, holds for each of them in that order the share
+        of the query's neighbouring words it writes together (search/proximity.py), weighted `proximity`.
 
         Each returned hit carries its fused score back on BM25's scale (times the best BM25 score, so a hit
         below the pool, whose cosine is never computed, compares with it as BM25 score plus nothing): the

@@ -374,8 +374,8 @@ class BackendContract:
         """Two articles with the same words, once apart and once together: BM25 and LSA cannot tell them apart
         (the first code wins the tie), the proximity in the ranker's fusion can. A search of barriers, which
         the semantic pass serves, goes without it."""
-        def article(code: str, body: str, type_: str = "article") -> SearchDocument:
-            return SearchDocument(type=type_, id=f"{type_}:{code}", code=code, title="Wondzorg", body=body)
+        def article(code: str, body: str) -> SearchDocument:
+            return SearchDocument(type="article", id=f"article:{code}", code=code, title="Wondzorg", body=body)
 
         apart, together = ("De verbanden voor complexe wonden zijn duur; actieve zorg blijft nodig.",
                            "De actieve verbanden voor complexe wonden zijn duur; zorg blijft nodig.")

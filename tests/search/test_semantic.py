@@ -40,7 +40,7 @@ def test_rerank_keeps_the_hits_and_moves_the_one_that_means_the_query(shipped_se
             [("A", "Vergadering", COUNCIL), ("B", "Privacy", PRIVACY)]]
     reordered = shipped_semantic_ranker.rerank("toestemming voor verwerking van persoonsgegevens", hits)
     assert [h.code for h in reordered] == ["B", "A"]
-    # fused scores on BM25's scale: equal BM25 scores, so the nearer record scores higher, both above BM25's 1.0
+    # fused scores on BM25's scale: equal BM25 scores, so the nearer record scores higher; the input is untouched
     assert reordered[0].score > reordered[1].score and [h.score for h in hits] == [1.0, 1.0]
     unscored = [Hit("barrier", "barrier:C", "C", "x", 0.0), Hit("barrier", "barrier:D", "D", "y", 0.0)]
     assert SemanticRanker(lambda: pytest.fail("no model needed")).rerank("x", unscored) == unscored
