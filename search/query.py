@@ -287,27 +287,8 @@ def _add_word(query: SearchQuery, word: str, negate: bool) -> None:
     if not word:
         return
     target = query.excluded if negate else query.terms
-    for single in ([word] if negate else abbreviation_parts(word)):
-        if single not in target:
-            target.append(single)
-
-
-# Upper-case letters that make a modifier an abbreviation ("NMR", "CCS", "MiFID"; not "Vlaams" or "tax").
-_ABBREVIATION_CAPITALS = 2
-
-
-def abbreviation_parts(word: str) -> list[str]:
-    """A hyphenated word whose modifier is an abbreviation ("NMR-scanners", "CCS-technologie") as its parts,
-    each a query word of its own: the record may write the abbreviation with another head ("NMR-toestellen"),
-    and as one word that asks for both parts it scored nothing there. Names written in lower case or with one
-    capital ("tax-on-web", "ho-student", "Vlaams-Brabant") stay whole. Chosen on the tune sets (nDCG@10):
-    dekamer-2017 0.7672 -> 0.7714, legal-qa-dev 0.7763 -> 0.7835, own-kamer-tune equal, own-demo 0.9167 -> 0.9160
-    (bench/eval/README.md, session 8)."""
-    parts = word.split("-")
-    if (len(parts) > 1 and all(p.isalpha() and len(p) >= 2 for p in parts)
-            and any(sum(c.isupper() for c in p) >= _ABBREVIATION_CAPITALS for p in parts[:-1])):
-        return parts
-    return [word]
+    if word not in target:
+        target.append(word)
 
 
 def _trim(word: str) -> str:
