@@ -50,8 +50,9 @@ _TOKEN = re.compile(
 # search table's comment). 2: apostrophe plurals, a compound modifier's half weight; 3: no lemma guessed
 # for a municipality's name (both session 5); 4: degree endings undone only onto adjectives, verb endings
 # only where the infinitive's stem spells the form ("gebruiker", "derden" keep their lemma); 5: a past
-# tense's t or d as the infinitive's stem asks ("sterfte" is no past of "sterven") (both session 6).
-ANALYSIS_VERSION = 5
+# tense's t or d as the infinitive's stem asks ("sterfte" is no past of "sterven") (both session 6); 6: an
+# abbreviation before a hyphen ("NMR-scanners") is indexed as the word it is, whatever its length (session 9).
+ANALYSIS_VERSION = 6
 # Analysed words kept per process (each cache of one word's analysis); `DutchAnalysis.warm` fills at most this many.
 WORDS_KEPT = 100_000
 # The same pattern with one group: split() gives [gap, token, gap, token, ..., gap], all in C.
@@ -232,6 +233,28 @@ def all_of(term: str) -> list[str]:
     return term.split(ALL_OF)
 
 
+# Upper-case letters that make a part of a hyphenated word an abbreviation ("NMR", "CCS", "MiFID"; not "Vlaams",
+# "tax" or the "e" of "e-ID"): a written word is cased as its author wrote it, so only the text before
+# lowercasing can tell.
+_ABBREVIATION_CAPITALS = 2
+
+
+def abbreviations(written: str) -> tuple[str, ...]:
+    """The abbreviations (lowercased) before the last hyphen of a hyphenated word of letters ("NMR-scanners" ->
+    ("nmr",)); () for any other word ("tax-on-web", "Vlaams-Brabant", "e-ID", "DR-2024-001")."""
+    parts = written.split("-")
+    if len(parts) < 2 or not all(p.isalpha() and len(p) >= _QUERY_PART_MIN for p in parts):
+        return ()
+    return tuple(p.lower() for p in parts[:-1] if sum(c.isupper() for c in p) >= _ABBREVIATION_CAPITALS)
+
+
+def abbreviation_parts(written: str) -> list[str]:
+    """A hyphenated word with an abbreviation before a hyphen as its parts, each a word of its own
+    ("NMR-scanners" -> ["NMR", "scanners"]); any other word as it is. A record may write the abbreviation with
+    another head ("NMR-toestellen"), where one word asking for both parts found nothing."""
+    return written.split("-") if abbreviations(written) else [written]
+
+
 def _part_term(part: str, *, head: bool) -> str:
     """Only a compound's head is inflected; a modifier is already a lemma
     ("gegeven" in "gegevensbescherming" is data, not the verb's participle)."""
@@ -251,17 +274,30 @@ def base_units(text: str, *, mode: str = INDEX, compounds: bool = True, removest
             main, extras = query_word_terms(token)
             modifiers = frozenset()
         else:
-            main, extras, modifiers = index_word(token, with_parts)
+            main, extras, modifiers = _index_terms(token, text[start:end], with_parts)
         units.append(Unit(main, start, end, list(extras), modifiers))
     return units
+
+
+def _index_terms(token: str, written: str, with_parts: bool) -> tuple[str, tuple[str, ...], frozenset[str]]:
+    """`index_word` of a token, given as written too: in a hyphenated word with an abbreviation, the
+    abbreviation and the last part are whole words, each indexed as if written alone, however short
+    ("NMR-scanners" holds "NMR" and "scanners", "LPG-gas" holds "gas"), as a query searches them
+    (`abbreviation_parts`)."""
+    main, extras, modifiers = index_word(token, with_parts)
+    found = abbreviations(written) if with_parts and "-" in token else ()
+    if not found:
+        return main, extras, modifiers
+    terms = [index_word(word, False)[0] for word in (*found, token.rsplit("-", 1)[1])]
+    return main, tuple(dict.fromkeys((*extras, *terms))), modifiers - set(terms)
 
 
 @lru_cache(maxsize=WORDS_KEPT)
 def written_word(written: str, compounds: bool = True) -> tuple[tuple[int, int, tuple[str, ...]], ...]:
     """One match of the token pattern as the index sees it: (start, end, its terms) of each token in it
     (a dotted word may hold several), stop words left out; the thesaurus is not applied."""
-    return tuple((start, end, (main, *extras)) for start, end, main, extras in
-                 ((s, e, *word_terms(token, compounds)) for token, s, e in tokenize(written)
+    return tuple((start, end, (main, *extras)) for start, end, main, extras, _modifiers in
+                 ((s, e, *_index_terms(token, written[s:e], compounds)) for token, s, e in tokenize(written)
                   if token not in STOP_WORDS))
 
 

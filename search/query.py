@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Mapping
 
 from kb.enums import ArticleStatus, Kind, ProjectStatus, RegulationLevel, Status, Werf, values
+from search.analysis import abbreviation_parts
 
 MAX_QUERY_CHARS = 500
 MAX_CLAUSES = 32
@@ -287,8 +288,9 @@ def _add_word(query: SearchQuery, word: str, negate: bool) -> None:
     if not word:
         return
     target = query.excluded if negate else query.terms
-    if word not in target:
-        target.append(word)
+    for single in ([word] if negate else abbreviation_parts(word)):
+        if single not in target:
+            target.append(single)
 
 
 def _trim(word: str) -> str:

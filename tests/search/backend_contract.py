@@ -291,6 +291,25 @@ class BackendContract:
         assert codes(self.search(backend, "aangetekende-zending"))[0] in {"DR-2024-001", "DR-2024-010"}
         assert self.search(backend, "qqqq-zzzz").total == 0
 
+    def test_an_abbreviation_before_a_hyphen_counts_as_a_word_of_its_own(self, backend):
+        # "NMR-scanners": the record that names NMR (with another head) ranks above one that only
+        # shares the other word, although it is longer.
+        backend.add([_barrier("DR-2025-021", "Beeldvorming",
+                              "Het kadaster telt 146 NMR toestellen, waarvan tien wetenschappelijke, in de "
+                              "ziekenhuizen van het land, en de evaluatie ervan loopt nog."),
+                     _barrier("DR-2025-022", "Dienstverlening", "Een evaluatie van de dienst.")])
+        found = codes(self.search(backend, "NMR-scanners evaluatie", types=["barrier"]))
+        assert found.index("DR-2025-021") < found.index("DR-2025-022")
+
+    def test_the_exact_spelling_of_a_word_with_an_abbreviation_ranks_first(self, backend):
+        # The query "NMR-scanners" asks for NMR and scanners; the record writing the word as asked holds both.
+        backend.add([_barrier("DR-2025-023", "Beeldvorming", "Het ziekenhuis vraagt twee NMR-scanners aan."),
+                     _barrier("DR-2025-024", "Beeldvorming", "Het ziekenhuis vraagt twee NMR-toestellen aan."),
+                     _barrier("DR-2025-025", "Grenscontrole", "De douane zet scanners in aan de grens."),
+                     _barrier("DR-2025-026", "Beeldvorming", "Het ziekenhuis vraagt twee toestellen aan.")])
+        found = codes(self.search(backend, "NMR-scanners", types=["barrier"]))
+        assert found[0] == "DR-2025-023" and "DR-2025-024" in found and "DR-2025-026" not in found
+
     def test_a_cited_article_finds_other_articles_of_its_regulation_below_it(self, backend):
         # Indexed as search/records.py writes a barrier's refs: the article and its regulation.
         backend.add([_barrier("DR-2025-014", "Bekendmaking op de webtoepassing", "Een ander artikel van het decreet.",

@@ -108,6 +108,24 @@ def test_a_compound_modifier_counts_less_than_a_written_word_and_its_head_whole(
     assert all(not u.modifiers for u in analysis.units("ziekenwagens Vlaams-Brabant", mode="query"))
 
 
+@pytest.mark.parametrize("written, abbreviation", [("NMR-scanners", "nmr"), ("CCS-technologie", "ccs"),
+                                                   ("MiFID-gedragsregels", "mifid"), ("LPG-gas", "lpg")])
+def test_an_abbreviation_before_a_hyphen_is_indexed_as_the_word_written_alone(written, abbreviation):
+    analysis = build_analyzer()
+    (word,) = analysis.units(written)
+    (alone,) = analysis.units(abbreviation.upper())
+    (head,) = analysis.units(written.rsplit("-", 1)[1])
+    assert {alone.term, head.term} <= set(word.extras) and word.weight(alone.term) == word.weight(head.term) == 1
+
+
+@pytest.mark.parametrize("written", ["nmr-scanners", "tax-on-web", "ho-student", "e-ID", "Vlaams-Brabant"])
+def test_a_hyphen_part_without_capitals_keeps_the_part_rules(written):
+    # Only an author's capitals make a short part a word of its own; the others are left as before.
+    analysis = build_analyzer()
+    (word,) = analysis.units(written)
+    assert not any(len(t) < 4 for t in word.extras)
+
+
 def test_not_conflated_stays_apart():
     # Lemma and stem do not join a verb with an unrelated noun of like spelling.
     assert analyze("bestuur", mode="query") != analyze("stuur", mode="query")

@@ -133,3 +133,21 @@ def test_typographic_quotes_make_phrases():
 def test_excluded_filter_is_refused():
     q = parse_query("-status:gemeld zending")
     assert q.filters == {} and q.notices and q.terms == ["zending"]
+
+
+@pytest.mark.parametrize("text, terms", [
+    ("NMR-scanners", ["NMR", "scanners"]),
+    ("MiFID-gedragsregels verzekeraars", ["MiFID", "gedragsregels", "verzekeraars"]),
+    ("tax-on-web", ["tax-on-web"]),
+    ("ho-student", ["ho-student"]),
+    ("Vlaams-Brabant", ["Vlaams-Brabant"]),
+    ("e-ID", ["e-ID"]),
+    ("DR-2024-001", ["DR-2024-001"]),
+])
+def test_a_hyphenated_word_with_an_abbreviation_is_searched_as_its_parts(text, terms):
+    assert parse_query(text).terms == terms
+
+
+def test_an_excluded_hyphenated_word_stays_whole():
+    query = parse_query("evaluatie -NMR-scanners")
+    assert query.excluded == ["NMR-scanners"] and query.terms == ["evaluatie"]
