@@ -20,7 +20,10 @@ lookup lemmas are not consistent across forms ("dove" -> doof, "doven" stays
 doven; "afgeschaft" -> afschaffen, "afgeschafte" stays), and a plain stemmer
 conflates those forms. A compound or hyphenated query word also gets its
 parts, all of them required (ALL_OF): "griepkosten" finds "de kosten van de
-griep", "e-sigaretten" finds "elektronische sigaretten".
+griep", "e-sigaretten" finds "elektronische sigaretten". A hyphenated word
+with an abbreviation before a hyphen, as written ("NMR-scanners"), is two
+words on both sides: the index holds each part as if written alone, and the
+query parser searches the parts (`abbreviations`).
 """
 from __future__ import annotations
 
