@@ -190,7 +190,7 @@ def own_kamer_parts() -> list[EvalSet]:
     lines = [json.loads(line) for line in OWN_KAMER.read_text(encoding="utf-8").splitlines() if line.strip()]
     parts = {item["id"]: item.get("part", "tune") for item in lines}
     return [EvalSet(f"own-kamer-{part}", "barriers", docs, [q for q in queries if parts[q.id] == part])
-            for part in ("tune", "held", "new", "tune2", "held2")]
+            for part in ("tune", "held", "new", "tune2", "held2", "held3")]
 
 
 def load_set(name: str) -> list[EvalSet]:
