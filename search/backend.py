@@ -16,7 +16,7 @@ from itertools import islice
 from typing import Any, Callable, Iterable, Iterator, Protocol, Sequence
 
 from search.documents import SearchDocument
-from search.opening import FALLBACK_NOTICE, hyphen_parts
+from search.opening import FALLBACK_NOTICE, word_parts
 from search.proximity import closeness, query_words
 from search.query import SearchQuery
 
@@ -163,16 +163,24 @@ class SearchBackend(abc.ABC):
 
         The opening every backend shares (paging clamped, an unknown sort noticed, the empty query)
         happens here; the backend fills `out` in :meth:`_search`. A query that finds nothing while a word
-        of it is hyphenated ("Dublin-overeenkomst") is searched again with that word's parts as words of
-        their own, ranked by how many of them a record holds (search/opening.py: hyphen_parts)."""
+        of it is hyphenated ("Dublin-overeenkomst"), or is a compound no record writes whole
+        ("huiszoekingsschade"), is searched again with that word's parts as words of their own
+        (search/opening.py: word_parts)."""
         out = self._ranked(query, types=types, sort=sort, page=page, page_size=page_size, facets=facets)
-        parts = hyphen_parts(query) if out.matched == 0 else None
-        if parts is not None:
+        split = word_parts(query, lambda words: self.held_words(words, public_only=query.public_only)
+                           ) if out.matched == 0 else None
+        if split is not None:
+            parts, notices = split
             again = self._ranked(parts, types=types, sort=sort, page=page, page_size=page_size, facets=facets)
             if again.matched:
-                again.notices = list(dict.fromkeys([FALLBACK_NOTICE, *again.notices]))
+                again.notices = list(dict.fromkeys([*(notices or [FALLBACK_NOTICE]), *again.notices]))
                 return again
         return out
+
+    def held_words(self, words: set[str], *, public_only: bool = False) -> set[str]:
+        """Which of these lowercased words some record writes (the spelling vocabulary; with `public_only`,
+        some public record). A backend without a vocabulary holds none, and splits no unknown word."""
+        return set()
 
     def _ranked(self, query: SearchQuery, *, types: Iterable[str] | None, sort: str, page: int, page_size: int,
                 facets: bool) -> SearchResults:

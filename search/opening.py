@@ -87,13 +87,50 @@ def open_search(query: SearchQuery, build: Callable[[bool | None, bool], P], run
 
 
 _HYPHENATED = re.compile(r"^[^\W\d_]+(?:-[^\W\d_]+)+$")
+# A query word the index does not hold is tried as two words it does hold, each at least this long, joined
+# directly or by a linking letter ("huiszoeking|s|schade", "lyme|ziekte"); the longer shorter side wins.
+SPLIT_PART_MIN = 3
+_SPLIT_LINKS = ("", "s", "e", "en")
+SPLIT_NOTICE = "Geen resultaten voor ‘{word}’; gezocht op ‘{parts}’."
 
 
-def hyphen_parts(query: SearchQuery) -> SearchQuery | None:
-    """The query with each hyphenated word ("Dublin-overeenkomst", "NMR-scanners") split into its parts,
-    or None when it has none: what a search that found nothing tries next (SearchBackend.search). A
-    hyphenated word otherwise asks for all its parts, in order, so a single such word had no fallback."""
-    if not any(_HYPHENATED.match(term) for term in query.terms):
+def word_parts(query: SearchQuery, held: Callable[[set[str]], set[str]]) -> tuple[SearchQuery, list[str]] | None:
+    """The query with each hyphenated word ("Dublin-overeenkomst", "NMR-scanners") split into its parts, and
+    each word of letters the index does not hold split into two it holds ("huiszoekingsschade" -> "huiszoeking
+    schade", "lymeziekte" -> "lyme ziekte"), with a notice per compound split; None when nothing splits. What a
+    search that found nothing tries next (SearchBackend.search): a hyphenated word otherwise asks for all its
+    parts in order, and a compound no record writes whole finds nothing, nor has a fallback when it is the
+    query's only word. `held(words)` gives the lowercased words the index's vocabulary holds."""
+    unknown = [t for t in query.terms if not _HYPHENATED.match(t) and t.isalpha()
+               and len(t) >= 2 * SPLIT_PART_MIN]
+    candidates = {t: _splits(t.lower()) for t in unknown}
+    asked = {t.lower() for t in unknown} | {w for splits in candidates.values() for split in splits for w in split}
+    known = held(asked) if unknown else set()
+    terms: list[str] = []
+    notices: list[str] = []
+    for term in query.terms:
+        if _HYPHENATED.match(term):
+            terms.extend(term.split("-"))
+            continue
+        splits = [] if term.lower() in known else [s for s in candidates.get(term, ()) if set(s) <= known]
+        if not splits:
+            terms.append(term)
+            continue
+        best = max(splits, key=lambda s: (min(map(len, s)), len(s[1])))
+        terms.extend(best)
+        notices.append(SPLIT_NOTICE.format(word=term, parts=" ".join(best)))
+    if terms == query.terms:
         return None
-    terms = [part for term in query.terms for part in (term.split("-") if _HYPHENATED.match(term) else [term])]
-    return replace(query, terms=terms)
+    return replace(query, terms=terms), notices
+
+
+def _splits(word: str) -> list[tuple[str, str]]:
+    """Every (modifier, head) a word can be cut into, a linking letter or two between them dropped."""
+    out = []
+    for cut in range(SPLIT_PART_MIN, len(word) - SPLIT_PART_MIN + 1):
+        modifier = word[:cut]
+        for link in _SPLIT_LINKS:
+            head = word[cut + len(link):]
+            if word.startswith(link, cut) and len(head) >= SPLIT_PART_MIN:
+                out.append((modifier, head))
+    return out

@@ -314,6 +314,12 @@ class PostgresBackend(SearchBackend):
         with self._reading() as conn:
             return self._correct(conn, word, public_only)
 
+    def held_words(self, words: set[str], *, public_only: bool = False) -> set[str]:
+        table = f"{self.table}_pub_words" if public_only else f"{self.table}_words"
+        with self._reading() as conn:
+            rows = conn.execute(text(f"SELECT word FROM {table} WHERE word = ANY(:words)"), {"words": sorted(words)})
+            return {row[0] for row in rows}
+
     def _correct(self, conn: Connection, word: str, public_only: bool = False) -> str | None:
         word = (word or "").strip().lower()
         if not needs_correction(word):

@@ -53,7 +53,7 @@ from search.whoosh.schema import (  # noqa: F401
     plain_analyzer,
 )
 from search.spelling import suggestion
-from search.whoosh.similar import SimilarCache, correct, rank_similar
+from search.whoosh.similar import SimilarCache, correct, held_words, rank_similar
 
 log = logging.getLogger(__name__)
 
@@ -366,6 +366,10 @@ class WhooshBackend(SearchBackend):
     def suggest(self, word: str, *, public_only: bool = False) -> str | None:
         with self._reading() as searcher:
             return correct(searcher, word, public_only=public_only)
+
+    def held_words(self, words: set[str], *, public_only: bool = False) -> set[str]:
+        with self._reading() as searcher:
+            return held_words(searcher, words, public_only=public_only)
 
     def similar(self, doc_id: str, *, limit: int = 10, types: Iterable[str] | None = None,
                 public_only: bool = False) -> list[Hit]:

@@ -266,6 +266,12 @@ def _words_from(reader, spelling: str, fieldobj, initial: str) -> list[str]:
     return words
 
 
+def held_words(searcher, words: set[str], *, public_only: bool = False) -> set[str]:
+    """The words some live record writes (some public record, with `public_only`)."""
+    vocabulary = "public_words" if public_only else "words"
+    return {word for word in words if _held(searcher, vocabulary, word)}
+
+
 def _held(searcher, vocabulary: str, word: str) -> bool:
     """Does a live record hold the word? Whoosh's lexicon and frequencies still count replaced and
     deleted documents until their segment is merged: a barrier withdrawn from public view would

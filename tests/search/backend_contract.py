@@ -291,6 +291,18 @@ class BackendContract:
         assert codes(self.search(backend, "aangetekende-zending"))[0] in {"DR-2024-001", "DR-2024-010"}
         assert self.search(backend, "qqqq-zzzz").total == 0
 
+    def test_a_compound_no_record_writes_whole_falls_back_to_two_words_records_hold(self, backend):
+        backend.add([_barrier("DR-2025-027", "Huiszoekingen", "Wie vergoedt de schade na een huiszoeking bij derden?"),
+                     _barrier("DR-2025-028", "Brandweer", "De schade na een brand wordt door de verzekeraar vergoed.")])
+        found = self.search(backend, "huiszoekingsschade")
+        assert codes(found)[0] == "DR-2025-027"
+        assert found.notices[0] == "Geen resultaten voor ‘huiszoekingsschade’; gezocht op ‘huiszoeking schade’."
+        # Parts no record writes are not searched for: the word still finds nothing.
+        assert self.search(backend, "qqqqschadezzzz").total == 0
+        # Nor by an anonymous visitor, where only non-public records write the parts.
+        public = parse_query("huiszoekingsschade", public_only=True)
+        assert backend.search(public).total == 0 and not backend.held_words({"schade"}, public_only=True)
+
     def test_an_abbreviation_before_a_hyphen_counts_as_a_word_of_its_own(self, backend):
         # "NMR-scanners": the record that names NMR (with another head) ranks above one that only
         # shares the other word, although it is longer.
