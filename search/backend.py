@@ -12,6 +12,7 @@ import itertools
 import math
 from dataclasses import dataclass, field, replace
 from contextlib import AbstractContextManager
+from functools import partial
 from itertools import islice
 from typing import Any, Callable, Iterable, Iterator, Protocol, Sequence
 
@@ -162,19 +163,20 @@ class SearchBackend(abc.ABC):
         """Run a parsed query; an empty query gives an empty result, never an error.
 
         The opening every backend shares (paging clamped, an unknown sort noticed, the empty query)
-        happens here; the backend fills `out` in :meth:`_search`. A query that finds nothing while a word
-        of it is hyphenated ("Dublin-overeenkomst"), or is a compound no record writes whole
-        ("huiszoekingsschade"), is searched again with that word's parts as words of their own
-        (search/opening.py: word_parts)."""
+        happens here; the backend fills `out` in :meth:`_search`. A compound no record writes whole
+        ("huiszoekingsschade") is searched as two words records do write ("huiszoeking schade"), and a
+        query that finds nothing while a word of it is hyphenated ("Dublin-overeenkomst") is searched again
+        with that word's parts as words of their own (search/opening.py: word_parts)."""
+        held = partial(self.held_words, public_only=query.public_only)
+        split = word_parts(query, held, hyphens=False) if query.terms else None
+        query, notices = split if split is not None else (query, [])
         out = self._ranked(query, types=types, sort=sort, page=page, page_size=page_size, facets=facets)
-        split = word_parts(query, lambda words: self.held_words(words, public_only=query.public_only)
-                           ) if out.matched == 0 else None
-        if split is not None:
-            parts, notices = split
-            again = self._ranked(parts, types=types, sort=sort, page=page, page_size=page_size, facets=facets)
+        retry = word_parts(query, held) if out.matched == 0 else None
+        if retry is not None:
+            again = self._ranked(retry[0], types=types, sort=sort, page=page, page_size=page_size, facets=facets)
             if again.matched:
-                again.notices = list(dict.fromkeys([*(notices or [FALLBACK_NOTICE]), *again.notices]))
-                return again
+                out, notices = again, [*notices, *retry[1], FALLBACK_NOTICE]
+        out.notices = list(dict.fromkeys([*notices, *out.notices]))
         return out
 
     def held_words(self, words: set[str], *, public_only: bool = False) -> set[str]:

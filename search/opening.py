@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Callable, Generic, Protocol, TypeVar
 
+from search.nlp import lemma_vocabulary, lookup_table
 from search.query import SearchQuery
 
 # With fewer hits than this for all words, a search also shows records that have only some of them
@@ -94,25 +95,28 @@ _SPLIT_LINKS = ("", "s", "e", "en")
 SPLIT_NOTICE = "Geen resultaten voor ‘{word}’; gezocht op ‘{parts}’."
 
 
-def word_parts(query: SearchQuery, held: Callable[[set[str]], set[str]]) -> tuple[SearchQuery, list[str]] | None:
-    """The query with each hyphenated word ("Dublin-overeenkomst", "NMR-scanners") split into its parts, and
-    each word of letters the index does not hold split into two it holds ("huiszoekingsschade" -> "huiszoeking
-    schade", "lymeziekte" -> "lyme ziekte"), with a notice per compound split; None when nothing splits. What a
-    search that found nothing tries next (SearchBackend.search): a hyphenated word otherwise asks for all its
-    parts in order, and a compound no record writes whole finds nothing, nor has a fallback when it is the
-    query's only word. `held(words)` gives the lowercased words the index's vocabulary holds."""
-    unknown = [t for t in query.terms if not _HYPHENATED.match(t) and t.isalpha()
-               and len(t) >= 2 * SPLIT_PART_MIN]
-    candidates = {t: _splits(t.lower()) for t in unknown}
-    asked = {t.lower() for t in unknown} | {w for splits in candidates.values() for split in splits for w in split}
-    known = held(asked) if unknown else set()
+def word_parts(query: SearchQuery, held: Callable[[set[str]], set[str]], *, hyphens: bool = True
+               ) -> tuple[SearchQuery, list[str]] | None:
+    """The query with each word of letters the index does not hold split into two it holds ("huiszoekingsschade"
+    -> "huiszoeking schade", "lymeziekte" -> "lyme ziekte"), with a notice per split, and with `hyphens` each
+    hyphenated word ("Dublin-overeenkomst") split into its parts; None when nothing splits. A compound no record
+    writes whole otherwise finds nothing, and a hyphenated word asks for all its parts in order
+    (SearchBackend.search). `held(words)` gives the lowercased words the index's vocabulary holds."""
+    forms, lemmas = lookup_table(), lemma_vocabulary()
+    # A word the Dutch lemma data knows ("meenamen", "tekenbeten") is a word, not an unknown compound.
+    long_words = {w for t in query.terms if t.isalpha() and len(t) >= 2 * SPLIT_PART_MIN
+                  and (w := t.lower()) not in forms and w not in lemmas}
+    unknown = long_words - held(long_words) if long_words else set()
+    candidates = {word: _splits(word) for word in unknown}
+    parts = {w for splits in candidates.values() for split in splits for w in split}
+    known = held(parts) if parts else set()
     terms: list[str] = []
     notices: list[str] = []
     for term in query.terms:
-        if _HYPHENATED.match(term):
+        if hyphens and _HYPHENATED.match(term):
             terms.extend(term.split("-"))
             continue
-        splits = [] if term.lower() in known else [s for s in candidates.get(term, ()) if set(s) <= known]
+        splits = [s for s in candidates.get(term.lower(), ()) if set(s) <= known]
         if not splits:
             terms.append(term)
             continue
