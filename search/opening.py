@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Callable, Generic, Protocol, TypeVar
 
-from search.nlp import lemma_vocabulary, lookup_table
+from search.nlp import kept_names, lemma_vocabulary, lookup_table
 from search.query import SearchQuery
 
 # With fewer hits than this for all words, a search also shows records that have only some of them
@@ -102,10 +102,12 @@ def word_parts(query: SearchQuery, held: Callable[[set[str]], set[str]], *, hyph
     hyphenated word ("Dublin-overeenkomst") split into its parts; None when nothing splits. A compound no record
     writes whole otherwise finds nothing, and a hyphenated word asks for all its parts in order
     (SearchBackend.search). `held(words)` gives the lowercased words the index's vocabulary holds."""
-    forms, lemmas = lookup_table(), lemma_vocabulary()
-    # A word the Dutch lemma data knows ("meenamen", "tekenbeten") is a word, not an unknown compound.
+    forms, lemmas, places = lookup_table(), lemma_vocabulary(), kept_names()
+    # A word the Dutch lemma data knows ("meenamen", "tekenbeten") is a word, not an unknown compound; a place
+    # ("Wingene") or a word naming a facet value is a name.
     long_words = {w for t in query.terms if t.isalpha() and len(t) >= 2 * SPLIT_PART_MIN
-                  and (w := t.lower()) not in forms and w not in lemmas}
+                  and (w := t.lower()) not in forms and w not in lemmas and w not in places
+                  and t.casefold() not in query.facets}
     unknown = long_words - held(long_words) if long_words else set()
     candidates = {word: _splits(word) for word in unknown}
     parts = {w for splits in candidates.values() for split in splits for w in split}

@@ -1,7 +1,7 @@
 """When a query is ranked softly, and what coordination does to a score (search/opening.py)."""
 import pytest
 
-from search.opening import SOFT_FROM, coordination, is_soft
+from search.opening import SOFT_FROM, coordination, is_soft, word_parts
 from search.query import parse_query
 
 
@@ -20,3 +20,31 @@ def test_coordination_rewards_holding_more_of_the_words():
     assert coordination(4, 4) == 1.0
     assert coordination(1, 4) < coordination(3, 4) < 1.0
     assert coordination(0, 0) == 1.0
+
+
+# The vocabulary of an index whose records write these words (a backend's held_words reads its own).
+VOCABULARY = {"huiszoeking", "schade", "lyme", "ziekte", "win", "gene", "mee", "namen", "dublin", "overeenkomst"}
+
+
+def held(words: set[str]) -> set[str]:
+    return words & VOCABULARY
+
+
+@pytest.mark.parametrize("text, terms", [
+    ("huiszoekingsschade", ["huiszoeking", "schade"]),  # a linking s dropped
+    ("Lymeziekte teken", ["lyme", "ziekte", "teken"]),
+    ("schade", None),  # a word records write
+    ("Wingene", None),  # a municipality, not win + gene
+    ("meenamen", None),  # a form the lemma data knows
+    ("qqqqschade", None),  # "qqqq" is no word of the index
+    ("Dublin-overeenkomst", None),  # hyphenated words only when asked (a search that found nothing)
+])
+def test_an_unknown_compound_splits_into_two_words_the_index_holds(text, terms):
+    split = word_parts(parse_query(text), held, hyphens=False)
+    assert (split[0].terms if split else None) == terms
+
+
+def test_a_hyphenated_word_splits_when_asked_and_the_split_is_noticed():
+    query, notices = word_parts(parse_query("Dublin-overeenkomst huiszoekingsschade"), held)
+    assert query.terms == ["Dublin", "overeenkomst", "huiszoeking", "schade"]
+    assert notices == ["Geen resultaten voor ‘huiszoekingsschade’; gezocht op ‘huiszoeking schade’."]
