@@ -89,7 +89,8 @@ def open_search(query: SearchQuery, build: Callable[[bool | None, bool], P], run
 
 _HYPHENATED = re.compile(r"^[^\W\d_]+(?:-[^\W\d_]+)+$")
 # A query word the index does not hold is tried as two words it does hold, each at least this long, joined
-# directly or by a linking letter ("huiszoeking|s|schade", "lyme|ziekte"); the longer shorter side wins.
+# directly or by a linking letter ("huiszoeking|s|schade", "lyme|ziekte"); the longer shorter side wins, then
+# the longer head, then the split that drops no letter ("aangetekende zending", not "aangetekend zending").
 SPLIT_PART_MIN = 3
 _SPLIT_LINKS = ("", "s", "e", "en")
 SPLIT_NOTICE = "Geen resultaten voor ‘{word}’; gezocht op ‘{parts}’."
@@ -122,7 +123,7 @@ def word_parts(query: SearchQuery, held: Callable[[set[str]], set[str]], *, hyph
         if not splits:
             terms.append(term)
             continue
-        best = max(splits, key=lambda s: (min(map(len, s)), len(s[1])))
+        best = max(splits, key=lambda s: (min(map(len, s)), len(s[1]), len(s[0])))
         terms.extend(best)
         notices.append(SPLIT_NOTICE.format(word=term, parts=" ".join(best)))
     if terms == query.terms:
