@@ -23,17 +23,15 @@ from search.analysis import analyze
 CANDIDATES_READ = 10
 # A term held by at most this many records (title and body counted apart) is rare: a report and a barrier
 # sharing rare terms likely name the same specific matter. Chosen with the model by bench_duplicates.py --fit.
-RARE_DOCS = 4
+RARE_DOCS = 8
 
 # Logistic regression over "features" (see `features`), chosen and fitted on the calibration part only by
 #     .venv/bin/python bench/bench_duplicates.py --fit
 # (which prints this constant); rerun it after a change to the labelled set. After a change to analysis or
 # ranking, `--refit` refits these same signals at this C and RARE_DOCS (signals left out: bench/duplicates_screen.py).
 DUPLICATE_MODEL = {
-    "features": ["score", "crowd", "refs", "title_cover", "rare"],
-    "weights": [-7.2998, 14.2821, 1.7509, 5.6833, 0.4458],
-    "intercept": -4.635,
-    "C": 1000.0,
+    "features": ["score", "margin", "crowd", "title_cover", "rare"],
+    "weights": [0.2879, 3.827, 2.8229, 4.7582, 0.4386], "intercept": -5.2825, "C": 10.0,
 }
 
 
