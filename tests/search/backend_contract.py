@@ -8,7 +8,9 @@ documents are short barrier-like texts written for these tests.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -665,6 +667,20 @@ class BackendContract:
         # Only DR-2022-005 names the OCMW, by its abbreviation.
         assert codes(self.search(backend, "openbaar centrum voor maatschappelijk welzijn"))[0] == "DR-2022-005"
         assert codes(self.search(backend, "machtiging sociale dienst")) == ["DR-2022-005"]
+
+    def test_an_abbreviation_of_local_government_finds_the_words_written_out(self, make_backend):
+        # The shipped thesaurus: a query writing out "gemeentelijke administratieve sancties" finds the record
+        # that only says GAS, and the other way round. (Not yet: GAS only as part of "GAS-boetes".)
+        thesaurus = json.loads((Path(__file__).resolve().parents[2] / "corpus" / "thesaurus.json").read_text("utf-8"))
+        backend = make_backend(thesaurus=thesaurus)
+        backend.add([_barrier("DR-2025-027", "Beslissingen over GAS enkel per aangetekende brief",
+                              "De wet schrijft de aangetekende zending voor."),
+                     _barrier("DR-2025-028", "Gemeentelijke administratieve sancties via de eBox",
+                              "De sanctionerend ambtenaar wil de beslissing digitaal bezorgen."),
+                     _barrier("DR-2025-029", "Gemeentelijke premies", "Een administratieve vereenvoudiging.")])
+        assert set(codes(self.search(backend, "gemeentelijke administratieve sancties"))[:2]) == {
+            "DR-2025-027", "DR-2025-028"}
+        assert set(codes(self.search(backend, "GAS"))) == {"DR-2025-027", "DR-2025-028"}
 
     @pytest.mark.parametrize("text", NASTY_QUERIES)
     def test_nasty_input_never_raises(self, backend, text):

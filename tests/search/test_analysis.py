@@ -254,6 +254,16 @@ def test_shipped_thesaurus_loads_and_expands():
     assert analyzer.terms("GDPR", mode="query") == analyzer.terms("AVG", mode="query")
 
 
+@pytest.mark.parametrize("short, written_out", [
+    ("GAS", "gemeentelijke administratieve sancties"), ("FG", "functionaris voor gegevensbescherming"),
+    ("DPIA", "gegevensbeschermingseffectbeoordeling"), ("CBS", "college van burgemeester en schepenen"),
+    ("AGB", "autonoom gemeentebedrijf"), ("KBV", "Kruispuntbank van de Voertuigen"),
+])
+def test_the_shipped_thesaurus_knows_abbreviations_of_local_government(short, written_out):
+    analyzer = build_analyzer(json.loads(SHIPPED_THESAURUS.read_text(encoding="utf-8")))
+    assert analyzer.terms(short, mode="query") == analyzer.terms(written_out, mode="query")
+
+
 def test_the_c_stemmer_is_in_use_and_stems_as_the_pure_python_one():
     """PyStemmer (pinned) is what snowballstemmer hands out, ~25x faster; its stems must be the
     pure-Python algorithm's, or indexes built before would no longer match their queries."""
