@@ -4,7 +4,7 @@ Prints one table (nDCG@10 and Recall@10 per set and category, per system) and wr
 bench/results/quality.json. The development sets are read from ../shared/devsets (or
 $DREMPELBANK_DEVSETS); a set whose folder is missing is reported as skipped, never faked.
 
-    .venv/bin/python bench/bench_quality.py [--sets own-demo,own-facet,own-kamer,legal-qa-dev,dekamer-2017] [--postgres]
+    .venv/bin/python bench/bench_quality.py [--sets own-demo,own-barriers,own-kamer,...] [--postgres]
 """
 
 import argparse

@@ -1,6 +1,7 @@
 """Search quality on every evaluation set in one run: the register against plain and stemmed BM25.
 
-Sets: our own labelled queries over the demo barriers ("own-demo"), our own judged queries over
+Sets: our own labelled queries over the demo barriers ("own-demo"), queries over the demo barriers and 60
+barriers written blind by helpers ("own-barriers", a tuning part and a held-out part), our own judged queries over
 Chamber records nobody on the team wrote ("own-kamer", a tuning part and a held-out part reported
 apart), and the two real development sets of ../shared/devsets (bench/devsets.py). Every set is run
 by three systems over the same texts in the same run:
