@@ -334,6 +334,16 @@ class BackendContract:
         assert codes(self.search(backend, "art. 285 DLB", types=["barrier"])) == ["DR-2024-001", "DR-2025-014"]
         assert codes(self.search(backend, "art. 290 DLB", types=["barrier"])) == ["DR-2025-014"]
 
+    def test_a_record_citing_the_article_alone_ranks_above_one_citing_many(self, backend):
+        # The same article cited by both; the second cites five other regulations besides (as BM25 weighs a term
+        # in a longer field less). Its code sorts first, so a tie would put it first.
+        backend.add([_barrier("DR-2025-031", "Verwerking van persoonsgegevens door de stad", "Een protocol.",
+                              regulations=["DLB"], refs=["DLB:290", "DLB"]),
+                     _barrier("DR-2025-030", "Verwerking van persoonsgegevens door de stad", "Een protocol.",
+                              regulations=["DLB", "AVG", "BD", "EGOV", "RRW", "ARCH"],
+                              refs=["DLB:290", "DLB", "AVG:6.1.e", "AVG", "BD", "EGOV", "RRW", "ARCH"])])
+        assert codes(self.search(backend, "art. 290 DLB", types=["barrier"]))[:2] == ["DR-2025-031", "DR-2025-030"]
+
     # -- filters, types, facets --------------------------------------------
 
     @pytest.mark.parametrize(
