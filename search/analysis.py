@@ -56,8 +56,9 @@ _TOKEN = re.compile(
 # tense's t or d as the infinitive's stem asks ("sterfte" is no past of "sterven") (both session 6); 6: an
 # abbreviation before a hyphen ("NMR-scanners") is indexed as the word it is, whatever its length (session 9);
 # 7: the shipped thesaurus (corpus/thesaurus.json) knows ten more abbreviations of local government: GAS, FG,
-# DPIA, CBS, RMW, AGB, RUP, BBC, DABS, KBV (session 10).
-ANALYSIS_VERSION = 7
+# DPIA, CBS, RMW, AGB, RUP, BBC, DABS, KBV; 8: compound parts also from the words of the shipped Chamber texts,
+# and a part the vocabulary knows whole split in turn ("dossier|beheer|systeem") (both session 10).
+ANALYSIS_VERSION = 8
 # Analysed words kept per process (each cache of one word's analysis); `DutchAnalysis.warm` fills at most this many.
 WORDS_KEPT = 100_000
 # The same pattern with one group: split() gives [gap, token, gap, token, ..., gap], all in C.

@@ -1,6 +1,7 @@
 """Derive the lexicon files of search/ from the real sources in corpus-src.
 
-Run: python -m tools.build_lexicon [CORPUS_SRC]   (or `stem-classes` / `place-names` to rebuild only that table)
+Run: python -m tools.build_lexicon [CORPUS_SRC]   (or `stem-classes` / `place-names` / `chamber-words` to rebuild
+only that table)
 (default CORPUS_SRC: ../shared/corpus-src next to the project root, or the
 DREMPELBANK_CORPUS_SRC environment variable). The outputs are committed, so
 the product never needs the sources at run time.
@@ -37,6 +38,8 @@ MIN_SHARE = 0.6
 SKIP_UPOS = frozenset({"PUNCT", "SYM", "NUM", "X", "PROPN"})
 CONTENT_UPOS = frozenset({"NOUN", "ADJ", "VERB"})
 MIN_LEGAL_FREQ = 2
+# Chamber words seen fewer times gave spurious parts ("invest+ring", "hand+laars", "dief+stallen").
+MIN_CHAMBER_FREQ = 10
 _WORD = re.compile(r"[^\W\d_]+")
 
 
@@ -224,6 +227,24 @@ def build_place_names(out: Path = LEXICON_DIR) -> None:
     print(f"place names: {len(words)} words")
 
 
+CHAMBER_TEXTS = Path(__file__).resolve().parents[1] / "corpus" / "chamber" / "dekamer-2017-leerdeel.jsonl.gz"
+
+
+def build_chamber_words(out: Path = LEXICON_DIR, texts: Path = CHAMBER_TEXTS) -> None:
+    """Word counts of the shipped Chamber questions and answers (the semantic model's training half): the
+    compound splitter's vocabulary of everyday administrative words the laws do not use ("inspecteur")."""
+    with gzip.open(texts, "rt", encoding="utf-8") as handle:
+        records = [json.loads(line) for line in handle if line.strip()]
+    words = {w: n for w, n in word_frequencies({r["doc_id"]: f"{r['question']}\n{r.get('answer') or ''}"
+                                                for r in records}).items() if n >= MIN_CHAMBER_FREQ}
+    print(f"chamber vocabulary: {len(words)} words")
+    _write(out / "chamber_words.json", {
+        "provenance": f"word counts of corpus/chamber/{texts.name} (Chamber questions and answers 2017, CC0)",
+        "min_count": MIN_CHAMBER_FREQ,
+        "words": words,
+    })
+
+
 def _write(path: Path, data: dict) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False, indent=0, sort_keys=False) + "\n", encoding="utf-8")
 
@@ -233,7 +254,10 @@ if __name__ == "__main__":
         build_stem_classes()
     elif sys.argv[1:] == ["place-names"]:  # needs only corpus/municipalities.json
         build_place_names()
+    elif sys.argv[1:] == ["chamber-words"]:  # needs only the shipped corpus/chamber texts
+        build_chamber_words()
     else:
         build(Path(sys.argv[1]) if len(sys.argv) > 1 else default_corpus_src())
         build_place_names()
+        build_chamber_words()
         build_stem_classes()
