@@ -57,7 +57,8 @@ _TOKEN = re.compile(
 # abbreviation before a hyphen ("NMR-scanners") is indexed as the word it is, whatever its length (session 9);
 # 7: the shipped thesaurus (corpus/thesaurus.json) knows ten more abbreviations of local government: GAS, FG,
 # DPIA, CBS, RMW, AGB, RUP, BBC, DABS, KBV; 8: compound parts also from the words of the shipped Chamber texts,
-# and a part the vocabulary knows whole split in turn ("dossier|beheer|systeem") (both session 10).
+# and a part the vocabulary knows whole split in turn ("dossier|beheer|systeem"); a hyphenated word's part that
+# is a thesaurus term brings its canonical term ("GAS-boetes", "GDPR-boete") (all session 10).
 ANALYSIS_VERSION = 8
 # Analysed words kept per process (each cache of one word's analysis); `DutchAnalysis.warm` fills at most this many.
 WORDS_KEPT = 100_000
@@ -349,6 +350,8 @@ class Thesaurus:
         while i < len(units):
             size, canonical = self.match(terms, i)
             if not size:
+                if mode != QUERY and "-" in terms[i]:
+                    self._add_part_canonicals(units[i])
                 out.append(units[i])
                 i += 1
                 continue
@@ -362,6 +365,14 @@ class Thesaurus:
                 out.extend(matched)
             i += size
         return out
+
+    def _add_part_canonicals(self, unit: Unit) -> None:
+        """A hyphenated word's parts are words a query searches on their own ("GAS-boetes" as "GAS" and
+        "boetes"), so a part that is a thesaurus term brings its canonical term too, as the word alone would."""
+        for part in list(unit.extras):
+            canonical = self.keys.get((part,))
+            if canonical and canonical != part and canonical not in unit.extras:
+                unit.extras.append(canonical)
 
     def canonicals(self, terms: list[str]) -> list[str]:
         """The canonical term of every match in a run of terms, longest match first, left to right."""
