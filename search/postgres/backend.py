@@ -13,6 +13,7 @@ stay exact; readers take no lock and read one snapshot per search.
 from __future__ import annotations
 
 import logging
+import math
 import uuid
 from collections import Counter
 from contextlib import contextmanager
@@ -21,8 +22,9 @@ from typing import Iterable, Iterator, Sequence
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Connection
 
-from search.analysis import build_analyzer
+from search.analysis import MODIFIER_WEIGHT, build_analyzer
 from search.backend import (
+    TITLE_WEIGHT,
     Hit,
     Progress,
     SearchBackend,
@@ -55,6 +57,19 @@ from search.spelling import best_correction, max_distance, needs_correction, sug
 log = logging.getLogger(__name__)
 
 BATCH = 500
+# The best records by ts_rank (which knows no inverse document frequency) re-scored with BM25F as Whoosh scores
+# them (k1 1.2, b 0.75, the title TITLE_WEIGHT times the body), before the semantic ranker fuses its cosine with
+# them: a rare query word then weighs more than a common one, and both backends rank alike. Field lengths count a
+# field's (lexeme, position) entries, as Whoosh counts a compound's extras; their averages are the pool's.
+# The ts_rank-scale bonuses are put on BM25's scale: a code or cited article (1.0) as Whoosh's REF_BOOST term
+# scores, a named facet value (0.01) as FACET_BOOST, chosen on own-facet-tune (x 600: 0.908, x 300: 0.933).
+# Tune sets, drempelbank-pg before -> after (bench/eval/README.md, session 10): dekamer-2017 0.771 -> 0.785,
+# own-kamer-tune 0.855 -> 0.890, own-facet-tune 0.915 -> 0.933, legal-qa-dev 0.790 -> 0.785, own-demo 0.913 ->
+# 0.905, own-kamer-tune2 0.783 -> 0.779, own-barriers-tune 0.777 -> 0.761.
+BM25_POOL = 50
+_K1, _B = 1.2, 0.75
+BONUS_SCALE = 25.0
+FACET_SCALE = 300.0
 TRIGRAM_THRESHOLD = 0.2
 TRIGRAM_CANDIDATES = 50
 # The row fields whose statistics tables follow every add and delete (search.postgres.sql.STATS).
@@ -272,11 +287,60 @@ class PostgresBackend(SearchBackend):
 
     def _page(self, conn: Connection, plan: Plan, sort: str, page: int, page_size: int) -> list[Hit]:
         scored = sort == "relevance" and plan.text_clauses > 0
+        start, end = (page - 1) * page_size, page * page_size
+        if not (scored and plan.alternatives):
+            return self._rows(conn, plan, sort, scored, start, end)
+        # The pool re-scored, then (past it) the records ts_rank placed after it: no record on two pages.
+        hits = self._bm25_pool(conn, plan)[start:end] if start < BM25_POOL else []
+        return hits + (self._rows(conn, plan, sort, scored, max(start, BM25_POOL), end) if end > BM25_POOL else [])
+
+    def _rows(self, conn: Connection, plan: Plan, sort: str, scored: bool, start: int, end: int) -> list[Hit]:
         sql = (f"SELECT id, type, code, title, body, display, {plan.rank if scored else '0'} AS score "
                f"FROM {self.table} WHERE {plan.where} ORDER BY {order_sql(sort, scored)} "
                f"LIMIT :_limit OFFSET :_offset")
-        params = {**plan.params, "_limit": page_size, "_offset": (page - 1) * page_size}
+        params = {**plan.params, "_limit": end - start, "_offset": start}
         return [self._row_hit(r, float(r.score) if scored else 0.0, plan.marks) for r in conn.execute(text(sql), params)]
+
+    def _bm25_pool(self, conn: Connection, plan: Plan) -> list[Hit]:
+        """The BM25_POOL best records by ts_rank, re-scored with BM25F and ordered by it."""
+        lexemes = sorted({t for alts in plan.alternatives for alt in alts for t in alt})
+        sql = (f"SELECT c.*, (SELECT array_agg(u.lexeme || ' ' || array_to_string(u.weights, '')) FROM unnest(c.tsv) u "
+               f"WHERE u.lexeme = ANY(:_lex)) AS qt, (SELECT ARRAY[count(*) FILTER (WHERE x.w IN ('A', 'C')), "
+               f"count(*) FILTER (WHERE x.w IN ('B', 'D'))] FROM unnest(c.tsv) u, unnest(u.positions, u.weights) AS x(p, w)) "
+               f"AS lens "
+               f"FROM (SELECT id, type, code, title, body, display, tsv, {plan.rank} AS score, {plan.bonus} AS bonus, "
+               f"{plan.facet} AS facet, {plan.factor} AS factor FROM {self.table} WHERE {plan.where} "
+               f"ORDER BY {order_sql('relevance', True)} LIMIT :_limit) c")
+        rows = list(conn.execute(text(sql), {**plan.params, "_lex": lexemes, "_limit": BM25_POOL}))
+        if not rows:
+            return []
+        n = conn.execute(text(f"SELECT count(*) FROM {self.table}")).scalar_one()
+        df = dict(conn.execute(text(f"SELECT term, df FROM {self.table}_terms WHERE term = ANY(:t)"),
+                               {"t": lexemes}).all())
+        idf = {t: max(0.1, math.log(n / (df.get(t, 0) + 1)) + 1) for t in lexemes}
+        lens = [(r.lens[0], r.lens[1]) for r in rows]
+        avg_t = max(1.0, sum(a for a, _ in lens) / len(lens))
+        avg_b = max(1.0, sum(b for _, b in lens) / len(lens))
+
+        def sat(tf: float, length: int, avg: float) -> float:
+            return tf * (_K1 + 1) / (tf + _K1 * (1 - _B + _B * length / avg)) if tf else 0.0
+
+        scored = []
+        for r, (tlen, blen) in zip(rows, lens):
+            tf = {}
+            for item in r.qt or ():
+                lexeme, _, labels = item.rpartition(" ")
+                tf[lexeme] = (labels.count("A") + MODIFIER_WEIGHT * labels.count("C"),
+                              labels.count("B") + MODIFIER_WEIGHT * labels.count("D"))
+
+            weight = {t: idf[t] * (TITLE_WEIGHT * sat(title_tf, tlen, avg_t) + sat(body_tf, blen, avg_b))
+                      for t, (title_tf, body_tf) in tf.items()}
+            text_score = sum(max((sum(weight[t] for t in alt) for alt in alts if all(t in weight for t in alt)),
+                                 default=0.0) for alts in plan.alternatives)
+            score = (text_score + BONUS_SCALE * float(r.bonus) + FACET_SCALE * float(r.facet)) * float(r.factor)
+            scored.append((score, r))
+        scored.sort(key=lambda pair: (-pair[0], pair[1].code, pair[1].id))
+        return [self._row_hit(r, score, plan.marks) for score, r in scored]
 
     def _row_hit(self, r, score: float, marks: set[str]) -> Hit:
         return Hit(type=r.type, id=r.id, code=r.code, title=r.title, score=score,

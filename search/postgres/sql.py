@@ -265,6 +265,13 @@ class Plan:
     text_clauses: int = 0
     # Query terms as the index sees them, for marking snippets.
     marks: set[str] = field(default_factory=set)
+    # The rank's parts: text (ts_rank), code and citation bonuses, facet bonuses, the coordination factor;
+    # and per text clause its alternatives (each the lexemes it requires together), for BM25 on the pool.
+    text_rank: str = "0"
+    bonus: str = "0"
+    facet: str = "0"
+    factor: str = "1"
+    alternatives: list = field(default_factory=list)
 
 
 class _Params:
@@ -310,23 +317,28 @@ def facet_keys(pairs: Iterable[tuple[str, str]]) -> list[str]:
 
 
 def _word_clause(word: str, analyzer, p: _Params, ranks: list[str], marks: set[str],
-                 facets: list[str] = ()) -> str | None:
+                 facets: list[str] = (), alternatives: list | None = None) -> str | None:
+    alternatives = [] if alternatives is None else alternatives
     groups = _groups(analyzer, word)
     if not groups:  # a stop word, also inside a named phrase ("in uitvoering")
         return None
     query = tsquery_text(groups)
     ranks.append(query)
+    alternatives.append([tuple(all_of(a)) for g in groups for a in g])
     marks.update(t for g in groups for a in g for t in all_of(a))
     keys = ["code=" + word.lower(), *facets]
     return f"(tsv @@ CAST({p.add(query)} AS tsquery) OR keys && CAST({p.add(keys)} AS text[]))"
 
 
-def _phrase_clause(phrase: str, analyzer, p: _Params, ranks: list[str], marks: set[str]) -> str | None:
+def _phrase_clause(phrase: str, analyzer, p: _Params, ranks: list[str], marks: set[str],
+                   alternatives: list | None = None) -> str | None:
+    alternatives = [] if alternatives is None else alternatives
     groups = _groups(analyzer, phrase)
     if len(groups) <= 1:
-        return _word_clause(phrase, analyzer, p, ranks, marks)
+        return _word_clause(phrase, analyzer, p, ranks, marks, alternatives=alternatives)
     query = tsquery_text(groups, first_only=True)
     ranks.append(query)
+    alternatives.append([tuple(all_of(g[0])) for g in groups])
     marks.update(g[0] for g in groups)
     return f"tsv @@ CAST({p.add(query)} AS tsquery)"
 
@@ -354,10 +366,11 @@ def _filter_clauses(filters: dict[str, list[str]], types: Iterable[str] | None, 
 def build_plan(sq: SearchQuery, analyzer, *, types: Iterable[str] | None = None,
                any_terms: bool | None = None, coord: bool = False) -> Plan:
     """Translate a neutral SearchQuery into a WHERE clause and a rank expression."""
-    p, ranks, marks = _Params(), [], set()
+    p, ranks, marks, alternatives = _Params(), [], set(), []
     facets = {t: facet_keys(sq.facets.get(t.casefold(), ())) for t in sq.terms}
-    clauses = [c for c in (_word_clause(t, analyzer, p, ranks, marks, facets[t]) for t in sq.terms) if c]
-    clauses += [c for c in (_phrase_clause(x, analyzer, p, ranks, marks) for x in sq.phrases) if c]
+    clauses = [c for c in (_word_clause(t, analyzer, p, ranks, marks, facets[t], alternatives) for t in sq.terms)
+               if c]
+    clauses += [c for c in (_phrase_clause(x, analyzer, p, ranks, marks, alternatives) for x in sq.phrases) if c]
     ref_keys = [f"ref={r.lower()}" for r in sq.refs]
     law_keys = [f"ref={law.lower()}" for r in sq.refs if (law := law_of(r))]
     for ref in sq.refs:  # a cited article, or another article of its regulation (ranked LAW_REF_BONUS)
@@ -373,28 +386,36 @@ def build_plan(sq: SearchQuery, analyzer, *, types: Iterable[str] | None = None,
         return Plan(None)
     negatives = [c for c in (_phrase_clause(x, analyzer, p, [], set()) for x in sq.excluded) if c]
     where = " AND ".join([text_sql, *filters, *(f"NOT {n}" for n in negatives)])
-    rank = _rank_sql(p, ranks, [w.lower() for w in sq.terms], ref_keys, [f for f in facets.values() if f], law_keys)
+    text_rank, bonus, facet = _rank_parts(p, ranks, [w.lower() for w in sq.terms], ref_keys,
+                                          [f for f in facets.values() if f], law_keys)
+    factor = "1"
     if coord and len(clauses) > 1:
         # Soft ranking (search/opening.py): times the share of the clauses the record holds.
         held = " + ".join(f"({c})::int" for c in clauses)
-        rank = f"({rank}) * power(({held})::float8 / {len(clauses)}, {float(COORD_POWER)})"
-    return Plan(where, p.values, rank, len(clauses), marks)
+        factor = f"power(({held})::float8 / {len(clauses)}, {float(COORD_POWER)})"
+    rank = " + ".join(x for x in (text_rank, bonus, facet) if x != "0") or "0"
+    if factor != "1":
+        rank = f"({rank}) * {factor}"
+    return Plan(where, p.values, rank, len(clauses), marks, text_rank=text_rank, bonus=bonus, facet=facet,
+                factor=factor, alternatives=alternatives)
 
 
-def _rank_sql(p: _Params, ranks: list[str], words: list[str], ref_keys: list[str],
-              facets: list[list[str]] = (), law_keys: list[str] = ()) -> str:
-    parts = []
+def _rank_parts(p: _Params, ranks: list[str], words: list[str], ref_keys: list[str],
+                facets: list[list[str]] = (), law_keys: list[str] = ()) -> tuple[str, str, str]:
+    """(text rank, code and citation bonuses, facet bonuses) as SQL expressions ("0" for none)."""
+    text_rank = "0"
     if ranks:
         query = " | ".join(f"({r})" for r in ranks)
-        parts.append(f"ts_rank('{RANK_WEIGHTS}', tsv, CAST({p.add(query)} AS tsquery), {RANK_NORMALIZATION})")
+        text_rank = f"ts_rank('{RANK_WEIGHTS}', tsv, CAST({p.add(query)} AS tsquery), {RANK_NORMALIZATION})"
+    parts = []
     if words:
         parts.append(f"{CODE_BONUS} * (keys && CAST({p.add(['code=' + w for w in words])} AS text[]))::int")
     if ref_keys:
         parts.append(f"{REF_BONUS} * (keys && CAST({p.add(ref_keys)} AS text[]))::int * {_REF_SATURATION}")
     if law_keys:
         parts.append(f"{LAW_REF_BONUS} * (keys && CAST({p.add(law_keys)} AS text[]))::int * {_REF_SATURATION}")
-    parts += [f"{FACET_BONUS} * (keys && CAST({p.add(keys)} AS text[]))::int" for keys in facets]
-    return " + ".join(parts) or "0"
+    facet = [f"{FACET_BONUS} * (keys && CAST({p.add(keys)} AS text[]))::int" for keys in facets]
+    return text_rank, " + ".join(parts) or "0", " + ".join(facet) or "0"
 
 
 # BM25's term weight at a term frequency of one, relative to a record of REF_LENGTH refs.

@@ -334,6 +334,15 @@ class BackendContract:
         assert codes(self.search(backend, "art. 285 DLB", types=["barrier"])) == ["DR-2024-001", "DR-2025-014"]
         assert codes(self.search(backend, "art. 290 DLB", types=["barrier"])) == ["DR-2025-014"]
 
+    def test_a_rare_word_weighs_more_than_a_common_one(self, empty):
+        # BM25's inverse document frequency: of two records each holding one of the query's words, the one
+        # holding the word few records hold ranks first (its code sorts last, so a tie would put it last).
+        empty.add([_barrier(f"K-{i}", "Wachttijden in de ziekenhuizen", "Een verslag.") for i in range(1, 6)])
+        empty.add([_barrier("K-8", "Keizersneden in België", "Een verslag."),
+                   _barrier("K-7", "Ziekenhuizen in België", "Een verslag.")])
+        found = codes(self.search(empty, "keizersneden ziekenhuizen"))
+        assert found.index("K-8") < found.index("K-7"), found
+
     def test_a_record_citing_the_article_alone_ranks_above_one_citing_many(self, backend):
         # The same article cited by both; the second cites five other regulations besides (as BM25 weighs a term
         # in a longer field less). Its code sorts first, so a tie would put it first.
