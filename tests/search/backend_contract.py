@@ -703,6 +703,21 @@ class BackendContract:
         assert set(codes(self.search(backend, "GAS"))) == {"DR-2025-027", "DR-2025-028", "DR-2025-032"}
         assert codes(self.search(backend, "GAS-boetes"))[0] == "DR-2025-032"
 
+    def test_a_synonym_of_local_administration_finds_the_other_wording(self, make_backend):
+        # The shipped thesaurus: what one municipality calls a "woonstcontrole" by the "wijkinspecteur" another
+        # calls a "woonstvaststelling" by the "wijkagent"; a "containerpark" is a "recyclagepark".
+        thesaurus = json.loads((Path(__file__).resolve().parents[2] / "corpus" / "thesaurus.json").read_text("utf-8"))
+        backend = make_backend(thesaurus=thesaurus)
+        backend.add([_barrier("DR-2025-040", "Woonstvaststelling door de wijkagent op papier",
+                              "Na een adreswijziging gaat het dossier op papier naar de politie."),
+                     _barrier("DR-2025-041", "Toegang tot het recyclagepark met de eID",
+                              "De slagboom leest de identiteitskaart."),
+                     _barrier("DR-2025-042", "Papieren formulieren bij de politie",
+                              "Het proces-verbaal wordt afgedrukt.")])
+        assert codes(self.search(backend, "woonstcontrole wijkinspecteur")) == ["DR-2025-040"]
+        assert codes(self.search(backend, "verhuis"))[0] == "DR-2025-040"
+        assert codes(self.search(backend, "containerpark")) == ["DR-2025-041"]
+
     @pytest.mark.parametrize("text", NASTY_QUERIES)
     def test_nasty_input_never_raises(self, backend, text):
         results = self.search(backend, text)
