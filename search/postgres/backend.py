@@ -305,10 +305,8 @@ class PostgresBackend(SearchBackend):
         """The BM25_POOL best records by ts_rank, re-scored with BM25F and ordered by it."""
         lexemes = sorted({t for alts in plan.alternatives for alt in alts for t in alt})
         sql = (f"SELECT c.*, (SELECT array_agg(u.lexeme || ' ' || array_to_string(u.weights, '')) FROM unnest(c.tsv) u "
-               f"WHERE u.lexeme = ANY(:_lex)) AS qt, (SELECT ARRAY[count(*) FILTER (WHERE x.w IN ('A', 'C')), "
-               f"count(*) FILTER (WHERE x.w IN ('B', 'D'))] FROM unnest(c.tsv) u, unnest(u.positions, u.weights) AS x(p, w)) "
-               f"AS lens "
-               f"FROM (SELECT id, type, code, title, body, display, tsv, {plan.rank} AS score, {plan.bonus} AS bonus, "
+               f"WHERE u.lexeme = ANY(:_lex)) AS qt "
+               f"FROM (SELECT id, type, code, title, body, display, tsv, lengths, {plan.rank} AS score, {plan.bonus} AS bonus, "
                f"{plan.facet} AS facet, {plan.factor} AS factor FROM {self.table} WHERE {plan.where} "
                f"ORDER BY {order_sql('relevance', True)} LIMIT :_limit) c")
         rows = list(conn.execute(text(sql), {**plan.params, "_lex": lexemes, "_limit": BM25_POOL}))
@@ -318,7 +316,7 @@ class PostgresBackend(SearchBackend):
         df = dict(conn.execute(text(f"SELECT term, df FROM {self.table}_terms WHERE term = ANY(:t)"),
                                {"t": lexemes}).all())
         idf = {t: max(0.1, math.log(n / (df.get(t, 0) + 1)) + 1) for t in lexemes}
-        lens = [(r.lens[0], r.lens[1]) for r in rows]
+        lens = [(r.lengths[0], r.lengths[1]) for r in rows]
         avg_t = max(1.0, sum(a for a, _ in lens) / len(lens))
         avg_b = max(1.0, sum(b for _, b in lens) / len(lens))
 

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
 from search.postgres.postings import postings_sql
-from search.postgres.sql import check_table_name, index_ddl, table_ddl
+from search.postgres.sql import ADDED_COLUMNS, check_table_name, index_ddl, table_ddl
 
 log = logging.getLogger(__name__)
 
@@ -27,14 +27,16 @@ class Setup:
 
 
 def setup_tables(engine: Engine, table: str, *, version: int, trigram: bool | None) -> Setup:
-    """Create the tables; a table from before the `public` column gets it and is stale (its rows all
-    count as not public), and so is a table another analysis version wrote (its terms are not ours)."""
+    """Create the tables; a table from before a column of ADDED_COLUMNS gets it and is stale (its rows all
+    count as not public, without field lengths), and so is a table another analysis version wrote (its
+    terms are not ours)."""
     stale = False
     with engine.begin() as conn:
         conn.execute(text(LOCK_SQL), {"name": "setup"})
-        if _lacks_public_column(conn, table):
-            log.warning("zoektabel %s heeft nog geen kolom 'public': wordt opnieuw opgebouwd; gebeurt dat "
-                        "niet, voer dan 'drempelbank reindex' uit", table)
+        missing = _missing_columns(conn, table)
+        if missing:
+            log.warning("zoektabel %s heeft nog geen kolom %s: wordt opnieuw opgebouwd; gebeurt dat "
+                        "niet, voer dan 'drempelbank reindex' uit", table, ", ".join(missing))
             stale = True
         use_trigram = _ensure_trigram(conn) if trigram is not False else False
         backfill = _lacks_postings(conn, table)
@@ -105,11 +107,11 @@ def _ensure_trigram(conn: Connection) -> bool:
         return False
 
 
-def _lacks_public_column(conn: Connection, table: str) -> bool:
-    """True for a search table created before records carried `public`."""
+def _missing_columns(conn: Connection, table: str) -> list[str]:
+    """The columns of ADDED_COLUMNS an existing search table was created without."""
     found = conn.execute(text("SELECT column_name FROM information_schema.columns WHERE table_schema = "
                               "current_schema() AND table_name = :t"), {"t": table}).scalars().all()
-    return bool(found) and "public" not in found
+    return [c for c in ADDED_COLUMNS if c not in found] if found else []
 
 
 def _lacks_postings(conn: Connection, table: str) -> bool:

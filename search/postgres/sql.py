@@ -88,6 +88,7 @@ def table_ddl(table: str) -> list[str]:
             title text NOT NULL DEFAULT '',
             body text NOT NULL DEFAULT '',
             tsv tsvector NOT NULL,
+            lengths integer[] NOT NULL DEFAULT '{{0,0}}',
             keys text[] NOT NULL DEFAULT '{{}}',
             facets text[] NOT NULL DEFAULT '{{}}',
             year integer,
@@ -114,11 +115,17 @@ def table_ddl(table: str) -> list[str]:
     ]
 
 
+# Columns added after the first release: a table without them is upgraded (upgrade_ddl) and stale.
+ADDED_COLUMNS = ("public", "lengths")
+
+
 def upgrade_ddl(table: str) -> list[str]:
     """Columns added after the first release, for a table created before them (idempotent). Rows
-    already there stay not public until the index is rebuilt (the backend then reports itself stale)."""
+    already there stay not public and without field lengths until the index is rebuilt (the backend
+    then reports itself stale)."""
     return [f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS public boolean NOT NULL DEFAULT false",
-            f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS public_words text[] NOT NULL DEFAULT '{{}}'"]
+            f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS public_words text[] NOT NULL DEFAULT '{{}}'",
+            f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS lengths integer[] NOT NULL DEFAULT '{{0,0}}'"]
 
 
 def index_ddl(table: str, *, trigram: bool) -> list[str]:
@@ -151,9 +158,9 @@ def unit_terms(unit) -> list[str]:
     return [t for t in (unit.term, *unit.extras) if usable(t)]
 
 
-def build_tsvector(title_units: list, body_units: list) -> str:
-    """tsvector literal: title terms at weight A, body terms at B (a compound's modifier at C and D),
-    extras sharing their word's position.
+def tsvector_positions(title_units: list, body_units: list) -> dict[str, list[str]]:
+    """Each term's labelled positions: title terms at weight A, body terms at B (a compound's modifier
+    at C and D), extras sharing their word's position.
 
     The body starts two positions after the title so a phrase never spans both.
     """
@@ -168,7 +175,24 @@ def build_tsvector(title_units: list, body_units: list) -> str:
                 label = f"{pos}{modifier_label if term in unit.modifiers else word_label}"
                 if len(slots) < MAX_POSITIONS_PER_TERM and label not in slots:
                     slots.append(label)
+    return positions
+
+
+def build_tsvector(title_units: list, body_units: list) -> str:
+    """tsvector literal of the terms' positions (tsvector_positions)."""
+    return tsvector_literal(tsvector_positions(title_units, body_units))
+
+
+def tsvector_literal(positions: dict[str, list[str]]) -> str:
     return " ".join(f"{quote_lexeme(t)}:{','.join(p)}" for t, p in positions.items())
+
+
+def field_lengths(positions: dict[str, list[str]]) -> list[int]:
+    """[title, body]: how many positions the tsvector holds in each field, BM25's field lengths
+    (search.postgres.backend), stored with the row so a search does not unpack the tsvector for them."""
+    title_labels = set(_LABELS["title"])
+    title = sum(1 for slots in positions.values() for label in slots if label[-1] in title_labels)
+    return [title, sum(len(slots) for slots in positions.values()) - title]
 
 
 def surface_words(text: str) -> list[str]:
@@ -214,10 +238,12 @@ def build_row(doc: SearchDocument, analyzer) -> dict[str, Any]:
     body_terms = {t for u in body_units for t in unit_terms(u)}
     display = json.dumps(doc.display_fields(), ensure_ascii=False, default=str).replace("\\u0000", "")
     words = surface_words(f"{title}\n{body}")
+    positions = tsvector_positions(title_units, body_units)
     return {
         "id": _clean(doc.id), "type": doc.type, "code": _clean(doc.code),
         "title": title, "body": body,
-        "tsv": build_tsvector(title_units, body_units),
+        "tsv": tsvector_literal(positions),
+        "lengths": field_lengths(positions),
         "keys": [_clean(k) for k in filter_keys(doc)],
         "facets": [_clean(f) for f in facet_entries(doc)],
         "year": doc.year, "severity": doc.severity, "updated": doc.updated,
@@ -229,7 +255,7 @@ def build_row(doc: SearchDocument, analyzer) -> dict[str, Any]:
     }
 
 
-ROW_COLUMNS = ("id", "type", "code", "title", "body", "tsv", "keys", "facets", "year",
+ROW_COLUMNS = ("id", "type", "code", "title", "body", "tsv", "lengths", "keys", "facets", "year",
                "severity", "updated", "display", "words", "stat_terms", "public", "public_words")
 
 

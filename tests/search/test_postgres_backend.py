@@ -293,6 +293,35 @@ def test_a_table_from_before_public_gets_the_column_and_asks_for_a_rebuild(make_
     assert not make_backend(table=backend.table).stale
 
 
+def test_stored_field_lengths_are_the_positions_each_field_holds_in_the_tsvector(make_backend):
+    """BM25 reads the title's and body's lengths from the row (search.postgres.sql.field_lengths): they
+    must be what PostgreSQL holds in the tsvector, counted by weight (A, C title; B, D body)."""
+    backend = make_backend()
+    backend.add(sample_documents())
+    with backend._engine.connect() as conn:
+        rows = conn.execute(text(
+            f"SELECT id, lengths, (SELECT ARRAY[count(*) FILTER (WHERE x.w IN ('A', 'C')), "
+            f"count(*) FILTER (WHERE x.w IN ('B', 'D'))] FROM unnest(tsv) u, unnest(u.positions, u.weights) "
+            f"AS x(p, w)) AS counted FROM {backend.table}")).all()
+    assert len(rows) == len(sample_documents())
+    assert all(r.lengths == r.counted and r.lengths[1] > 0 for r in rows), rows
+
+
+def test_a_table_from_before_field_lengths_gets_the_column_and_asks_for_a_rebuild(make_backend):
+    backend = make_backend()
+    docs = sample_documents()
+    backend.add(docs)
+    with backend._engine.begin() as conn:  # the layout of an index written before the lengths were stored
+        conn.execute(text(f"ALTER TABLE {backend.table} DROP COLUMN lengths"))
+    reopened = make_backend(table=backend.table)
+    assert reopened.stale
+    assert reopened.search(parse_query("rijksregister")).total == 1  # searchable (unnormalised) until rebuilt
+    reopened.rebuild(docs)
+    assert not make_backend(table=backend.table).stale
+    with backend._engine.connect() as conn:
+        assert conn.execute(text(f"SELECT bool_and(lengths[2] > 0) FROM {backend.table}")).scalar_one()
+
+
 def test_a_table_written_by_another_analysis_version_asks_for_a_rebuild(make_backend):
     """The terms a table holds depend on the analysis: a table from another ANALYSIS_VERSION (or from
     before versions were kept) is stale until rebuilt, so an upgrade never searches old terms."""
