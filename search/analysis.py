@@ -447,6 +447,12 @@ class DutchAnalysis:
         units = base_units(text, mode=mode, compounds=self.compounds, removestops=removestops)
         return self.thesaurus.apply(units, mode)
 
+    def is_thesaurus_term(self, word: str) -> bool:
+        """Whether the word alone is a term of the thesaurus ("woonstcontrole", "containerpark"): searched as its
+        canonical term, so a word no record writes but the thesaurus knows is not an unknown compound to split."""
+        key = query_key(word)
+        return bool(key) and key in self.thesaurus.keys
+
     def thesaurus_words(self, words: list[str]) -> list[str]:
         """The words of a query with each run that together spells a thesaurus term of several words
         ("openbaar centrum voor maatschappelijk welzijn", "Single Digital Gateway") joined into one, so

@@ -168,10 +168,12 @@ class SearchBackend(abc.ABC):
         query that finds nothing while a word of it is hyphenated ("Dublin-overeenkomst") is searched again
         with that word's parts as words of their own (search/opening.py: word_parts)."""
         held = partial(self.held_words, public_only=query.public_only)
-        split = word_parts(query, held, hyphens=False) if query.terms else None
+        analysis = self.text_analysis()
+        thesaurus_term = analysis.is_thesaurus_term if analysis is not None else None
+        split = word_parts(query, held, hyphens=False, thesaurus_term=thesaurus_term) if query.terms else None
         query, notices = split if split is not None else (query, [])
         out = self._ranked(query, types=types, sort=sort, page=page, page_size=page_size, facets=facets)
-        retry = word_parts(query, held) if out.matched == 0 else None
+        retry = word_parts(query, held, thesaurus_term=thesaurus_term) if out.matched == 0 else None
         if retry is not None:
             again = self._ranked(retry[0], types=types, sort=sort, page=page, page_size=page_size, facets=facets)
             if again.matched:

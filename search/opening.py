@@ -96,19 +96,20 @@ _SPLIT_LINKS = ("", "s", "e", "en")
 SPLIT_NOTICE = "Geen resultaten voor ‘{word}’; gezocht op ‘{parts}’."
 
 
-def word_parts(query: SearchQuery, held: Callable[[set[str]], set[str]], *, hyphens: bool = True
-               ) -> tuple[SearchQuery, list[str]] | None:
+def word_parts(query: SearchQuery, held: Callable[[set[str]], set[str]], *, hyphens: bool = True,
+               thesaurus_term: Callable[[str], bool] | None = None) -> tuple[SearchQuery, list[str]] | None:
     """The query with each word of letters the index does not hold split into two it holds ("huiszoekingsschade"
     -> "huiszoeking schade", "lymeziekte" -> "lyme ziekte"), with a notice per split, and with `hyphens` each
     hyphenated word ("Dublin-overeenkomst") split into its parts; None when nothing splits. A compound no record
     writes whole otherwise finds nothing, and a hyphenated word asks for all its parts in order
-    (SearchBackend.search). `held(words)` gives the lowercased words the index's vocabulary holds."""
+    (SearchBackend.search). `held(words)` gives the lowercased words the index's vocabulary holds; a word
+    `thesaurus_term` knows is searched as its canonical term, not split."""
     forms, lemmas, places = lookup_table(), lemma_vocabulary(), kept_names()
     # A word the Dutch lemma data knows ("meenamen", "tekenbeten") is a word, not an unknown compound; a place
     # ("Wingene") or a word naming a facet value is a name.
     long_words = {w for t in query.terms if t.isalpha() and len(t) >= 2 * SPLIT_PART_MIN
                   and (w := t.lower()) not in forms and w not in lemmas and w not in places
-                  and t.casefold() not in query.facets}
+                  and t.casefold() not in query.facets and not (thesaurus_term and thesaurus_term(t))}
     unknown = long_words - held(long_words) if long_words else set()
     candidates = {word: _splits(word) for word in unknown}
     parts = {w for splits in candidates.values() for split in splits for w in split}

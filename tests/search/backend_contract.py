@@ -713,8 +713,12 @@ class BackendContract:
                      _barrier("DR-2025-041", "Toegang tot het recyclagepark met de eID",
                               "De slagboom leest de identiteitskaart."),
                      _barrier("DR-2025-042", "Papieren formulieren bij de politie",
-                              "Het proces-verbaal wordt afgedrukt.")])
+                              "Het proces-verbaal wordt afgedrukt."),
+                     _barrier("DR-2025-043", "Controle van facturen", "De woonst van de leverancier staat erop.")])
         assert codes(self.search(backend, "woonstcontrole wijkinspecteur")) == ["DR-2025-040"]
+        # a synonym no record writes is not an unknown compound to split into words records do write
+        alone = self.search(backend, "woonstcontrole")
+        assert codes(alone) == ["DR-2025-040"] and alone.notices == []
         assert codes(self.search(backend, "verhuis"))[0] == "DR-2025-040"
         assert codes(self.search(backend, "containerpark")) == ["DR-2025-041"]
 
