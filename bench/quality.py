@@ -1,7 +1,8 @@
 """Search quality on every evaluation set in one run: the register against plain and stemmed BM25.
 
 Sets: our own labelled queries over the demo barriers ("own-demo"), queries over the demo barriers and 60
-barriers written blind by helpers ("own-barriers", a tuning part and a held-out part), our own judged queries over
+barriers written blind by helpers ("own-barriers", a tuning part and a held-out part; "own-barriers2", 50 more
+barriers and 42 queries by other helpers, all held out), our own judged queries over
 Chamber records nobody on the team wrote ("own-kamer", a tuning part and a held-out part reported
 apart), and the two real development sets of ../shared/devsets (bench/devsets.py). Every set is run
 by three systems over the same texts in the same run:
@@ -43,10 +44,17 @@ OWN_KAMER = Path(__file__).resolve().parent / "eval" / "kamer_queries.jsonl"
 OWN_FACET = Path(__file__).resolve().parent / "eval" / "facet_queries.jsonl"
 # Barriers written blind by a helper who never saw the demo register nor the search code (session 10),
 # and the queries another helper wrote and judged over them beside the demo barriers.
-NEW_BARRIERS = Path(__file__).resolve().parent / "eval" / "new_barriers.jsonl"
-OWN_BARRIERS = Path(__file__).resolve().parent / "eval" / "barrier_queries.jsonl"
+EVAL = Path(__file__).resolve().parent / "eval"
+NEW_BARRIERS = EVAL / "new_barriers.jsonl"
+OWN_BARRIERS = EVAL / "barrier_queries.jsonl"
+# Registers of the demo barriers and barriers written blind, with queries judged against all of them:
+# name -> (the extra barriers, the queries; each query's "part" names its part of the set).
+BARRIER_SETS = {
+    "own-barriers": (NEW_BARRIERS, OWN_BARRIERS),  # session 10: 60 barriers, 42 queries (14 tune, 28 held)
+    "own-barriers2": (EVAL / "new_barriers2.jsonl", EVAL / "barrier_queries2.jsonl"),  # session 11: 50, 42 (all held)
+}
 BASELINES = {"bm25-raw": raw_analyzer, "bm25-stem": dutch_stem_analyzer}
-ALL_SETS = ("own-demo", "own-facet", "own-barriers", "own-kamer", "legal-qa-dev", "dekamer-2017")
+ALL_SETS = ("own-demo", "own-facet", "own-barriers", "own-barriers2", "own-kamer", "legal-qa-dev", "dekamer-2017")
 # Records the "lsa-recall" ablation adds when the product's semantic pass is off.
 RECALL_MEASURED = 20
 
@@ -171,17 +179,18 @@ def own_facet_parts() -> list[EvalSet]:
                     service=demo_register_service) for part in ("tune", "held")]
 
 
-def own_barrier_parts() -> list[EvalSet]:
-    """Queries over a register of the demo barriers and 60 barriers nobody on the team wrote, judged
-    against all of them; "tune" may guide changes, "held" is only ever measured."""
-    if not OWN_BARRIERS.is_file():
+def own_barrier_parts(name: str = "own-barriers") -> list[EvalSet]:
+    """Queries over a register of the demo barriers and barriers nobody on the team wrote (BARRIER_SETS),
+    judged against all of them; "tune" may guide changes, "held" is only ever measured."""
+    barriers, judged = BARRIER_SETS[name]
+    if not judged.is_file():
         return []
-    docs = _demo_documents(NEW_BARRIERS)
-    queries = load_queries(OWN_BARRIERS)
-    lines = [json.loads(line) for line in OWN_BARRIERS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    docs = _demo_documents(barriers)
+    queries = load_queries(judged)
+    lines = [json.loads(line) for line in judged.read_text(encoding="utf-8").splitlines() if line.strip()]
     parts = {item["id"]: item["part"] for item in lines}
-    return [EvalSet(f"own-barriers-{part}", "barriers", docs, [q for q in queries if parts[q.id] == part],
-                    service=new_barriers_register_service) for part in ("tune", "held")]
+    return [EvalSet(f"{name}-{part}", "barriers", docs, [q for q in queries if parts[q.id] == part],
+                    service=_register_with(barriers)) for part in ("tune", "held") if part in parts.values()]
 
 
 @contextmanager
@@ -204,8 +213,11 @@ def demo_register_service(reranker: Any = None, backend: str = "whoosh", *extra:
         yield runtime.search
 
 
-def new_barriers_register_service(reranker: Any = None, backend: str = "whoosh") -> Iterator[Any]:
-    return demo_register_service(reranker, backend, NEW_BARRIERS)
+def _register_with(barriers: Path):
+    """The service of the demo register with the barriers of `barriers` imported (EvalSet.service)."""
+    def service(reranker: Any = None, backend: str = "whoosh") -> Iterator[Any]:
+        return demo_register_service(reranker, backend, barriers)
+    return service
 
 
 def own_kamer_parts() -> list[EvalSet]:
@@ -229,8 +241,8 @@ def load_set(name: str) -> list[EvalSet]:
         return own_kamer_parts()
     if name == "own-facet":
         return own_facet_parts()
-    if name == "own-barriers":
-        return own_barrier_parts()
+    if name in BARRIER_SETS:
+        return own_barrier_parts(name)
     return [{"own-demo": own_demo_set, "legal-qa-dev": devsets.legal_qa_set, "dekamer-2017": devsets.dekamer_set}[name]()]
 
 
