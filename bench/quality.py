@@ -65,24 +65,32 @@ def baseline_fns(docs: Sequence) -> dict[str, SearchFn]:
     return {name: baseline_search_fn(make(), rows) for name, make in BASELINES.items()}
 
 
-def rerankers() -> dict[str, Any]:
+def rerankers(register: Sequence[str] = ()) -> dict[str, Any]:
     """The product with its semantic ranker, and the ablations: without it, learned from the shipped
     legislation alone (without the Chamber's training half), and with the semantic pass (the records
     nearest the query by meaning added to BM25's candidates, search/semantic.py: RECALL) switched the other
-    way: "no-recall" when the product has it on, "lsa-recall" (RECALL_MEASURED records) when off."""
+    way: "no-recall" when the product has it on, "lsa-recall" (RECALL_MEASURED records) when off. Each
+    model also learns from `register`, as the product learns from its barriers (register_texts)."""
     from drempelbank.config import Settings
     from drempelbank.runtime import semantic_ranker, shipped_chamber_texts
     from search.semantic import RECALL
 
     cache = Path(tempfile.gettempdir()) / "semantic"
     chamber = Settings().semantic_texts or shipped_chamber_texts(ROOT / "corpus")
-    product = semantic_ranker(ROOT / "corpus", chamber, cache)
-    switched = semantic_ranker(ROOT / "corpus", chamber, cache)
+    texts = list(register)
+    product = semantic_ranker(ROOT / "corpus", chamber, cache, register=lambda: texts)
+    switched = semantic_ranker(ROOT / "corpus", chamber, cache, register=lambda: texts)
     switched.recall = 0 if RECALL else RECALL_MEASURED
     return {"drempelbank": product,
             "no-recall" if RECALL else "lsa-recall": switched,
             "no-lsa": None,
-            "lsa-laws-only": semantic_ranker(ROOT / "corpus", None, cache)}
+            "lsa-laws-only": semantic_ranker(ROOT / "corpus", None, cache, register=lambda: texts)}
+
+
+def register_texts(evalset: EvalSet) -> list[str]:
+    """What the product's semantic model learns from a set's register: its barriers' titles and texts, in
+    code order (drempelbank.runtime.Runtime.barrier_texts; a Chamber set's records are its barriers)."""
+    return [f"{d.title}\n{d.body}" for d in sorted(evalset.documents, key=lambda d: d.code) if d.type == "barrier"]
 
 
 @contextmanager

@@ -39,16 +39,17 @@ class Settings(BaseSettings):
         default=None, description="PostgreSQL URL for the postgres search backend; unset means DATABASE_URL.")
     semantic_search: bool = Field(
         default=True, description="Re-order the best results of a text search by meaning (LSA learned from the "
-                                  "shipped legislation and the Chamber texts), besides the shared words, and add "
-                                  "the records nearest the query by meaning, also those sharing no word with it.")
+                                  "shipped legislation, the Chamber texts and the register's barriers), besides "
+                                  "the shared words, and add the records nearest the query by meaning, also those "
+                                  "sharing no word with it.")
     semantic_texts: Path | None = Field(
         default=None,
         description="Chamber questions and answers (CC0, JSON lines, optionally gzip) whose training half the "
                     "semantic ranking also learns from; unset means the half shipped in corpus/chamber/.")
     semantic_cache: Path | None = Field(
         default=None,
-        description="Folder where the learned semantic model is kept (it is learned from shipped texts only, so "
-                    "registers may share it); unset means DREMPELBANK_HOME/semantic.")
+        description="Folder where the learned semantic model is kept (learned from the shipped texts and the "
+                    "register's barriers, cached per set of texts); unset means DREMPELBANK_HOME/semantic.")
     max_unpacked_bytes: int = Field(default=MAX_UNPACKED_BYTES,
                                     description="Largest uncompressed size of a DOCX or XLSX file, in bytes.")
 

@@ -1,5 +1,6 @@
 """Wiring: settings → engine (migrated) → services; shared by the CLI and `serve`."""
 
+from collections.abc import Callable, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -46,7 +47,8 @@ class Runtime:
                                url=settings.search_url or (None if settings.is_sqlite else settings.db_url))
         if settings.semantic_search:
             backend.reranker = semantic_ranker(self.corpus, settings.semantic_texts or shipped_chamber_texts(self.corpus),
-                                               settings.semantic_cache or settings.home / "semantic")
+                                               settings.semantic_cache or settings.home / "semantic",
+                                               register=self.barrier_texts)
         service = SearchService(backend, self.engine)
         if backend.stale and self.repair_stale_index:
             service.rebuild()
@@ -60,7 +62,16 @@ class Runtime:
             return None
         model = reranker.model
         return (f"betekenismodel: {model.svd.n_components} dimensies, {len(model.vectorizer.vocabulary_)} woorden "
-                f"(geleerd uit de meegeleverde wetteksten en Kamervragen)")
+                f"(geleerd uit de meegeleverde wetteksten en Kamervragen en de drempels van het register)")
+
+    def barrier_texts(self) -> list[str]:
+        """The register's barriers as the semantic model learns from them (kb.services.barriers.barrier_texts)."""
+        from sqlmodel import Session
+
+        from kb.services.barriers import barrier_texts
+
+        with Session(self.engine) as session:
+            return barrier_texts(session)
 
     def warm_up(self) -> None:
         """Load beside serving what the first searches would otherwise wait for: the semantic model, the
@@ -102,11 +113,15 @@ class Runtime:
             self.engine.dispose()
 
 
-def semantic_ranker(corpus: Path, chamber: Path | None, cache_dir: Path | None) -> "SemanticRanker":
-    """The second ranker; its model is learned (or read from `cache_dir`) at the first text search."""
+def semantic_ranker(corpus: Path, chamber: Path | None, cache_dir: Path | None,
+                    register: "Callable[[], Sequence[str]] | None" = None) -> "SemanticRanker":
+    """The second ranker; its model is learned (or read from `cache_dir`) at the first text search (`serve`:
+    at start), from the shipped texts and, with `register`, the register's own barriers as they stand then:
+    the words its jurists use together. Records added later are placed in that model as a query is."""
     from search.semantic import SemanticRanker, load_or_train, training_texts
 
-    return SemanticRanker(lambda: load_or_train(training_texts(corpus, chamber), cache_dir))
+    return SemanticRanker(lambda: load_or_train([*training_texts(corpus, chamber), *(register() if register else ())],
+                                                cache_dir))
 
 
 def open_backend(index_dir: Path, *, thesaurus: dict | None = None, kind: str = "whoosh",

@@ -85,6 +85,8 @@ VECTORS_KEPT = 50_000
 # One Chamber record in this many (by title) is training text; the others are only ever evaluated on.
 TRAINING_SHARE = 2
 MODEL_VERSION = "lsa-1"
+# Cached models kept in the cache folder (search.semantic.load_or_train), newest first.
+MODELS_KEPT = 3
 # The training half of the Chamber's questions and answers, shipped under corpus/ (tools/build_chamber_texts.py).
 CHAMBER_TEXTS = Path("chamber") / "dekamer-2017-leerdeel.jsonl.gz"
 
@@ -250,7 +252,19 @@ def load_or_train(texts: Sequence[str], cache_dir: Path | None) -> SemanticModel
         with os.fdopen(handle, "wb") as stream:
             stream.write(pickle.dumps(model))
         os.replace(temporary, path)
+        _prune(path.parent)
     return model
+
+
+def _prune(cache_dir: Path, keep: int = MODELS_KEPT) -> None:
+    """Remove all but the `keep` newest cached models: the model follows the register, so each change to it
+    leaves one behind."""
+    try:  # another process may prune the same folder at once: nothing here is worth failing a search for
+        models = sorted(cache_dir.glob("semantic-*.pickle"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+        for old in models[keep:]:
+            old.unlink(missing_ok=True)
+    except OSError as exc:
+        log.warning("oude LSA-modellen niet opgeruimd (%s)", exc)
 
 
 class SemanticRanker:

@@ -299,6 +299,13 @@ def count_barriers(session: Session) -> int:
     return session.exec(select(func.count()).select_from(Barrier)).one()
 
 
+def barrier_texts(session: Session) -> list[str]:
+    """Every barrier's title and description, in code order: the register's own words, which the semantic
+    model learns from beside the shipped texts (drempelbank.runtime.semantic_ranker)."""
+    rows = session.exec(select(Barrier.title, Barrier.description).order_by(Barrier.code)).all()
+    return [f"{title or ''}\n{description or ''}" for title, description in rows]
+
+
 
 
 def add_comment(*, session: Session, code: str, text: str, actor: str | None) -> Comment:

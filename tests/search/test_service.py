@@ -195,3 +195,34 @@ def test_a_municipality_named_in_a_query_brings_its_barriers_first(rt):
     found = codes(rt.search.search("drempels in Gent", page_size=len(in_gent)))
     assert set(found) == in_gent
     assert rt.search.search("drempels in Gent").suggestion is None
+
+
+def test_the_semantic_model_learns_the_words_of_the_register(rt):
+    """Beside the shipped texts the semantic model learns from the register's barriers as they stand when it
+    loads (at the first search; `serve`: at start): a word only the register's jurists write is in the model of
+    a process started after they wrote it, not in one loaded before; old cached models are cleared away."""
+    from search.semantic import MODELS_KEPT, terms
+
+    before = Runtime(Settings(home=rt.settings.home))
+    new = Runtime(Settings(home=rt.settings.home))
+    codes_added = [f"DR-2099-1{i:02d}" for i in range(3)]
+    try:
+        (word,) = terms("zwembadabonnementen")
+        assert word not in before.search.backend.reranker.model.vectorizer.vocabulary_
+        with session_scope(rt.engine) as session:
+            for i, code in enumerate(codes_added):
+                create_barrier(session=session, actor="test", data=validate(BarrierCreate, {
+                    "code": code, "title": f"Zwembadabonnementen {i} enkel aan de kassa",
+                    "description": "Zwembadabonnementen voor inwoners worden nog aan de kassa verkocht.",
+                    "kind": "procesmatig"}))
+        new.after_commit()
+        assert word in new.search.backend.reranker.model.vectorizer.vocabulary_
+        assert word not in before.search.backend.reranker.model.vectorizer.vocabulary_
+        assert len(list(rt.settings.semantic_cache.glob("semantic-*.pickle"))) <= MODELS_KEPT
+    finally:
+        with session_scope(rt.engine) as session:
+            for code in codes_added:
+                delete_barrier(session=session, code=code, actor="test")
+        new.after_commit()
+        before.close()
+        new.close()
