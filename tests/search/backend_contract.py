@@ -32,6 +32,9 @@ MEANING_TEXTS = [
 
 
 
+SHIPPED_THESAURUS = json.loads((Path(__file__).resolve().parents[2] / "corpus" / "thesaurus.json").read_text("utf-8"))
+
+
 def _barrier(code, title, body, **kw) -> SearchDocument:
     kw.setdefault("status", "gemeld")
     kw.setdefault("kind", "juridisch")
@@ -690,8 +693,7 @@ class BackendContract:
     def test_an_abbreviation_of_local_government_finds_the_words_written_out(self, make_backend):
         # The shipped thesaurus: a query writing out "gemeentelijke administratieve sancties" finds the records
         # that only say GAS, also as part of a hyphenated word, and the other way round.
-        thesaurus = json.loads((Path(__file__).resolve().parents[2] / "corpus" / "thesaurus.json").read_text("utf-8"))
-        backend = make_backend(thesaurus=thesaurus)
+        backend = make_backend(thesaurus=SHIPPED_THESAURUS)
         backend.add([_barrier("DR-2025-027", "Beslissingen over GAS enkel per aangetekende brief",
                               "De wet schrijft de aangetekende zending voor."),
                      _barrier("DR-2025-028", "Gemeentelijke administratieve sancties via de eBox",
@@ -706,8 +708,7 @@ class BackendContract:
     def test_a_synonym_of_local_administration_finds_the_other_wording(self, make_backend):
         # The shipped thesaurus: what one municipality calls a "woonstcontrole" by the "wijkinspecteur" another
         # calls a "woonstvaststelling" by the "wijkagent"; a "containerpark" is a "recyclagepark".
-        thesaurus = json.loads((Path(__file__).resolve().parents[2] / "corpus" / "thesaurus.json").read_text("utf-8"))
-        backend = make_backend(thesaurus=thesaurus)
+        backend = make_backend(thesaurus=SHIPPED_THESAURUS)
         backend.add([_barrier("DR-2025-040", "Woonstvaststelling door de wijkagent op papier",
                               "Na een adreswijziging gaat het dossier op papier naar de politie."),
                      _barrier("DR-2025-041", "Toegang tot het recyclagepark met de eID",
