@@ -25,6 +25,7 @@ import pickle
 import re
 import tempfile
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import replace
 from functools import lru_cache
@@ -87,6 +88,9 @@ TRAINING_SHARE = 2
 MODEL_VERSION = "lsa-1"
 # Cached models kept in the cache folder (search.semantic.load_or_train), newest first.
 MODELS_KEPT = 3
+# A serving process relearns its model beside the searches when the index changed and this long has passed
+# since it was learned (SemanticRanker.maybe_relearn): the register's new barriers join what it knows.
+RELEARN_SECONDS = 600.0
 # The training half of the Chamber's questions and answers, shipped under corpus/ (tools/build_chamber_texts.py).
 CHAMBER_TEXTS = Path("chamber") / "dekamer-2017-leerdeel.jsonl.gz"
 
@@ -137,6 +141,8 @@ class SemanticModel:
     def __init__(self, vectorizer, svd):
         self.vectorizer = vectorizer
         self.svd = svd
+        # the texts it was learned from (search.semantic.fingerprint), when load_or_train made it
+        self.fingerprint: str | None = None
 
     @classmethod
     def train(cls, texts: Iterable[str], components: int = COMPONENTS) -> "SemanticModel":
@@ -155,6 +161,10 @@ class SemanticModel:
 
     def __getstate__(self) -> dict:
         return {"vectorizer": self.vectorizer, "svd": self.svd}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self.fingerprint = None
 
     def vectors(self, texts: Sequence[str]) -> np.ndarray:
         # TruncatedSVD.transform is X @ components_.T; scipy copies that transposed view to a C-ordered
@@ -237,14 +247,19 @@ def fingerprint(texts: Sequence[str]) -> str:
 
 
 def load_or_train(texts: Sequence[str], cache_dir: Path | None) -> SemanticModel:
-    """The model of `texts`, from the cache file when one was built from exactly these texts."""
-    path = cache_dir / f"semantic-{fingerprint(texts)}.pickle" if cache_dir else None
+    """The model of `texts`, from the cache file when one was built from exactly these texts; its
+    `fingerprint` names the texts (SemanticRanker.relearn swaps a model only for one of other texts)."""
+    name = fingerprint(texts)
+    path = cache_dir / f"semantic-{name}.pickle" if cache_dir else None
     if path is not None and path.exists():
         try:
-            return pickle.loads(path.read_bytes())
+            model = pickle.loads(path.read_bytes())
+            model.fingerprint = name
+            return model
         except Exception as exc:  # noqa: BLE001  (a damaged cache is rebuilt, never fatal)
             log.warning("LSA-cache %s onleesbaar (%s): opnieuw geleerd", path, exc)
     model = SemanticModel.train(texts)
+    model.fingerprint = name
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         # a temporary file of its own: several processes may learn the same model at once
@@ -275,11 +290,16 @@ class SemanticRanker:
                  recall: int = RECALL, added_weight: float = RECALL_WEIGHT, recall_min: float = RECALL_MIN,
                  recall_types: tuple[str, ...] = RECALL_TYPES, proximity: float = PROXIMITY_WEIGHT):
         self._load = load
-        self._model: SemanticModel | None = None
+        # (model, the vectors it gave, its version): swapped whole, so a search never mixes two models
+        self._state: tuple[SemanticModel, VectorCache, int] | None = None
         self._lock = threading.Lock()
-        self._vectors = VectorCache()
         self._matrix: RecordMatrix | None = None
         self._matrix_lock = threading.Lock()
+        # relearning beside the searches (maybe_relearn): when, from which index generation, and the thread
+        self.relearn_after = RELEARN_SECONDS
+        self._learned_at = 0.0
+        self._learned_generation: object = None
+        self._relearning: threading.Thread | None = None
         self.weight = weight
         self.pool = pool
         self.recall = recall
@@ -290,25 +310,67 @@ class SemanticRanker:
 
     @property
     def model(self) -> SemanticModel:
+        return self._current()[0]
+
+    def _current(self) -> tuple[SemanticModel, VectorCache, int]:
         with self._lock:
-            if self._model is None:
-                self._model = self._load()
-            return self._model
+            if self._state is None:
+                self._state = (self._load(), VectorCache(), 0)
+                self._learned_at = time.monotonic()
+            return self._state
+
+    def relearn(self) -> bool:
+        """Load the model again: its texts include the register's barriers, which change. A model of other
+        texts replaces the current one (with fresh vectors) for the searches that start after; True then."""
+        model = self._load()  # seconds at most; the searches go on with the current model meanwhile
+        with self._lock:
+            self._learned_at = time.monotonic()
+            current = self._state
+            if current is not None and model.fingerprint is not None and model.fingerprint == current[0].fingerprint:
+                return False
+            self._state = (model, VectorCache(), current[2] + 1 if current else 0)
+        log.info("betekenismodel opnieuw geleerd (%s)", model.fingerprint)
+        return True
+
+    def maybe_relearn(self, generation: object) -> threading.Thread | None:
+        """Relearn in a thread of its own when the index changed since the model was learned and
+        `relearn_after` seconds have passed (at most one at a time); the started thread, else None."""
+        with self._lock:
+            if self._state is None or generation == self._learned_generation or None in _flat(generation):
+                return None
+            if time.monotonic() - self._learned_at < self.relearn_after:
+                return None
+            if self._relearning is not None and self._relearning.is_alive():
+                return None
+            self._learned_generation = generation
+            self._relearning = thread = threading.Thread(target=self._relearn_quietly, name="lsa-relearn",
+                                                         daemon=True)
+        thread.start()
+        return thread
+
+    def _relearn_quietly(self) -> None:
+        try:
+            self.relearn()
+        except Exception:  # noqa: BLE001  (the current model serves on; a later change tries again)
+            log.warning("betekenismodel opnieuw leren mislukt", exc_info=True)
 
     def warm(self, records: Iterable[tuple[str, str]]) -> int:
         """The vectors of records given as (title, text), computed now rather than at their first search."""
-        return self._vectors.fill(self.model, (record_text(title, text) for title, text in records))
+        model, vectors, _version = self._current()
+        return vectors.fill(model, (record_text(title, text) for title, text in records))
 
     def nearest(self, text: str, generation: object, records: Callable[[], Iterable[tuple[str, str, str]]],
                 count: int) -> list[str]:
         """The ids of the `count` records nearest `text` in LSA space (cosine at least `recall_min`), nearest first.
         `records` gives every indexed record as (id, title, text); their matrix is kept until `generation`
-        changes (one holding None: never kept)."""
-        model = self.model
+        changes (one holding None: never kept) or the model is relearned (maybe_relearn, started here)."""
+        model, vectors, version = self._current()
+        self.maybe_relearn(generation)
+        key = (*_flat(generation), version)
         with self._matrix_lock:  # one thread builds it, the others wait for it
             matrix = self._matrix
-            if matrix is None or None in _flat(generation) or matrix.generation != generation:
-                matrix = self._matrix = RecordMatrix.build(generation, records(), model, self._vectors)
+            if matrix is None or None in _flat(generation) or matrix.generation != key:
+                matrix = self._matrix = RecordMatrix.build(key, records(), model, vectors)
         return matrix.nearest(model.vectors([text])[0], count, self.recall_min)
 
     def rerank(self, text: str, hits: list[Hit], added: Sequence[Hit] = (), closeness: Sequence[float] = ()
@@ -325,7 +387,8 @@ class SemanticRanker:
         if not added and (len(hits) < 2 or top <= 0):
             return hits
         everything = [*hits, *added]
-        similarity = self.model.similarities(text, [record_text(h.title, h.text) for h in everything], self._vectors)
+        model, vectors, _version = self._current()
+        similarity = model.similarities(text, [record_text(h.title, h.text) for h in everything], vectors)
         scale = top if top > 0 else 1.0
         fused = [h.score / scale + self.weight * float(sim) for h, sim in zip(hits, similarity)]
         fused += [self.added_weight * max(0.0, float(sim)) for sim in similarity[len(hits):]]

@@ -75,3 +75,26 @@ def test_the_chamber_texts_add_only_their_training_half(tmp_path):
                     encoding="utf-8")
     added = training_texts(CORPUS, path)[len(training_texts(CORPUS)):]
     assert [t.partition("\n")[0] for t in added] == [t for t in titles if training_part(t)] == ["Trams te laat."]
+
+
+def test_a_relearned_model_replaces_the_current_one_only_for_other_texts(tmp_path):
+    """The model's texts include the register's barriers: relearning swaps in a model of the texts as they are
+    now, with its own vectors, and keeps the current one when they have not changed; beside the searches it
+    runs in a thread of its own, once the index changed and `relearn_after` seconds passed."""
+    from search.semantic import SemanticRanker, load_or_train, terms
+
+    subjects = ["aangetekende zending", "elektronische handtekening", "persoonlijke verschijning", "eBox", "e-loket"]
+    texts = [f"De gemeente vraagt een {subject} voor aanvraag {i} van de burger aan het loket."
+             for i in range(8) for subject in subjects]
+    ranker = SemanticRanker(lambda: load_or_train(list(texts), tmp_path))
+    first = ranker.model
+    (word,) = terms("zwembadabonnementen")
+    assert not ranker.relearn() and ranker.model is first
+    texts.extend(f"Zwembadabonnementen {i} worden aan de kassa verkocht, niet in het e-loket." for i in range(3))
+    assert ranker.maybe_relearn(("index", 1)) is None  # not yet: learned less than relearn_after ago
+    ranker.relearn_after = 0
+    thread = ranker.maybe_relearn(("index", 1))
+    thread.join(timeout=60)
+    assert ranker.model is not first and word in ranker.model.vectorizer.vocabulary_
+    assert word not in first.vectorizer.vocabulary_
+    assert ranker.maybe_relearn(("index", 1)) is None  # the same generation: nothing to learn

@@ -200,7 +200,8 @@ def test_a_municipality_named_in_a_query_brings_its_barriers_first(rt):
 def test_the_semantic_model_learns_the_words_of_the_register(rt):
     """Beside the shipped texts the semantic model learns from the register's barriers as they stand when it
     loads (at the first search; `serve`: at start): a word only the register's jurists write is in the model of
-    a process started after they wrote it, not in one loaded before; old cached models are cleared away."""
+    a process started after they wrote it, not in one loaded before until it relearns; old cached models are
+    cleared away."""
     from search.semantic import MODELS_KEPT, terms
 
     before = Runtime(Settings(home=rt.settings.home))
@@ -217,8 +218,14 @@ def test_the_semantic_model_learns_the_words_of_the_register(rt):
                     "kind": "procesmatig"}))
         new.after_commit()
         assert word in new.search.backend.reranker.model.vectorizer.vocabulary_
-        assert word not in before.search.backend.reranker.model.vectorizer.vocabulary_
+        ranker = before.search.backend.reranker
+        assert word not in ranker.model.vectorizer.vocabulary_
         assert len(list(rt.settings.semantic_cache.glob("semantic-*.pickle"))) <= MODELS_KEPT
+        # a process that keeps serving relearns beside its searches once the index changed (after RELEARN_SECONDS)
+        ranker.relearn_after = 0
+        assert codes(before.search.search("zwembadabonnementen"))
+        ranker._relearning.join(timeout=60)
+        assert word in ranker.model.vectorizer.vocabulary_
     finally:
         with session_scope(rt.engine) as session:
             for code in codes_added:
