@@ -73,7 +73,7 @@ def measure(backend: str, size: int, ranker, queries: list[str]) -> dict:
         generation = search_backend.generation()
         row["generation_cpu_ms"], row["generation_wall_ms"] = (round(v, 2) for v in
                                                                timed(search_backend.generation, 20))
-        build = lambda: RecordMatrix.build(generation, search_backend.id_texts(), ranker.model, ranker._vectors)  # noqa: E731
+        build = lambda: RecordMatrix.build(generation, search_backend.id_texts(), ranker.model, ranker.vector_cache)  # noqa: E731
         row["matrix_cpu_ms"], row["matrix_wall_ms"] = (round(v, 1) for v in timed(build, 3))
         for name, recall in (("pass-off", 0), ("pass-on", RECALL or 20)):
             ranker.recall = recall

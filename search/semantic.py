@@ -312,6 +312,11 @@ class SemanticRanker:
     def model(self) -> SemanticModel:
         return self._current()[0]
 
+    @property
+    def vector_cache(self) -> "VectorCache":
+        """The record vectors the current model has given (warmed by `serve`)."""
+        return self._current()[1]
+
     def _current(self) -> tuple[SemanticModel, VectorCache, int]:
         with self._lock:
             if self._state is None:

@@ -570,10 +570,10 @@ class BackendContract:
             cold = self.search(backend, wide, page_size=50)
             backend.reranker = warmed = SemanticRanker(lambda: shipped_semantic_ranker.model)
             counts = backend.warm_up()
-            assert counts["records"] == counts["vectors"] == len(warmed._vectors) == backend.count()
+            assert counts["records"] == counts["vectors"] == len(warmed.vector_cache) == backend.count()
             assert counts["words"] > 100
             hot = self.search(backend, wide, page_size=50)
-            assert len(warmed._vectors) == backend.count()  # the search needed no vector it had not
+            assert len(warmed.vector_cache) == backend.count()  # the search needed no vector it had not
         finally:
             backend.reranker = None
         assert cold.total == hot.total >= 6 and codes(hot) == codes(cold)
