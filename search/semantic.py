@@ -353,6 +353,11 @@ class SemanticRanker:
         thread.start()
         return thread
 
+    @property
+    def relearning(self) -> threading.Thread | None:
+        """The thread maybe_relearn last started (done or not), None before any."""
+        return self._relearning
+
     def _relearn_quietly(self) -> None:
         try:
             self.relearn()

@@ -224,7 +224,7 @@ def test_the_semantic_model_learns_the_words_of_the_register(rt):
         # a process that keeps serving relearns beside its searches once the index changed (after RELEARN_SECONDS)
         ranker.relearn_after = 0
         assert codes(before.search.search("zwembadabonnementen"))
-        ranker._relearning.join(timeout=60)
+        ranker.relearning.join(timeout=60)
         assert word in ranker.model.vectorizer.vocabulary_
     finally:
         with session_scope(rt.engine) as session:
