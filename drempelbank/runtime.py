@@ -117,7 +117,8 @@ def semantic_ranker(corpus: Path, chamber: Path | None, cache_dir: Path | None,
                     register: "Callable[[], Sequence[str]] | None" = None) -> "SemanticRanker":
     """The second ranker; its model is learned (or read from `cache_dir`) at the first text search (`serve`:
     at start), from the shipped texts and, with `register`, the register's own barriers as they stand then:
-    the words its jurists use together. Records added later are placed in that model as a query is."""
+    the words its jurists use together. Records added later are placed in that model as a query is, until a
+    serving process relearns it beside its searches (search.semantic.SemanticRanker.maybe_relearn)."""
     from search.semantic import SemanticRanker, load_or_train, training_texts
 
     return SemanticRanker(lambda: load_or_train([*training_texts(corpus, chamber), *(register() if register else ())],
