@@ -60,8 +60,9 @@ _TOKEN = re.compile(
 # and a part the vocabulary knows whole split in turn ("dossier|beheer|systeem"); a hyphenated word's part that
 # is a thesaurus term brings its canonical term ("GAS-boetes", "GDPR-boete") (all session 10); 9: the thesaurus
 # knows synonyms of local administration (adreswijziging/verhuis, woonstvaststelling/woonstcontrole, wijkagent/
-# wijkinspecteur, bewonerskaart, recyclagepark/containerpark, ...) (session 11).
-ANALYSIS_VERSION = 9
+# wijkinspecteur, bewonerskaart, recyclagepark/containerpark, ...); 10: hoorzitting/hoorrecht, videoconferentie,
+# administratief beroep/aanvechten (both session 11).
+ANALYSIS_VERSION = 10
 # Analysed words kept per process (each cache of one word's analysis); `DutchAnalysis.warm` fills at most this many.
 WORDS_KEPT = 100_000
 # The same pattern with one group: split() gives [gap, token, gap, token, ..., gap], all in C.

@@ -715,13 +715,18 @@ class BackendContract:
                               "De slagboom leest de identiteitskaart."),
                      _barrier("DR-2025-042", "Papieren formulieren bij de politie",
                               "Het proces-verbaal wordt afgedrukt."),
-                     _barrier("DR-2025-043", "Controle van facturen", "De woonst van de leverancier staat erop.")])
+                     _barrier("DR-2025-043", "Controle van facturen", "De woonst van de leverancier staat erop."),
+                     _barrier("DR-2025-044", "Hoorzitting over een omgevingsvergunning enkel fysiek",
+                              "Wie administratief beroep instelt, kan vragen om gehoord te worden."),
+                     _barrier("DR-2025-045", "Omgevingsvergunning enkel op papier aangevraagd",
+                              "De bouwvergunning wordt per post aangevraagd en per post bezorgd.")])
         assert codes(self.search(backend, "woonstcontrole wijkinspecteur")) == ["DR-2025-040"]
         # a synonym no record writes is not an unknown compound to split into words records do write
         alone = self.search(backend, "woonstcontrole")
         assert codes(alone) == ["DR-2025-040"] and alone.notices == []
         assert codes(self.search(backend, "verhuis"))[0] == "DR-2025-040"
         assert codes(self.search(backend, "containerpark")) == ["DR-2025-041"]
+        assert codes(self.search(backend, "bouwvergunning aanvechten mondelinge toelichting"))[0] == "DR-2025-044"
 
     @pytest.mark.parametrize("text", NASTY_QUERIES)
     def test_nasty_input_never_raises(self, backend, text):
