@@ -35,6 +35,13 @@ MEANING_TEXTS = [
 SHIPPED_THESAURUS = json.loads((Path(__file__).resolve().parents[2] / "corpus" / "thesaurus.json").read_text("utf-8"))
 
 
+def _shipped_thesaurus_register(make_backend, records: list[tuple[str, str, str]]):
+    """A backend with the shipped thesaurus holding barriers given as (code, title, body)."""
+    backend = make_backend(thesaurus=SHIPPED_THESAURUS)
+    backend.add([_barrier(code, title, body) for code, title, body in records])
+    return backend
+
+
 def _barrier(code, title, body, **kw) -> SearchDocument:
     kw.setdefault("status", "gemeld")
     kw.setdefault("kind", "juridisch")
@@ -693,13 +700,13 @@ class BackendContract:
     def test_an_abbreviation_of_local_government_finds_the_words_written_out(self, make_backend):
         # The shipped thesaurus: a query writing out "gemeentelijke administratieve sancties" finds the records
         # that only say GAS, also as part of a hyphenated word, and the other way round.
-        backend = make_backend(thesaurus=SHIPPED_THESAURUS)
-        backend.add([_barrier("DR-2025-027", "Beslissingen over GAS enkel per aangetekende brief",
-                              "De wet schrijft de aangetekende zending voor."),
-                     _barrier("DR-2025-028", "Gemeentelijke administratieve sancties via de eBox",
-                              "De sanctionerend ambtenaar wil de beslissing digitaal bezorgen."),
-                     _barrier("DR-2025-029", "Gemeentelijke premies", "Een administratieve vereenvoudiging."),
-                     _barrier("DR-2025-032", "Inning van GAS-boetes", "Het betaalverzoek gaat per post.")])
+        backend = _shipped_thesaurus_register(make_backend, [
+            ("DR-2025-027", "Beslissingen over GAS enkel per aangetekende brief",
+             "De wet schrijft de aangetekende zending voor."),
+            ("DR-2025-028", "Gemeentelijke administratieve sancties via de eBox",
+             "De sanctionerend ambtenaar wil de beslissing digitaal bezorgen."),
+            ("DR-2025-029", "Gemeentelijke premies", "Een administratieve vereenvoudiging."),
+            ("DR-2025-032", "Inning van GAS-boetes", "Het betaalverzoek gaat per post.")])
         assert set(codes(self.search(backend, "gemeentelijke administratieve sancties"))[:3]) == {
             "DR-2025-027", "DR-2025-028", "DR-2025-032"}
         assert set(codes(self.search(backend, "GAS"))) == {"DR-2025-027", "DR-2025-028", "DR-2025-032"}
@@ -708,18 +715,16 @@ class BackendContract:
     def test_a_synonym_of_local_administration_finds_the_other_wording(self, make_backend):
         # The shipped thesaurus: what one municipality calls a "woonstcontrole" by the "wijkinspecteur" another
         # calls a "woonstvaststelling" by the "wijkagent"; a "containerpark" is a "recyclagepark".
-        backend = make_backend(thesaurus=SHIPPED_THESAURUS)
-        backend.add([_barrier("DR-2025-040", "Woonstvaststelling door de wijkagent op papier",
-                              "Na een adreswijziging gaat het dossier op papier naar de politie."),
-                     _barrier("DR-2025-041", "Toegang tot het recyclagepark met de eID",
-                              "De slagboom leest de identiteitskaart."),
-                     _barrier("DR-2025-042", "Papieren formulieren bij de politie",
-                              "Het proces-verbaal wordt afgedrukt."),
-                     _barrier("DR-2025-043", "Controle van facturen", "De woonst van de leverancier staat erop."),
-                     _barrier("DR-2025-044", "Hoorzitting over een omgevingsvergunning enkel fysiek",
-                              "Wie administratief beroep instelt, kan vragen om gehoord te worden."),
-                     _barrier("DR-2025-045", "Omgevingsvergunning enkel op papier aangevraagd",
-                              "De bouwvergunning wordt per post aangevraagd en per post bezorgd.")])
+        backend = _shipped_thesaurus_register(make_backend, [
+            ("DR-2025-040", "Woonstvaststelling door de wijkagent op papier",
+             "Na een adreswijziging gaat het dossier op papier naar de politie."),
+            ("DR-2025-041", "Toegang tot het recyclagepark met de eID", "De slagboom leest de identiteitskaart."),
+            ("DR-2025-042", "Papieren formulieren bij de politie", "Het proces-verbaal wordt afgedrukt."),
+            ("DR-2025-043", "Controle van facturen", "De woonst van de leverancier staat erop."),
+            ("DR-2025-044", "Hoorzitting over een omgevingsvergunning enkel fysiek",
+             "Wie administratief beroep instelt, kan vragen om gehoord te worden."),
+            ("DR-2025-045", "Omgevingsvergunning enkel op papier aangevraagd",
+             "De bouwvergunning wordt per post aangevraagd en per post bezorgd.")])
         assert codes(self.search(backend, "woonstcontrole wijkinspecteur")) == ["DR-2025-040"]
         # a synonym no record writes is not an unknown compound to split into words records do write
         alone = self.search(backend, "woonstcontrole")
