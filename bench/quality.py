@@ -52,9 +52,11 @@ OWN_BARRIERS = EVAL / "barrier_queries.jsonl"
 BARRIER_SETS = {
     "own-barriers": (NEW_BARRIERS, OWN_BARRIERS),  # session 10: 60 barriers, 42 queries (14 tune, 28 held)
     "own-barriers2": (EVAL / "new_barriers2.jsonl", EVAL / "barrier_queries2.jsonl"),  # session 11: 50, 42 (all held)
+    # session 12: 24 paraphrase and 12 facet queries over own-barriers2's register, written blind (all tune)
+    "own-tune3": (EVAL / "new_barriers2.jsonl", EVAL / "tune_queries3.jsonl"),
 }
 BASELINES = {"bm25-raw": raw_analyzer, "bm25-stem": dutch_stem_analyzer}
-ALL_SETS = ("own-demo", "own-facet", "own-barriers", "own-barriers2", "own-kamer", "legal-qa-dev", "dekamer-2017")
+ALL_SETS = ("own-demo", "own-facet", "own-barriers", "own-barriers2", "own-tune3", "own-kamer", "legal-qa-dev", "dekamer-2017")
 # Records the "lsa-recall" ablation adds when the product's semantic pass is off.
 RECALL_MEASURED = 20
 

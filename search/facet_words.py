@@ -52,8 +52,15 @@ def _value_index() -> dict[str, tuple[str, str]]:
         for value in values:
             index[value] = (field, value)
             index.setdefault(value.replace("-", " "), (field, value))
-            if "-" not in value and _key(value):  # a multi-word value is named by its words only
+            if "-" not in value and _key(value):
                 index.setdefault(_key(value), (field, value))
+            words = value.split("-")
+            # a value of two content words is also named inflected, in either order ("voorgestelde oplossingen");
+            # one of a function word and a content word ("in analyse") by its words only
+            keys = [_key(" ".join(words)), _key(" ".join(reversed(words)))] if len(words) == 2 else []
+            for key in keys:
+                if key.count(" ") == 1:
+                    index.setdefault(key, (field, value))
     return index
 
 
@@ -126,10 +133,24 @@ def _match(phrase: str, municipality: Callable[[str], str | None] | None,
     if phrase in _VALUES:
         return [_VALUES[phrase]]
     key = _key(phrase)
-    if key and key in _VALUES and " " not in phrase:
+    # a phrase is named by its analysed words only when none of them is dropped ("de opgeloste" is two words)
+    if key and key in _VALUES and key.count(" ") == phrase.count(" "):
         return [_VALUES[key]]
     if len(phrase) <= 2:
         return []
-    nis = municipality(phrase) if municipality else None
-    name = province(phrase) if province else None
-    return [*([("municipality", nis)] if nis else []), *([("province", name)] if name else [])]
+    for name in (phrase, *_adjective_bases(phrase)):
+        nis = municipality(name) if municipality else None
+        region = province(name) if province else None
+        if nis or region:
+            return [*([("municipality", nis)] if nis else []), *([("province", region)] if region else [])]
+    return []
+
+
+def _adjective_bases(phrase: str) -> list[str]:
+    """The place names an adjective may derive from: "gentse" -> "gent", "limburgse" -> "limburg",
+    "antwerpse" -> "antwerpen", "oost-vlaamse" -> "oost-vlaanderen"."""
+    if not phrase.endswith("se") or len(phrase) < 6:
+        return []
+    if phrase.endswith("vlaamse"):
+        return [phrase[:-len("vlaamse")] + "vlaanderen"]
+    return [phrase[:-2], phrase[:-2] + "en"]

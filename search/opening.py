@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Callable, Generic, Protocol, TypeVar
 
+from search.facet_words import TYPE_WORDS
 from search.nlp import kept_names, lemma_vocabulary, lookup_table
 from search.query import SearchQuery
 
@@ -100,7 +101,8 @@ def word_parts(query: SearchQuery, held: Callable[[set[str]], set[str]], *, hyph
                thesaurus_term: Callable[[str], bool] | None = None) -> tuple[SearchQuery, list[str]] | None:
     """The query with each word of letters the index does not hold split into two it holds ("huiszoekingsschade"
     -> "huiszoeking schade", "lymeziekte" -> "lyme ziekte"), with a notice per split, and with `hyphens` each
-    hyphenated word ("Dublin-overeenkomst") split into its parts; None when nothing splits. A compound no record
+    hyphenated word ("Dublin-overeenkomst") split into its parts, and a word naming the record type after a held
+    modifier ("handtekeningdrempels") searched as that modifier; None when nothing splits. A compound no record
     writes whole otherwise finds nothing, and a hyphenated word asks for all its parts in order
     (SearchBackend.search). `held(words)` gives the lowercased words the index's vocabulary holds; a word
     `thesaurus_term` knows is searched as its canonical term, not split."""
@@ -112,7 +114,7 @@ def word_parts(query: SearchQuery, held: Callable[[set[str]], set[str]], *, hyph
                   and t.casefold() not in query.facets and not (thesaurus_term and thesaurus_term(t))}
     unknown = long_words - held(long_words) if long_words else set()
     candidates = {word: _splits(word) for word in unknown}
-    parts = {w for splits in candidates.values() for split in splits for w in split}
+    parts = {w for splits in candidates.values() for split in splits for w in split if w not in TYPE_WORDS}
     known = held(parts) if parts else set()
     terms: list[str] = []
     notices: list[str] = []
@@ -121,10 +123,13 @@ def word_parts(query: SearchQuery, held: Callable[[set[str]], set[str]], *, hyph
             terms.extend(term.split("-"))
             continue
         splits = [s for s in candidates.get(term.lower(), ()) if set(s) <= known]
-        if not splits:
+        # "handtekeningdrempels": a modifier the index holds before a word naming the record type is that modifier
+        typed = [(s[0],) for s in candidates.get(term.lower(), ()) if s[1] in TYPE_WORDS and s[0] in known]
+        if not splits and not typed:
             terms.append(term)
             continue
-        best = max(splits, key=lambda s: (min(map(len, s)), len(s[1]), len(s[0])))
+        best = (max(splits, key=lambda s: (min(map(len, s)), len(s[1]), len(s[0]))) if splits
+                else max(typed, key=lambda s: len(s[0])))
         terms.extend(best)
         notices.append(SPLIT_NOTICE.format(word=term, parts=" ".join(best)))
     if terms == query.terms:

@@ -682,6 +682,15 @@ class BackendContract:
         assert "DR-2025-012" in codes(self.facet_search(backend, "drempel formulier",
                                                         types=("barrier", "article", "project")))
 
+    def test_a_compound_with_the_record_type_and_a_place_adjective_name_what_they_mean(self, backend):
+        # No record writes "handtekeningdrempels" nor "Antwerpse": the first asks for the barriers on signatures,
+        # the second names Antwerp (DR-2024-002's town and province, which its text never names).
+        found = self.facet_search(backend, "handtekeningdrempels")
+        assert set(codes(found)) == {"DR-2024-002", "DR-2023-009"}
+        assert found.notices == ["Geen resultaten voor ‘handtekeningdrempels’; gezocht op ‘handtekening’."]
+        assert codes(self.facet_search(backend, "Antwerpse aanvraag"))[0] == "DR-2024-002"
+        assert codes(self.facet_search(backend, "Gentse beslissingen"))[0] == "DR-2024-001"
+
     def test_a_word_naming_a_facet_value_is_not_corrected(self, backend):
         backend.add([_barrier("DR-2025-013", "Vlaams decreet over bekendmaking",
                               "Het Vlaams decreet vraagt een aanplakking.", level="vlaams")])

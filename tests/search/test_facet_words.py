@@ -25,6 +25,24 @@ def test_multi_word_values_and_municipalities():
     assert hints("Sint-Martens-Latem") == [("municipality", "44034", "Sint-Martens-Latem", "")]
 
 
+def test_a_value_of_two_content_words_is_named_inflected_in_either_order():
+    assert hints("voorgestelde oplossingen voor handtekeningen") == [
+        ("status", "oplossing-voorgesteld", "voorgestelde oplossingen", "voor handtekeningen")]
+    assert hints("oplossing voorgesteld") == [("status", "oplossing-voorgesteld", "oplossing voorgesteld", "")]
+    # a phrase of a function word and a value names the value alone, not a two-word value
+    assert hints("de opgeloste") == [("status", "opgelost", "opgeloste", "de")]
+    assert hints("analyse van de kosten") == []
+
+
+def test_an_adjective_of_a_place_names_the_place():
+    assert hints("handtekening in Limburgse gemeenten") == [
+        ("province", "Limburg", "Limburgse", "handtekening in gemeenten")]
+    assert hints("Gentse drempels") == [("municipality", "44021", "Gentse", "drempels")]
+    assert hints("West-Vlaamse premies") == [("province", "West-Vlaanderen", "West-Vlaamse", "premies")]
+    assert hints("Antwerpse") == [("municipality", "11002", "Antwerpse", ""), ("province", "Antwerpen", "Antwerpse", "")]
+    assert hints("Franse taal") == [] and hints("Vlaamse regels") == [("level", "vlaams", "Vlaamse", "regels")]
+
+
 def test_a_facet_already_filtered_on_or_a_plain_word_gives_no_hint():
     assert hints("status:opgelost opgelost") == []
     assert hints("analyse van de kosten") == []

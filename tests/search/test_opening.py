@@ -40,6 +40,8 @@ def held(words: set[str]) -> set[str]:
     ("meenamen", None),  # a form the lemma data knows
     ("qqqqschade", None),  # "qqqq" is no word of the index
     ("Dublin-overeenkomst", None),  # hyphenated words only when asked (a search that found nothing)
+    ("schadedrempels", ["schade"]),  # a word naming the record type after a held modifier: the modifier
+    ("qqqqdrempels", None),  # ... not when the modifier is no word of the index
 ])
 def test_an_unknown_compound_splits_into_two_words_the_index_holds(text, terms):
     split = word_parts(parse_query(text), held, hyphens=False)
@@ -50,3 +52,9 @@ def test_a_hyphenated_word_splits_when_asked_and_the_split_is_noticed():
     query, notices = word_parts(parse_query("Dublin-overeenkomst huiszoekingsschade"), held)
     assert query.terms == ["Dublin", "overeenkomst", "huiszoeking", "schade"]
     assert notices == ["Geen resultaten voor ‘huiszoekingsschade’; gezocht op ‘huiszoeking schade’."]
+
+
+def test_a_compound_of_a_held_modifier_and_the_record_type_is_searched_as_the_modifier():
+    query, notices = word_parts(parse_query("aangetekendedrempels lyme"), held)
+    assert query.terms == ["aangetekende", "lyme"]
+    assert notices == ["Geen resultaten voor ‘aangetekendedrempels’; gezocht op ‘aangetekende’."]
