@@ -58,7 +58,8 @@ BARRIER_SETS = {
     "own-barriers3": (EVAL / "new_barriers3.jsonl", EVAL / "barrier_queries3.jsonl"),
 }
 BASELINES = {"bm25-raw": raw_analyzer, "bm25-stem": dutch_stem_analyzer}
-ALL_SETS = ("own-demo", "own-facet", "own-barriers", "own-barriers2", "own-barriers3", "own-tune3", "own-kamer", "legal-qa-dev", "dekamer-2017")
+ALL_SETS = ("own-demo", "own-facet", "own-barriers", "own-barriers2", "own-barriers3", "own-tune3", "own-kamer",
+            "legal-qa-dev", "dekamer-2017")
 # Records the "lsa-recall" ablation adds when the product's semantic pass is off.
 RECALL_MEASURED = 20
 
