@@ -742,6 +742,21 @@ class BackendContract:
         assert codes(self.search(backend, "containerpark")) == ["DR-2025-041"]
         assert codes(self.search(backend, "bouwvergunning aanvechten mondelinge toelichting"))[0] == "DR-2025-044"
 
+    def test_a_citizens_word_finds_the_administrative_term(self, make_backend):
+        # The shipped thesaurus: the words a searcher uses beside those a jurist writes in the register.
+        backend = _shipped_thesaurus_register(make_backend, [
+            ("DR-2025-050", "Persoonlijke verschijning voor een attest",
+             "De aanvrager moet het attest zelf afhalen; een volmacht volstaat niet."),
+            ("DR-2025-051", "Retributie enkel contant te betalen", "Het reglement vermeldt geen elektronische betaling."),
+            ("DR-2025-052", "Schermlezer leest het formulier niet", "Personen met een visuele beperking haken af."),
+            ("DR-2025-053", "Huwelijksaangifte vraagt papieren stukken", "De akte wordt op papier opgemaakt."),
+            ("DR-2025-054", "Aanmelden op het e-loket met een buitenlandse eID", "Het e-loket kent die sleutel niet.")])
+        assert codes(self.search(backend, "moet ik langskomen aan de balie voor een attest"))[0] == "DR-2025-050"
+        assert codes(self.search(backend, "cash betalen")) == ["DR-2025-051"]
+        assert codes(self.search(backend, "slechtzienden")) == ["DR-2025-052"]
+        assert codes(self.search(backend, "trouwen")) == ["DR-2025-053"]
+        assert codes(self.search(backend, "inloggen met een buitenlandse identiteitskaart"))[0] == "DR-2025-054"
+
     @pytest.mark.parametrize("text", NASTY_QUERIES)
     def test_nasty_input_never_raises(self, backend, text):
         results = self.search(backend, text)

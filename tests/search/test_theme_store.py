@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import Session, select
 
 from kb.db import make_engine, migrate, session_scope
-from kb.models import BarrierCreate, ThemeMember
+from kb.models import BarrierCreate, Theme, ThemeMember
 from kb.services import themes as service
 from kb.services.barriers import create_barrier, get_barrier
 from search.service import load_thesaurus
@@ -73,11 +73,14 @@ def test_curation_survives_a_rerun_and_new_barriers_keep_the_ids(demo_engine, fi
 
 
 def test_new_barrier_is_assigned_once_with_a_confidence(demo_engine, first):
-    _add(demo_engine, [NEW[1]], year=2032)
+    # A new barrier written as the one that best represents theme t1 belongs in t1.
+    with Session(demo_engine) as session:
+        twin = get_barrier(session, session.exec(select(Theme).where(Theme.key == "t1")).one().representative)
+    _add(demo_engine, [(twin.title, twin.description)], year=2032)
     assigner = ThemeAssigner(demo_engine, thesaurus=THESAURUS)
     report = assigner.assign(["DR-2032-001"])
     assert set(report) == {"DR-2032-001"}
-    assert report["DR-2032-001"]["theme"] is not None and 0 < report["DR-2032-001"]["confidence"] <= 1
+    assert report["DR-2032-001"]["theme"] == "t1" and 0 < report["DR-2032-001"]["confidence"] <= 1
     assert assigner.assign(["DR-2032-001"]) == {}  # same text: not assigned again
     with Session(demo_engine) as session:
         member = session.exec(select(ThemeMember).where(
