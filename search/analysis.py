@@ -63,7 +63,7 @@ _TOKEN = re.compile(
 # wijkinspecteur, bewonerskaart, recyclagepark/containerpark, ...); 10: hoorzitting/hoorrecht, videoconferentie,
 # administratief beroep/aanvechten (both session 11); 11: citizen's words beside the administrative term
 # (langskomen aan de balie/persoonlijke verschijning, cash/contant, trouwen/huwelijk, inloggen/aanmelden,
-# slechtziend/visuele beperking, ...: 56 groups and 21 groups extended, written blind by a helper) (session 12).
+# slechtziend/visuele beperking, ...: 132 groups and 24 extended, written blind by a helper) (session 12).
 ANALYSIS_VERSION = 11
 # Analysed words kept per process (each cache of one word's analysis); `DutchAnalysis.warm` fills at most this many.
 WORDS_KEPT = 100_000
