@@ -332,11 +332,14 @@ class Thesaurus:
 
     def __init__(self, data: dict | None, key: Callable[[str], tuple[str, ...]] = query_key):
         self.keys: dict[tuple[str, ...], str] = {}
+        # canonical term -> every term of its entry as written (several entries may share a canonical term)
+        self.groups: dict[str, tuple[str, ...]] = {}
         for entry in (data or {}).get("entries", []):
             terms = [t for t in entry.get("terms", []) if t and t.strip()]
             if not terms:
                 continue
             canonical = _SPACE.sub("_", terms[0].strip().lower())
+            self.groups[canonical] = (*self.groups.get(canonical, ()), *terms)
             for term in terms:
                 found = key(term)
                 if found:
@@ -450,11 +453,12 @@ class DutchAnalysis:
         units = base_units(text, mode=mode, compounds=self.compounds, removestops=removestops)
         return self.thesaurus.apply(units, mode)
 
-    def is_thesaurus_term(self, word: str) -> bool:
-        """Whether the word alone is a term of the thesaurus ("woonstcontrole", "containerpark"): searched as its
-        canonical term, so a word no record writes but the thesaurus knows is not an unknown compound to split."""
+    def thesaurus_synonyms(self, word: str) -> tuple[str, ...]:
+        """The terms of the thesaurus entry the word alone is a term of ("woonstcontrole": "woonstvaststelling",
+        "woonstcontrole", ...), as written; () when it is none."""
         key = query_key(word)
-        return bool(key) and key in self.thesaurus.keys
+        canonical = self.thesaurus.keys.get(key) if key else None
+        return self.thesaurus.groups.get(canonical, ()) if canonical else ()
 
     def thesaurus_words(self, words: list[str]) -> list[str]:
         """The words of a query with each run that together spells a thesaurus term of several words

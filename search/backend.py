@@ -169,11 +169,11 @@ class SearchBackend(abc.ABC):
         with that word's parts as words of their own (search/opening.py: word_parts)."""
         held = partial(self.held_words, public_only=query.public_only)
         analysis = self.text_analysis()
-        thesaurus_term = analysis.is_thesaurus_term if analysis is not None else None
-        split = word_parts(query, held, hyphens=False, thesaurus_term=thesaurus_term) if query.terms else None
+        synonyms = analysis.thesaurus_synonyms if analysis is not None else None
+        split = word_parts(query, held, hyphens=False, synonyms=synonyms) if query.terms else None
         query, notices = split if split is not None else (query, [])
         out = self._ranked(query, types=types, sort=sort, page=page, page_size=page_size, facets=facets)
-        retry = word_parts(query, held, thesaurus_term=thesaurus_term) if out.matched == 0 else None
+        retry = word_parts(query, held, synonyms=synonyms) if out.matched == 0 else None
         if retry is not None:
             again = self._ranked(retry[0], types=types, sort=sort, page=page, page_size=page_size, facets=facets)
             if again.matched:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from typing import Callable, Generic, Protocol, TypeVar
+from typing import Callable, Generic, Protocol, Sequence, TypeVar
 
 from search.facet_words import TYPE_WORDS
 from search.nlp import kept_names, lemma_vocabulary, lookup_table
@@ -98,21 +98,24 @@ SPLIT_NOTICE = "Geen resultaten voor ‘{word}’; gezocht op ‘{parts}’."
 
 
 def word_parts(query: SearchQuery, held: Callable[[set[str]], set[str]], *, hyphens: bool = True,
-               thesaurus_term: Callable[[str], bool] | None = None) -> tuple[SearchQuery, list[str]] | None:
+               synonyms: Callable[[str], Sequence[str]] | None = None) -> tuple[SearchQuery, list[str]] | None:
     """The query with each word of letters the index does not hold split into two it holds ("huiszoekingsschade"
     -> "huiszoeking schade", "lymeziekte" -> "lyme ziekte"), with a notice per split, and with `hyphens` each
     hyphenated word ("Dublin-overeenkomst") split into its parts, and a word naming the record type after a held
     modifier ("handtekeningdrempels") searched as that modifier; None when nothing splits. A compound no record
     writes whole otherwise finds nothing, and a hyphenated word asks for all its parts in order
-    (SearchBackend.search). `held(words)` gives the lowercased words the index's vocabulary holds; a word
-    `thesaurus_term` knows is searched as its canonical term, not split."""
+    (SearchBackend.search). `held(words)` gives the lowercased words the index's vocabulary holds; a thesaurus
+    term (`synonyms` gives its entry's terms) is searched as its canonical term, not split, when a record writes one
+    of those terms ("woonstcontrole" finds "woonstvaststelling"); one whose entry no record writes is split as any
+    unknown word ("evenementenvergunning" -> "evenementen vergunning")."""
     forms, lemmas, places = lookup_table(), lemma_vocabulary(), kept_names()
     # A word the Dutch lemma data knows ("meenamen", "tekenbeten") is a word, not an unknown compound; a place
     # ("Wingene") or a word naming a facet value is a name.
     long_words = {w for t in query.terms if t.isalpha() and len(t) >= 2 * SPLIT_PART_MIN
                   and (w := t.lower()) not in forms and w not in lemmas and w not in places
-                  and t.casefold() not in query.facets and not (thesaurus_term and thesaurus_term(t))}
+                  and t.casefold() not in query.facets}
     unknown = long_words - held(long_words) if long_words else set()
+    unknown -= _written_synonyms(unknown, held, synonyms)
     candidates = {word: _splits(word) for word in unknown}
     parts = {w for splits in candidates.values() for split in splits for w in split if w not in TYPE_WORDS}
     known = held(parts) if parts else set()
@@ -135,6 +138,15 @@ def word_parts(query: SearchQuery, held: Callable[[set[str]], set[str]], *, hyph
     if terms == query.terms:
         return None
     return replace(query, terms=terms), notices
+
+
+def _written_synonyms(words: set[str], held: Callable[[set[str]], set[str]],
+                      synonyms: Callable[[str], Sequence[str]] | None) -> set[str]:
+    """The words that are a thesaurus term of an entry some record writes a term of, every word of it held."""
+    entries = {w: found for w in words if synonyms and (found := synonyms(w))}
+    spelled = {term: term.lower().split() for found in entries.values() for term in found}
+    have = held({part for parts in spelled.values() for part in parts}) if spelled else set()
+    return {w for w, found in entries.items() if any(set(spelled[term]) <= have for term in found)}
 
 
 def _splits(word: str) -> list[tuple[str, str]]:

@@ -742,6 +742,16 @@ class BackendContract:
         assert codes(self.search(backend, "containerpark")) == ["DR-2025-041"]
         assert codes(self.search(backend, "bouwvergunning aanvechten mondelinge toelichting"))[0] == "DR-2025-044"
 
+    def test_a_synonym_whose_entry_no_record_writes_is_split_as_a_compound(self, make_backend):
+        # "evenementenvergunning" is a thesaurus term, but no record writes any term of its entry: searched as
+        # the words records do write, not as a canonical term nothing holds.
+        backend = _shipped_thesaurus_register(make_backend, [
+            ("DR-2025-046", "Aanvraag voor evenementen versnipperd", "Elke vergunning voor de evenementen gaat apart."),
+            ("DR-2025-047", "Vergunning voor een terras", "Het terras vraagt een vergunning op papier.")])
+        found = self.search(backend, "evenementenvergunning")
+        assert codes(found)[0] == "DR-2025-046"
+        assert found.notices[0] == "Geen resultaten voor ‘evenementenvergunning’; gezocht op ‘evenementen vergunning’."
+
     def test_a_citizens_word_finds_the_administrative_term(self, make_backend):
         # The shipped thesaurus: the words a searcher uses beside those a jurist writes in the register.
         backend = _shipped_thesaurus_register(make_backend, [
