@@ -23,15 +23,15 @@ from search.analysis import analyze
 CANDIDATES_READ = 10
 # A term held by at most this many records (title and body counted apart) is rare: a report and a barrier
 # sharing rare terms likely name the same specific matter. Chosen with the model by bench_duplicates.py --fit.
-RARE_DOCS = 12
+RARE_DOCS = 8
 
 # Logistic regression over "features" (see `features`), chosen and fitted on the calibration part only by
 #     .venv/bin/python bench/bench_duplicates.py --fit
 # (which prints this constant); rerun it after a change to the labelled set. After a change to analysis or
 # ranking, `--refit` refits these same signals at this C and RARE_DOCS (signals left out: bench/duplicates_screen.py).
 DUPLICATE_MODEL = {
-    "features": ["score", "crowd", "title_cover", "rare"],
-    "weights": [-9.7903, 16.1965, 7.1411, 0.3645], "intercept": -5.8244, "C": 1000.0,
+    "features": ["score", "margin", "crowd", "title_cover", "rare"],
+    "weights": [-4.885, 5.6018, 10.1924, 7.7638, 0.3018], "intercept": -7.0664, "C": 1000.0,
 }
 
 
