@@ -105,9 +105,9 @@ def word_parts(query: SearchQuery, held: Callable[[set[str]], set[str]], *, hyph
     modifier ("handtekeningdrempels") searched as that modifier; None when nothing splits. A compound no record
     writes whole otherwise finds nothing, and a hyphenated word asks for all its parts in order
     (SearchBackend.search). `held(words)` gives the lowercased words the index's vocabulary holds; a thesaurus
-    term (`synonyms` gives its entry's terms) is searched as its canonical term, not split, when a record writes one
-    of those terms ("woonstcontrole" finds "woonstvaststelling"); one whose entry no record writes is split as any
-    unknown word ("evenementenvergunning" -> "evenementen vergunning")."""
+    term (`synonyms` gives its entry's terms) is searched as its canonical term, not split, when a record writes a
+    one-word term of its entry ("woonstcontrole" finds "woonstvaststelling"); otherwise it is split as any unknown
+    word ("evenementenvergunning" -> "evenementen vergunning")."""
     forms, lemmas, places = lookup_table(), lemma_vocabulary(), kept_names()
     # A word the Dutch lemma data knows ("meenamen", "tekenbeten") is a word, not an unknown compound; a place
     # ("Wingene") or a word naming a facet value is a name.
@@ -142,11 +142,11 @@ def word_parts(query: SearchQuery, held: Callable[[set[str]], set[str]], *, hyph
 
 def _written_synonyms(words: set[str], held: Callable[[set[str]], set[str]],
                       synonyms: Callable[[str], Sequence[str]] | None) -> set[str]:
-    """The words that are a thesaurus term of an entry some record writes a term of, every word of it held."""
-    entries = {w: found for w in words if synonyms and (found := synonyms(w))}
-    spelled = {term: term.lower().split() for found in entries.values() for term in found}
-    have = held({part for parts in spelled.values() for part in parts}) if spelled else set()
-    return {w for w, found in entries.items() if any(set(spelled[term]) <= have for term in found)}
+    """The words that are a thesaurus term of an entry a record writes a one-word term of. A term of several
+    words is no evidence: the vocabulary holds words, not where they stand ("vergunning voor een evenement")."""
+    entries = {w: {t.lower() for t in found if " " not in t.strip()} for w in words if synonyms and (found := synonyms(w))}
+    have = held(set().union(*entries.values())) if entries else set()
+    return {w for w, single in entries.items() if single & have}
 
 
 def _splits(word: str) -> list[tuple[str, str]]:

@@ -743,10 +743,12 @@ class BackendContract:
         assert codes(self.search(backend, "bouwvergunning aanvechten mondelinge toelichting"))[0] == "DR-2025-044"
 
     def test_a_synonym_whose_entry_no_record_writes_is_split_as_a_compound(self, make_backend):
-        # "evenementenvergunning" is a thesaurus term, but no record writes any term of its entry: searched as
-        # the words records do write, not as a canonical term nothing holds.
+        # "evenementenvergunning" is a thesaurus term, but no record writes a term of its entry (the words of
+        # "vergunning voor een evenement" stand elsewhere): searched as the words records do write, not as a
+        # canonical term nothing holds.
         backend = _shipped_thesaurus_register(make_backend, [
-            ("DR-2025-046", "Aanvraag voor evenementen versnipperd", "Elke vergunning voor de evenementen gaat apart."),
+            ("DR-2025-046", "Aanvraag voor evenementen versnipperd",
+             "Elke vergunning gaat apart, per evenement en per dienst."),
             ("DR-2025-047", "Vergunning voor een terras", "Het terras vraagt een vergunning op papier.")])
         found = self.search(backend, "evenementenvergunning")
         assert codes(found)[0] == "DR-2025-046"
