@@ -145,7 +145,8 @@ def _written_synonyms(words: set[str], held: Callable[[set[str]], set[str]],
     """The words that are a thesaurus term of an entry a record writes a one-word term of. A term of several
     words is no evidence: the vocabulary holds words, not where they stand ("vergunning voor een evenement")."""
     entries = {w: {t.lower() for t in found if " " not in t.strip()} for w in words if synonyms and (found := synonyms(w))}
-    have = held(set().union(*entries.values())) if entries else set()
+    written = set().union(*entries.values())
+    have = held(written) if written else set()
     return {w for w, single in entries.items() if single & have}
 
 
