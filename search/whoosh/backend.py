@@ -63,7 +63,11 @@ PARALLEL_REBUILD_MIN = 5000
 MAX_WRITER_PROCS = 4
 
 
-def _stored_schema(ix, attempts: int = 20):
+# Times an index is opened again while other processes commit (see _stored_schema).
+OPEN_ATTEMPTS = 20
+
+
+def _stored_schema(ix, attempts: int = OPEN_ATTEMPTS):
     """The schema of the newest generation; another process committing in between removes the table
     of contents just found, so read again."""
     for _ in range(attempts - 1):
@@ -114,7 +118,17 @@ class WhooshBackend(SearchBackend):
         return cls(path, **kwargs)
 
     def _open_or_create(self):
+        """Open the index in `path`, or create it; another process committing while it is opened removes the
+        table of contents just found (FileNotFoundError), so open again, as _stored_schema reads again."""
         self.path.mkdir(parents=True, exist_ok=True)
+        for _ in range(OPEN_ATTEMPTS - 1):
+            try:
+                return self._open_or_create_once()
+            except FileNotFoundError:
+                time.sleep(0.01)
+        return self._open_or_create_once()
+
+    def _open_or_create_once(self):
         try:
             if index.exists_in(self.path):
                 return self._check_fields(index.open_dir(str(self.path)))
