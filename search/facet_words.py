@@ -72,7 +72,7 @@ def facet_hints(query: SearchQuery, municipality: Callable[[str], str | None] | 
                 province: Callable[[str], str | None] | None = None) -> list[FacetHint]:
     """Facet values the query's words name, in query order, leaving out facets already filtered on.
     A name that is both a municipality and a province ("Antwerpen") offers both."""
-    words = _WORD.findall(query.text)
+    words = _words(query.text)
     hints: list[FacetHint] = []
     for i, size, found in _named(words, municipality, province):
         phrase = " ".join(words[i:i + size])
@@ -90,7 +90,7 @@ def facet_matches(query: SearchQuery, municipality: Callable[[str], str | None] 
                   province: Callable[[str], str | None] | None = None) -> dict[str, list[tuple[str, str]]]:
     """Lower-cased query word -> the (filter, value) pairs it names, for every word of a named phrase
     ("niet weerhouden": both words name status niet-weerhouden), type words included."""
-    words = _WORD.findall(query.text)
+    words = _words(query.text)
     matches: dict[str, list[tuple[str, str]]] = {}
     for i, size, found in _named(words, municipality, province):
         for word in words[i:i + size]:
@@ -104,13 +104,37 @@ def facet_matches(query: SearchQuery, municipality: Callable[[str], str | None] 
 
 def without_scope_words(query: SearchQuery, types: list[str]) -> SearchQuery:
     """The query without the words that only name the one record type searched ("drempels" in a barrier
-    search says nothing about which barrier), unless they are all it has."""
+    search says nothing about which barrier; "backoffice-drempels" is searched as "backoffice"), unless they
+    are all it has."""
     if len(types) != 1:
         return query
-    kept = [t for t in query.terms if query.facets.get(t.casefold()) != [("type", types[0])]]
-    if len(kept) == len(query.terms) or not (kept or query.phrases or query.refs):
+    kept = []
+    for term in query.terms:
+        named, typed = _typed(term)
+        if typed == types[0]:
+            term = named
+        if term and query.facets.get(term.casefold()) != [("type", types[0])]:
+            kept.append(term)
+    if kept == query.terms or not (kept or query.phrases or query.refs):
         return query
     return replace(query, terms=kept)
+
+
+def _typed(word: str) -> tuple[str, str | None]:
+    """A hyphenated word ending in a word naming a record type, as (what it names, the type):
+    "backoffice-drempels" -> ("backoffice", "barrier"); any other word -> (word, None)."""
+    named, hyphen, last = word.rpartition("-")
+    typed = TYPE_WORDS.get(last.casefold()) if hyphen and named else None
+    return (named, typed) if typed else (word, None)
+
+
+def _words(text: str) -> list[str]:
+    """The query's words, a hyphenated word ending in a type word as its two parts ("backoffice", "drempels")."""
+    words = []
+    for word in _WORD.findall(text):
+        named, typed = _typed(word)
+        words.extend([named, word[len(named) + 1:]] if typed else [word])
+    return words
 
 
 def _named(words: list[str], municipality: Callable[[str], str | None] | None,

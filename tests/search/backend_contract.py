@@ -689,6 +689,9 @@ class BackendContract:
         assert set(codes(found)) == {"DR-2024-002", "DR-2023-009"}
         assert found.notices == ["Geen resultaten voor ‘handtekeningdrempels’; gezocht op ‘handtekening’."]
         assert codes(self.facet_search(backend, "Antwerpse aanvraag"))[0] == "DR-2024-002"
+        # "frontoffice-drempels": the barriers of werf frontoffice, ranked first, not those that write "drempels"
+        typed = codes(self.facet_search(backend, "frontoffice-drempels"))
+        assert typed[0] == "DR-2023-003" and typed == codes(self.facet_search(backend, "frontoffice"))
         assert codes(self.facet_search(backend, "Gentse beslissingen"))[0] == "DR-2024-001"
 
     def test_a_word_naming_a_facet_value_is_not_corrected(self, backend):

@@ -83,3 +83,16 @@ def test_scope_words_are_left_out_of_a_one_type_search_unless_they_are_all_there
     alone = parse_query("drempels")
     alone.facets = facet_matches(alone)
     assert without_scope_words(alone, ["barrier"]).terms == ["drempels"]
+
+
+def test_a_hyphenated_word_ending_in_the_record_type_is_searched_as_what_it_names():
+    query = parse_query("backoffice-drempels met papieren originelen")
+    query.facets = facet_matches(query)
+    assert query.facets["backoffice"] == [("werf", "backoffice")]
+    assert query.facets["drempels"] == [("type", "barrier")]
+    assert without_scope_words(query, ["barrier"]).terms == ["backoffice", "met", "papieren", "originelen"]
+    # in a search of every type it stays the word it is; a word merely containing "drempel" is no type word
+    assert without_scope_words(query, ["barrier", "article"]).terms == query.terms
+    other = parse_query("toegankelijkheids-drempelwaarde")
+    other.facets = facet_matches(other)
+    assert without_scope_words(other, ["barrier"]).terms == other.terms
