@@ -63,8 +63,10 @@ _TOKEN = re.compile(
 # wijkinspecteur, bewonerskaart, recyclagepark/containerpark, ...); 10: hoorzitting/hoorrecht, videoconferentie,
 # administratief beroep/aanvechten (both session 11); 11: citizen's words beside the administrative term
 # (langskomen aan de balie/persoonlijke verschijning, cash/contant, trouwen/huwelijk, inloggen/aanmelden,
-# slechtziend/visuele beperking, ...: 132 groups and 24 extended, written blind by a helper) (session 12).
-ANALYSIS_VERSION = 11
+# slechtziend/visuele beperking, ...: 132 groups and 24 extended, written blind by a helper) (session 12); 12: the
+# vocabulary of more municipal services (sollicitant/kandidatuur, diploma/studiebewijs, crèche/kinderdagverblijf, LEZ,
+# rioolkeuring, uitvaart, woonmaatschappij, ...: 190 groups and 10 extended, written blind by a helper) (session 13).
+ANALYSIS_VERSION = 12
 # Analysed words kept per process (each cache of one word's analysis); `DutchAnalysis.warm` fills at most this many.
 WORDS_KEPT = 100_000
 # The same pattern with one group: split() gives [gap, token, gap, token, ..., gap], all in C.

@@ -772,6 +772,20 @@ class BackendContract:
         assert codes(self.search(backend, "trouwen")) == ["DR-2025-053"]
         assert codes(self.search(backend, "inloggen met een buitenlandse identiteitskaart"))[0] == "DR-2025-054"
 
+    def test_the_words_of_municipal_services_find_each_other(self, make_backend):
+        # The shipped thesaurus (session 13): the vocabulary of HR, childcare, mobility, burial, sewerage.
+        backend = _shipped_thesaurus_register(make_backend, [
+            ("DR-2025-060", "Kandidaturen met origineel diploma aan de balie", "De personeelsdienst kijkt elk stuk na."),
+            ("DR-2025-061", "Inschrijving in het kinderdagverblijf op papier", "Ouders vullen een formulier in."),
+            ("DR-2025-062", "Gegevens van nummerplaatcamera's niet gedeeld", "De zone kan ze niet raadplegen."),
+            ("DR-2025-063", "Asverstrooiing aanvragen kan niet online", "De familie komt langs op het kerkhof."),
+            ("DR-2025-064", "Rioolkeuring bij verkoop enkel op papier", "De keurder bezorgt een papieren verslag.")])
+        assert codes(self.search(backend, "studiebewijs")) == ["DR-2025-060"]
+        assert codes(self.search(backend, "crèche"))[0] == "DR-2025-061"
+        assert codes(self.search(backend, "ANPR-camera"))[0] == "DR-2025-062"
+        assert codes(self.search(backend, "as uitstrooien"))[0] == "DR-2025-063"
+        assert codes(self.search(backend, "keuring afvoer"))[0] == "DR-2025-064"
+
     @pytest.mark.parametrize("text", NASTY_QUERIES)
     def test_nasty_input_never_raises(self, backend, text):
         results = self.search(backend, text)
