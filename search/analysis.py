@@ -65,8 +65,9 @@ _TOKEN = re.compile(
 # (langskomen aan de balie/persoonlijke verschijning, cash/contant, trouwen/huwelijk, inloggen/aanmelden,
 # slechtziend/visuele beperking, ...: 132 groups and 24 extended, written blind by a helper) (session 12); 12: the
 # vocabulary of more municipal services (sollicitant/kandidatuur, diploma/studiebewijs, crèche/kinderdagverblijf, LEZ,
-# rioolkeuring, uitvaart, woonmaatschappij, ...: 190 groups and 10 extended, written blind by a helper) (session 13).
-ANALYSIS_VERSION = 12
+# rioolkeuring, uitvaart, woonmaatschappij, ...: 190 groups and 10 extended, written blind by a helper); 13: an
+# inflected compound the lemma data does not know is its one-word thesaurus term ("studiebewijzen") (both session 13).
+ANALYSIS_VERSION = 13
 # Analysed words kept per process (each cache of one word's analysis); `DutchAnalysis.warm` fills at most this many.
 WORDS_KEPT = 100_000
 # The same pattern with one group: split() gives [gap, token, gap, token, ..., gap], all in C.
@@ -321,6 +322,14 @@ def written_terms(written: str, compounds: bool = True) -> frozenset[str]:
     return frozenset(t for _start, _end, word in written_word(written, compounds) for t in word)
 
 
+def compound_key(word: str) -> str:
+    """A compound word of letters by its parts as a query searches them, the head lemmatised ("studiebewijzen"
+    and "studiebewijs": "studie+bewijs"); "" for any other word."""
+    if not word.isalpha():
+        return ""
+    return next((term for term in query_word_terms(word.lower())[1] if ALL_OF in term), "")
+
+
 def query_key(term: str) -> tuple[str, ...]:
     """A thesaurus term as the index and queries see it: its analysed terms, in order."""
     return tuple(u.term for u in base_units(term, mode=QUERY))
@@ -349,9 +358,27 @@ class Thesaurus:
         self.longest = max((len(k) for k in self.keys), default=0)
         self.firsts = frozenset(k[0] for k in self.keys)
         self.canonical_terms = frozenset(self.keys.values())
+        # A one-word compound term by its parts, the head lemmatised ("studie+bewijs"): its inflections the lemma
+        # data does not know ("studiebewijzen", stemmed "studiebewijz") are the term too.
+        self.compounds: dict[str, str] = {}
+        if key is query_key:
+            for found, canonical in self.keys.items():
+                if len(found) == 1 and (parts := compound_key(found[0])):
+                    self.compounds.setdefault(parts, canonical)
 
-    def apply(self, units: list[Unit], mode: str) -> list[Unit]:
-        """Mark every thesaurus match: add (index) or substitute (query) the canonical term."""
+    def _compound_match(self, unit: Unit, mode: str, text: str) -> str:
+        """The canonical term of a compound word that is an inflection of a one-word thesaurus term, or ""."""
+        if not self.compounds:
+            return ""
+        if mode == QUERY:
+            parts = next((extra for extra in unit.extras if ALL_OF in extra), "")
+        else:
+            parts = compound_key(text[unit.start:unit.end].lower()) if unit.modifiers and text else ""
+        return self.compounds.get(parts, "") if parts else ""
+
+    def apply(self, units: list[Unit], mode: str, text: str = "") -> list[Unit]:
+        """Mark every thesaurus match: add (index) or substitute (query) the canonical term. With the analysed
+        `text`, an inflected compound the lemma data does not know matches its one-word term too."""
         if not self.keys:
             return units
         out: list[Unit] = []
@@ -359,6 +386,8 @@ class Thesaurus:
         i = 0
         while i < len(units):
             size, canonical = self.match(terms, i)
+            if not size and terms[i] not in self.firsts and (canonical := self._compound_match(units[i], mode, text)):
+                size = 1
             if not size:
                 if mode != QUERY and "-" in terms[i]:
                     self._add_part_canonicals(units[i])
@@ -453,13 +482,13 @@ class DutchAnalysis:
 
     def units(self, text: str, *, mode: str = INDEX, removestops: bool = True) -> list[Unit]:
         units = base_units(text, mode=mode, compounds=self.compounds, removestops=removestops)
-        return self.thesaurus.apply(units, mode)
+        return self.thesaurus.apply(units, mode, text)
 
     def thesaurus_synonyms(self, word: str) -> tuple[str, ...]:
-        """The terms of the thesaurus entry the word alone is a term of ("woonstcontrole": "woonstvaststelling",
-        "woonstcontrole", ...), as written; () when it is none."""
+        """The terms of the thesaurus entry the word alone is a term of, or an inflection of one ("woonstcontrole":
+        "woonstvaststelling", "woonstcontrole", ...), as written; () when it is none."""
         key = query_key(word)
-        canonical = self.thesaurus.keys.get(key) if key else None
+        canonical = (self.thesaurus.keys.get(key) if key else None) or self.thesaurus.compounds.get(compound_key(word))
         return self.thesaurus.groups.get(canonical, ()) if canonical else ()
 
     def thesaurus_words(self, words: list[str]) -> list[str]:

@@ -170,6 +170,17 @@ def test_thesaurus_maps_abbreviations_and_phrases_to_one_term():
     assert analyzer.terms("Koninklijk Besluit", mode="query") == ["kb"]
 
 
+def test_an_inflected_compound_the_lemma_data_does_not_know_is_its_thesaurus_term():
+    # "studiebewijzen" stems to "studiebewijz", not "studiebewijs": matched by its parts, the head lemmatised.
+    analyzer = build_analyzer({"entries": [{"terms": ["diploma", "studiebewijs"]}]})
+    assert analyzer.terms("studiebewijzen", mode="query") == ["diploma"]
+    assert analyzer.terms("studiebewijs", mode="query") == ["diploma"]
+    assert "diploma" in analyzer.terms("Kandidaten tonen hun studiebewijzen aan de balie")
+    assert analyzer.thesaurus_synonyms("studiebewijzen") == ("diploma", "studiebewijs")
+    # another compound with the same head is not the term
+    assert "diploma" not in analyzer.terms("rijbewijzen", mode="query")
+
+
 def test_whoosh_tokens_carry_positions_and_offsets():
     analyzer = whoosh_analyzer(THESAURUS)
     text = "De persoonsgegevens onder de GDPR"
