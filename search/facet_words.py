@@ -26,8 +26,10 @@ FACET_VALUES: dict[str, tuple[str, tuple[str, ...]]] = {
 # Dutch names of the facets that are not register enumerations.
 FACET_NAMES = {"municipality": "gemeente", "province": "provincie"}
 MAX_WORDS = 3  # municipality names of up to three words ("Sint-Martens-Latem" is one token)
-# Words naming a record type: matched by every record of that type (no hint: the search scope says it).
-TYPE_WORDS = {"drempel": "barrier", "drempels": "barrier"}
+# Words naming a record type: matched by every record of that type (no hint: the search scope says it). A
+# searcher calls a barrier a "knelpunt" or a "belemmering" too.
+TYPE_WORDS = {word: "barrier" for word in ("drempel", "drempels", "knelpunt", "knelpunten", "belemmering",
+                                           "belemmeringen")}
 _WORD = re.compile(r"[\w'-]+")
 
 

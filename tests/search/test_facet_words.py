@@ -93,6 +93,10 @@ def test_a_hyphenated_word_ending_in_the_record_type_is_searched_as_what_it_name
     assert without_scope_words(query, ["barrier"]).terms == ["backoffice", "met", "papieren", "originelen"]
     # in a search of every type it stays the word it is; a word merely containing "drempel" is no type word
     assert without_scope_words(query, ["barrier", "article"]).terms == query.terms
+    # a searcher's other words for a barrier name the type too
+    lez = parse_query("LEZ-knelpunten belemmeringen")
+    lez.facets = facet_matches(lez)
+    assert without_scope_words(lez, ["barrier"]).terms == ["LEZ"]
     other = parse_query("toegankelijkheids-drempelwaarde")
     other.facets = facet_matches(other)
     assert without_scope_words(other, ["barrier"]).terms == other.terms
