@@ -23,15 +23,15 @@ from search.analysis import analyze
 CANDIDATES_READ = 10
 # A term held by at most this many records (title and body counted apart) is rare: a report and a barrier
 # sharing rare terms likely name the same specific matter. Chosen with the model by bench_duplicates.py --fit.
-RARE_DOCS = 8
+RARE_DOCS = 12
 
 # Logistic regression over "features" (see `features`), chosen and fitted on the calibration part only by
 #     .venv/bin/python bench/bench_duplicates.py --fit
 # (which prints this constant); rerun it after a change to the labelled set. After a change to analysis or
 # ranking, `--refit` refits these same signals at this C and RARE_DOCS (signals left out: bench/duplicates_screen.py).
 DUPLICATE_MODEL = {
-    "features": ["score", "crowd", "title_cover", "rare"],
-    "weights": [-4.8301, 13.2256, 7.368, 0.315], "intercept": -6.9368, "C": 100.0,
+    "features": ["score", "margin", "crowd", "title_cover", "rare"],
+    "weights": [-5.765, 6.0491, 10.5415, 8.3182, 0.3067], "intercept": -7.6521, "C": 1000.0,
 }
 
 
@@ -68,7 +68,9 @@ def features(title: str, refs: Sequence[str], candidates: Sequence[Candidate], *
         rows.append({
             "score": candidate.score,
             "margin": candidate.score - max(others, default=0.0),
-            "crowd": candidate.score - (sum(others) / len(others) if others else 0.0),
+            # over as many others as are read: a barrier the register does not return as a candidate scores 0,
+            # so in a small register a paraphrase of one of two near-duplicate barriers still stands out
+            "crowd": candidate.score - sum(others) / max(len(others), CANDIDATES_READ - 1),
             "title": title_similarity(title, candidate.title) if titles else 0.0,
             "refs": 1.0 if wanted & {r.lower() for r in candidate.refs} else 0.0,
             "title_cover": candidate.title_cover,

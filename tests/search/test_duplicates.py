@@ -4,7 +4,7 @@ register for new reports that are in no labelled set (bench/eval/duplicate_repor
 import pytest
 
 from bench.evaluate import demo_service
-from search.duplicates import DUPLICATE_MODEL, RARE_DOCS, Candidate, features, probability, title_similarity
+from search.duplicates import CANDIDATES_READ, DUPLICATE_MODEL, RARE_DOCS, Candidate, features, probability, title_similarity
 
 
 @pytest.fixture(scope="module")
@@ -19,8 +19,18 @@ def test_signals_on_a_hand_example():
                   Candidate("B", "Zwembad", 0.2), Candidate("C", "Parkeerkaart", 0.1)]
     first, second, _ = features("Verplichte aangetekende zendingen", ["DLB:285"], candidates)
     assert first["margin"] == pytest.approx(0.4) and second["margin"] == pytest.approx(-0.4)
-    assert first["crowd"] == pytest.approx(0.6 - 0.15) and first["refs"] == 1.0 and second["refs"] == 0.0
+    # the crowd: over as many others as are read (CANDIDATES_READ - 1), the ones not returned scoring 0
+    assert first["crowd"] == pytest.approx(0.6 - 0.3 / (CANDIDATES_READ - 1))
+    assert first["refs"] == 1.0 and second["refs"] == 0.0
     assert first["title"] > 0.5 and second["title"] == 0.0
+
+
+def test_the_crowd_of_a_short_candidate_list_counts_the_barriers_not_returned():
+    # A paraphrase of one of two near-duplicate barriers in a small register: the two are all that is returned.
+    pair = features("x", [], [Candidate("A", "", 0.54), Candidate("B", "", 0.47)])[0]
+    full = [Candidate("A", "", 0.54), Candidate("B", "", 0.47)] + [Candidate(f"C{i}", "", 0.0)
+                                                                   for i in range(CANDIDATES_READ - 2)]
+    assert pair["crowd"] == pytest.approx(features("x", [], full)[0]["crowd"]) == pytest.approx(0.54 - 0.47 / 9)
 
 
 def test_rare_counts_the_shared_terms_few_records_hold():
