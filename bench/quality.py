@@ -1,8 +1,9 @@
 """Search quality on every evaluation set in one run: the register against plain and stemmed BM25.
 
 Sets: our own labelled queries over the demo barriers ("own-demo"), queries over the demo barriers and 60
-barriers written blind by helpers ("own-barriers", a tuning part and a held-out part; "own-barriers2" and
-"own-barriers3", 50 more barriers and 42 queries each by other helpers, all held out; "own-tune3", 36 paraphrase
+barriers written blind by helpers ("own-barriers", a tuning part and a held-out part; "own-barriers2",
+"own-barriers3" and "own-barriers4", 50 more barriers and 42 queries each by other helpers, all held out, though
+own-barriers3 has been tuned on since its first measurement; "own-tune3", 36 paraphrase
 and facet tuning queries over own-barriers2's register), our own judged queries over
 Chamber records nobody on the team wrote ("own-kamer", a tuning part and a held-out part reported
 apart), and the two real development sets of ../shared/devsets (bench/devsets.py). Every set is run
