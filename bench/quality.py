@@ -58,12 +58,14 @@ BARRIER_SETS = {
     "own-tune3": (EVAL / "new_barriers2.jsonl", EVAL / "tune_queries3.jsonl"),
     # session 12: 50 more barriers and 42 queries by other helpers (all held)
     "own-barriers3": (EVAL / "new_barriers3.jsonl", EVAL / "barrier_queries3.jsonl"),
+    # session 13: 30 facet-like tuning queries over own-barriers3's register, written blind (all tune)
+    "own-tune4": (EVAL / "new_barriers3.jsonl", EVAL / "tune_queries4.jsonl"),
     # session 13: 50 more barriers and 42 queries by other helpers (all held)
     "own-barriers4": (EVAL / "new_barriers4.jsonl", EVAL / "barrier_queries4.jsonl"),
 }
 BASELINES = {"bm25-raw": raw_analyzer, "bm25-stem": dutch_stem_analyzer}
 ALL_SETS = ("own-demo", "own-facet", "own-barriers", "own-barriers2", "own-barriers3", "own-barriers4", "own-tune3",
-            "own-kamer", "legal-qa-dev", "dekamer-2017")
+            "own-tune4", "own-kamer", "legal-qa-dev", "dekamer-2017")
 # Records the "lsa-recall" ablation adds when the product's semantic pass is off.
 RECALL_MEASURED = 20
 

@@ -23,6 +23,18 @@ FACET_VALUES: dict[str, tuple[str, tuple[str, ...]]] = {
     "kind": ("soort", tuple(k.value for k in Kind)),
     "werf": ("werf", tuple(w.value for w in Werf)),
 }
+# The words a searcher uses for a value besides the value's own ("afgehandelde drempels" = status opgelost); a
+# phrase is named as written, a single word inflected too. Left out as too loose: "geweigerd" (many barriers are
+# about a refusal), "uitgevoerd" (done or under way), "gemeentelijk" (a municipal service, not the level that can
+# remove the barrier).
+FACET_SYNONYMS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("status", "opgelost"): ("afgehandeld", "weggewerkt", "verholpen"),
+    ("status", "niet-weerhouden"): ("afgewezen", "verworpen"),
+    ("status", "in-analyse"): ("in onderzoek", "in behandeling"),
+    ("kind", "juridisch"): ("wettelijk",),
+    ("kind", "procesmatig"): ("procedureel",),
+    ("werf", "interbestuurlijke-keten"): ("interbestuurlijk", "tussen besturen"),
+}
 # Dutch names of the facets that are not register enumerations.
 FACET_NAMES = {"municipality": "gemeente", "province": "provincie"}
 MAX_WORDS = 3  # municipality names of up to three words ("Sint-Martens-Latem" is one token)
@@ -63,6 +75,11 @@ def _value_index() -> dict[str, tuple[str, str]]:
             for key in keys:
                 if key.count(" ") == 1:
                     index.setdefault(key, (field, value))
+    for named, synonyms in FACET_SYNONYMS.items():
+        for synonym in synonyms:
+            index.setdefault(synonym, named)
+            if " " not in synonym and _key(synonym):
+                index.setdefault(_key(synonym), named)
     return index
 
 

@@ -100,3 +100,14 @@ def test_a_hyphenated_word_ending_in_the_record_type_is_searched_as_what_it_name
     other = parse_query("toegankelijkheids-drempelwaarde")
     other.facets = facet_matches(other)
     assert without_scope_words(other, ["barrier"]).terms == other.terms
+
+
+def test_a_searchers_own_word_for_a_value_names_it():
+    assert matches("afgehandelde drempels rond handtekeningen")["afgehandelde"] == [("status", "opgelost")]
+    assert matches("afgewezen meldingen")["afgewezen"] == [("status", "niet-weerhouden")]
+    assert matches("procedurele drempels")["procedurele"] == [("kind", "procesmatig")]
+    assert matches("wettelijke drempels")["wettelijke"] == [("kind", "juridisch")]
+    assert matches("Rijksregister nog in onderzoek")["onderzoek"] == [("status", "in-analyse")]
+    # a phrase only as written: "onderzoek" alone, or a refusal in a barrier's matter, names no value
+    assert "onderzoek" not in matches("onderzoek naar woonstvaststelling")
+    assert "geweigerde" not in matches("geweigerde attesten")
