@@ -1,7 +1,8 @@
 """Words in a query that name a facet value ("opgelost", "federaal", "backoffice", "Gent").
 
 They are recognised, never removed: the query still searches for the word, a record holding the value
-matches the word as if its text held it (:func:`facet_matches`, applied by both backends), and the
+matches the word as if its text held it (:func:`facet_matches`, applied by both backends; in a search for any
+word, where other words name the matter, the value only ranks what those words find: :func:`ranks_only`), and the
 result offers the facet as a one-click filter ("Bedoelt u: status opgelost?"), so no result is silently
 dropped. "drempel(s)" names the record type: every barrier matches it, so in a barrier search it no
 longer ranks the few texts that happen to say "drempel" first.
@@ -119,6 +120,19 @@ def facet_matches(query: SearchQuery, municipality: Callable[[str], str | None] 
         if word.casefold() in TYPE_WORDS:
             matches.setdefault(word.casefold(), []).append(("type", TYPE_WORDS[word.casefold()]))
     return matches
+
+
+def ranks_only(query: SearchQuery, any_terms: bool, searched: Callable[[str], bool]) -> bool:
+    """Whether the facet values the query's words name only rank the records its words find: in a search for any
+    word (a long query, or the fallback when few records hold every word) that has a phrase, a citation or a
+    searched word (`searched`: not a stop word) naming no facet value. "e-facturatie in behandeling" then finds
+    the records on e-invoicing, those in analysis first, not every barrier in analysis; a query of facet words only
+    ("opgeloste drempels in Limburg") still finds by them. Measured on bench/eval (nDCG@10, Whoosh): own-tune4 0.865
+    -> 0.881, own-tune3 0.811 -> 0.814, own-facet-tune 0.925 -> 0.917."""
+    if not any_terms or not any(query.facets.get(t.casefold()) for t in query.terms):
+        return False
+    return bool(query.phrases or query.refs) or any(not query.facets.get(t.casefold()) and searched(t)
+                                                    for t in query.terms)
 
 
 def without_scope_words(query: SearchQuery, types: list[str]) -> SearchQuery:

@@ -17,6 +17,7 @@ from typing import Any, Iterable
 from search.analysis import MODIFIER_WEIGHT, all_of
 from search.backend import FACET_FIELDS, TITLE_WEIGHT
 from search.documents import SearchDocument
+from search.facet_words import ranks_only
 from search.opening import COORD_POWER
 from search.query import SearchQuery, law_of
 
@@ -396,15 +397,20 @@ def build_plan(sq: SearchQuery, analyzer, *, types: Iterable[str] | None = None,
     facets = {t: facet_keys(sq.facets.get(t.casefold(), ())) for t in sq.terms}
     clauses = [c for c in (_word_clause(t, analyzer, p, ranks, marks, facets[t], alternatives) for t in sq.terms)
                if c]
-    clauses += [c for c in (_phrase_clause(x, analyzer, p, ranks, marks, alternatives) for x in sq.phrases) if c]
+    others = [c for c in (_phrase_clause(x, analyzer, p, ranks, marks, alternatives) for x in sq.phrases) if c]
     ref_keys = [f"ref={r.lower()}" for r in sq.refs]
     law_keys = [f"ref={law.lower()}" for r in sq.refs if (law := law_of(r))]
     for ref in sq.refs:  # a cited article, or another article of its regulation (ranked LAW_REF_BONUS)
         keys = [f"ref={ref.lower()}"] + ([f"ref={law.lower()}"] if (law := law_of(ref)) else [])
-        clauses.append(f"keys && CAST({p.add(keys)} AS text[])")
+        others.append(f"keys && CAST({p.add(keys)} AS text[])")
+    clauses += others
     filters = _filter_clauses(sq.filters, types, p, sq.public_only)
     use_or = sq.any_terms if any_terms is None else any_terms
-    if clauses:
+    if clauses and ranks_only(sq, use_or, lambda t: bool(_groups(analyzer, t))):
+        # each word as it matches without the facet values it names, which only rank (facet in the rank)
+        found = [c for c in (_word_clause(t, analyzer, p, [], set()) for t in sq.terms) if c]
+        text_sql = "(" + " OR ".join(found + others) + ")"
+    elif clauses:
         text_sql = "(" + (" OR " if use_or else " AND ").join(clauses) + ")"
     elif sq.filters and not sq.has_text:
         text_sql = "TRUE"

@@ -12,6 +12,7 @@ from whoosh import query as wq
 from whoosh import sorting
 
 from search.analysis import all_of
+from search.facet_words import ranks_only
 from search.query import SearchQuery, law_of
 from search.whoosh.schema import PUBLIC, REF_BOOST
 
@@ -67,15 +68,20 @@ def build_whoosh_query(
 ) -> WhooshPlan:
     """Translate a neutral SearchQuery into Whoosh query objects (no searching)."""
     resolve = resolve or (lambda _f, v: [v])
-    clauses = [c for c in (_word_clause(t, analyzer, _facet_terms(sq.facets.get(t.casefold(), ()), resolve))
-                           for t in sq.terms) if c is not None]
-    clauses += [c for c in (_phrase_clause(p, analyzer) for p in sq.phrases) if c is not None]
-    clauses += [_ref_clause(ref) for ref in sq.refs]
+    facets = {t: _facet_terms(sq.facets.get(t.casefold(), ()), resolve) for t in sq.terms}
+    clauses = [c for c in (_word_clause(t, analyzer, facets[t]) for t in sq.terms) if c is not None]
+    others = [c for c in (_phrase_clause(p, analyzer) for p in sq.phrases) if c is not None]
+    others += [_ref_clause(ref) for ref in sq.refs]
+    clauses += others
     negatives = [_phrase_clause(x, analyzer) for x in sq.excluded]
     negatives = [wq.Not(c) for c in negatives if c is not None]
     filter_q = _filter_query(sq.filters, types, resolve, sq.public_only)
     use_or = sq.any_terms if any_terms is None else any_terms
-    if clauses:
+    if clauses and ranks_only(sq, use_or, lambda t: bool(_token_groups(analyzer, t))):
+        # each word as it matches without the facet values it names, which only rank what the words find
+        found = [c for c in (_word_clause(t, analyzer) for t in sq.terms) if c is not None] + others
+        text_q = wq.AndMaybe(union(found), union([f for t in sq.terms for f in facets[t]]))
+    elif clauses:
         text_q = union(clauses) if use_or else wq.And(clauses)
     elif sq.filters and not sq.has_text:
         text_q = wq.Every()
