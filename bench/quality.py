@@ -64,10 +64,12 @@ BARRIER_SETS = {
     "own-barriers4": (EVAL / "new_barriers4.jsonl", EVAL / "barrier_queries4.jsonl"),
     # session 14: 50 more barriers and 42 queries by other helpers (all held)
     "own-barriers5": (EVAL / "new_barriers5.jsonl", EVAL / "barrier_queries5.jsonl"),
+    # session 14: 30 facet-like tuning queries over own-barriers5's register, written blind (all tune)
+    "own-tune5": (EVAL / "new_barriers5.jsonl", EVAL / "tune_queries5.jsonl"),
 }
 BASELINES = {"bm25-raw": raw_analyzer, "bm25-stem": dutch_stem_analyzer}
 ALL_SETS = ("own-demo", "own-facet", "own-barriers", "own-barriers2", "own-barriers3", "own-barriers4", "own-barriers5",
-            "own-tune3", "own-tune4", "own-kamer", "legal-qa-dev", "dekamer-2017")
+            "own-tune3", "own-tune4", "own-tune5", "own-kamer", "legal-qa-dev", "dekamer-2017")
 # Records the "lsa-recall" ablation adds when the product's semantic pass is off.
 RECALL_MEASURED = 20
 
