@@ -23,15 +23,15 @@ from search.analysis import analyze
 CANDIDATES_READ = 10
 # A term held by at most this many records (title and body counted apart) is rare: a report and a barrier
 # sharing rare terms likely name the same specific matter. Chosen with the model by bench_duplicates.py --fit.
-RARE_DOCS = 20
+RARE_DOCS = 8
 
 # Logistic regression over "features" (see `features`), chosen and fitted on the calibration part only by
 #     .venv/bin/python bench/bench_duplicates.py --fit
 # (which prints this constant); rerun it after a change to the labelled set. After a change to analysis or
 # ranking, `--refit` refits these same signals at this C and RARE_DOCS (signals left out: bench/duplicates_screen.py).
 DUPLICATE_MODEL = {
-    "features": ["score", "margin", "title", "title_cover", "rare"],
-    "weights": [-0.3513, 11.6081, -2.1465, 9.1364, 0.258], "intercept": -8.1719, "C": 1000.0,
+    "features": ["score", "margin", "title_cover", "rare"],
+    "weights": [1.5649, 10.7306, 7.1594, 0.3342], "intercept": -7.761, "C": 1000.0,
 }
 
 
