@@ -4,6 +4,9 @@
   Each law becomes a regulation, each row an article, mapped to search documents by the product's
   own `article_document`; questions run as article searches. Evaluation only (CC BY-NC-SA): read from
   ../shared at bench time, never copied into corpus/.
+- own-legal (bench/eval/legal_queries.jsonl): 60 questions in legal-qa-dev's style over the same 4,653 articles,
+  written and judged blind by a helper who read only that set (never the product) and drew its source articles
+  at random away from legal-qa-dev's judged ones (session 15); all held out, a second view of the legal target.
 - dekamer-2017: 3,811 written questions of the Belgian Chamber (CC0), of which only the evaluation half
   is used here (1,875 records): the other half (by title, search/semantic.py: training_part) is text the
   semantic ranker learns from, so no set is ever evaluated on text it was trained on. Each question is
@@ -39,6 +42,7 @@ SEED = 2017
 KNOWN_ITEM_QUERIES = 300
 DESCRIPTOR_QUERIES = 100
 DESCRIPTOR_RECORDS = (3, 30)
+OWN_LEGAL = ROOT / "bench" / "eval" / "legal_queries.jsonl"
 
 
 @dataclass
@@ -82,6 +86,17 @@ def legal_qa_set(folder: Path | None = None) -> EvalSet:
             queries.append(Query(id=f"legal-{qid}", category="question", query=text.strip(),
                                  judgements=judgements.get(qid, {})))
     return EvalSet("legal-qa-dev", "articles", documents, queries, judged_id)
+
+
+def own_legal_set(folder: Path | None = None, path: Path = OWN_LEGAL) -> EvalSet:
+    """Our own blind questions over legal-qa-dev's articles (JSON lines: id, query, judgements by DOC_ID, and the
+    "style" of the question, its category: "close" to the article's words or in "own words")."""
+    documents, judged_id = _legal_articles((folder or DEVSETS / "legal-qa-dev") / "knowledge_corpus_small.csv")
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    queries = [Query(id=row["id"], category=row.get("style", "question"), query=row["query"],
+                     judgements={doc: int(grade) for doc, grade in row["judgements"].items() if int(grade) > 0})
+               for row in rows]
+    return EvalSet("own-legal", "articles", documents, queries, judged_id)
 
 
 def _legal_articles(path: Path) -> tuple[list[SearchDocument], dict[str, str]]:

@@ -69,7 +69,7 @@ BARRIER_SETS = {
 }
 BASELINES = {"bm25-raw": raw_analyzer, "bm25-stem": dutch_stem_analyzer}
 ALL_SETS = ("own-demo", "own-facet", "own-barriers", "own-barriers2", "own-barriers3", "own-barriers4", "own-barriers5",
-            "own-tune3", "own-tune4", "own-tune5", "own-kamer", "legal-qa-dev", "dekamer-2017")
+            "own-tune3", "own-tune4", "own-tune5", "own-kamer", "legal-qa-dev", "own-legal", "dekamer-2017")
 # Records the "lsa-recall" ablation adds when the product's semantic pass is off.
 RECALL_MEASURED = 20
 
@@ -266,7 +266,8 @@ def load_set(name: str) -> list[EvalSet]:
         return own_facet_parts()
     if name in BARRIER_SETS:
         return own_barrier_parts(name)
-    return [{"own-demo": own_demo_set, "legal-qa-dev": devsets.legal_qa_set, "dekamer-2017": devsets.dekamer_set}[name]()]
+    return [{"own-demo": own_demo_set, "legal-qa-dev": devsets.legal_qa_set, "own-legal": devsets.own_legal_set,
+             "dekamer-2017": devsets.dekamer_set}[name]()]
 
 
 def format_table(report: dict[str, Any], k: int = K) -> str:

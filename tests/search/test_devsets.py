@@ -23,6 +23,19 @@ def test_legal_set_maps_rows_to_articles_and_keeps_repeated_numbers_apart(tmp_pa
     assert [(q.id, q.judgements) for q in legal.queries] == [("legal-1", {"DOC0002": 1}), ("legal-3", {"DOC0003": 1})]
 
 
+def test_own_legal_questions_run_over_the_legal_sets_articles(tmp_path):
+    (tmp_path / "knowledge_corpus_small.csv").write_text(
+        HEADER + 'DOC0001,BWBR1,Wet een,,,,,,,,,Artikel 1,,"de eerste tekst."\n'
+        + 'DOC0002,BWBR1,Wet een,,,,,,,,,Artikel 2,,"een tweede artikel."\n', encoding="utf-8")
+    questions = tmp_path / "legal_queries.jsonl"
+    questions.write_text(json.dumps({"id": "lq01", "query": "Wat zegt artikel 2?",
+                                     "judgements": {"DOC0002": 1, "DOC0001": 0}}) + "\n", encoding="utf-8")
+    legal = devsets.own_legal_set(tmp_path, questions)
+    assert legal.scope == "articles" and [d.code for d in legal.documents] == ["BWBR1:1", "BWBR1:2"]
+    assert [(q.id, q.category, q.judgements) for q in legal.queries] == [("lq01", "question", {"DOC0002": 1})]
+    assert legal.judged(["BWBR1:2"]) == ["DOC0002"]
+
+
 def test_dekamer_known_item_and_descriptor_queries(tmp_path, monkeypatch):
     monkeypatch.setattr(devsets, "DESCRIPTOR_RECORDS", (2, 3))
     records = [
