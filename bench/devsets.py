@@ -6,7 +6,7 @@
   ../shared at bench time, never copied into corpus/.
 - own-legal (bench/eval/legal_queries.jsonl): 60 questions in legal-qa-dev's style over the same 4,653 articles,
   written and judged blind by a helper who read only that set (never the product) and drew its source articles
-  at random away from legal-qa-dev's judged ones (session 15); all held out, a second view of the legal target.
+  at random away from legal-qa-dev's judged ones (session 15); half may guide changes, half is only measured.
 - dekamer-2017: 3,811 written questions of the Belgian Chamber (CC0), of which only the evaluation half
   is used here (1,875 records): the other half (by title, search/semantic.py: training_part) is text the
   semantic ranker learns from, so no set is ever evaluated on text it was trained on. Each question is
@@ -88,15 +88,17 @@ def legal_qa_set(folder: Path | None = None) -> EvalSet:
     return EvalSet("legal-qa-dev", "articles", documents, queries, judged_id)
 
 
-def own_legal_set(folder: Path | None = None, path: Path = OWN_LEGAL) -> EvalSet:
-    """Our own blind questions over legal-qa-dev's articles (JSON lines: id, query, judgements by DOC_ID, and the
-    "style" of the question, its category: "close" to the article's words or in "own words")."""
+def own_legal_parts(folder: Path | None = None, path: Path = OWN_LEGAL) -> list[EvalSet]:
+    """Our own blind questions over legal-qa-dev's articles (JSON lines: id, query, judgements by DOC_ID, the
+    "style" of the question, its category: "close" to the article's words or in "own words", and its "part"):
+    a part that may guide changes ("tune") and one only ever measured ("held")."""
     documents, judged_id = _legal_articles((folder or DEVSETS / "legal-qa-dev") / "knowledge_corpus_small.csv")
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    queries = [Query(id=row["id"], category=row.get("style", "question"), query=row["query"],
-                     judgements={doc: int(grade) for doc, grade in row["judgements"].items() if int(grade) > 0})
-               for row in rows]
-    return EvalSet("own-legal", "articles", documents, queries, judged_id)
+    return [EvalSet(f"own-legal-{part}", "articles", documents,
+                    [Query(id=row["id"], category=row.get("style", "question"), query=row["query"],
+                           judgements={doc: int(grade) for doc, grade in row["judgements"].items() if int(grade) > 0})
+                     for row in rows if row["part"] == part], judged_id)
+            for part in ("tune", "held")]
 
 
 def _legal_articles(path: Path) -> tuple[list[SearchDocument], dict[str, str]]:

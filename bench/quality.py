@@ -266,8 +266,9 @@ def load_set(name: str) -> list[EvalSet]:
         return own_facet_parts()
     if name in BARRIER_SETS:
         return own_barrier_parts(name)
-    return [{"own-demo": own_demo_set, "legal-qa-dev": devsets.legal_qa_set, "own-legal": devsets.own_legal_set,
-             "dekamer-2017": devsets.dekamer_set}[name]()]
+    if name == "own-legal":
+        return devsets.own_legal_parts()
+    return [{"own-demo": own_demo_set, "legal-qa-dev": devsets.legal_qa_set, "dekamer-2017": devsets.dekamer_set}[name]()]
 
 
 def format_table(report: dict[str, Any], k: int = K) -> str:

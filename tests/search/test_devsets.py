@@ -28,12 +28,17 @@ def test_own_legal_questions_run_over_the_legal_sets_articles(tmp_path):
         HEADER + 'DOC0001,BWBR1,Wet een,,,,,,,,,Artikel 1,,"de eerste tekst."\n'
         + 'DOC0002,BWBR1,Wet een,,,,,,,,,Artikel 2,,"een tweede artikel."\n', encoding="utf-8")
     questions = tmp_path / "legal_queries.jsonl"
-    questions.write_text(json.dumps({"id": "lq01", "query": "Wat zegt artikel 2?",
-                                     "judgements": {"DOC0002": 1, "DOC0001": 0}}) + "\n", encoding="utf-8")
-    legal = devsets.own_legal_set(tmp_path, questions)
-    assert legal.scope == "articles" and [d.code for d in legal.documents] == ["BWBR1:1", "BWBR1:2"]
-    assert [(q.id, q.category, q.judgements) for q in legal.queries] == [("lq01", "question", {"DOC0002": 1})]
-    assert legal.judged(["BWBR1:2"]) == ["DOC0002"]
+    questions.write_text(
+        json.dumps({"id": "lq01", "query": "Wat zegt artikel 2?", "judgements": {"DOC0002": 1, "DOC0001": 0},
+                    "style": "close", "part": "held"}) + "\n"
+        + json.dumps({"id": "lq02", "query": "Wat staat er eerst?", "judgements": {"DOC0001": 1},
+                      "part": "tune"}) + "\n", encoding="utf-8")
+    tune, held = devsets.own_legal_parts(tmp_path, questions)
+    assert (tune.name, held.name) == ("own-legal-tune", "own-legal-held")
+    assert held.scope == "articles" and [d.code for d in held.documents] == ["BWBR1:1", "BWBR1:2"]
+    assert [(q.id, q.category, q.judgements) for q in held.queries] == [("lq01", "close", {"DOC0002": 1})]
+    assert [(q.id, q.category) for q in tune.queries] == [("lq02", "question")]
+    assert held.judged(["BWBR1:2"]) == ["DOC0002"]
 
 
 def test_dekamer_known_item_and_descriptor_queries(tmp_path, monkeypatch):
