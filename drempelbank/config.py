@@ -42,6 +42,10 @@ class Settings(BaseSettings):
                                   "shipped legislation, the Chamber texts and the register's barriers), besides "
                                   "the shared words, and add the records nearest the query by meaning, also those "
                                   "sharing no word with it.")
+    semantic_encoder: bool = Field(
+        default=True, description="Let the sentence encoder shipped with the product (multilingual-e5-small, "
+                                  "search/encoder.py) weigh meaning beside LSA; its record vectors are kept in "
+                                  "the semantic cache folder and computed at start by `serve`.")
     semantic_texts: Path | None = Field(
         default=None,
         description="Chamber questions and answers (CC0, JSON lines, optionally gzip) whose training half the "

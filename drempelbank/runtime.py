@@ -48,7 +48,7 @@ class Runtime:
         if settings.semantic_search:
             backend.reranker = semantic_ranker(self.corpus, settings.semantic_texts or shipped_chamber_texts(self.corpus),
                                                settings.semantic_cache or settings.home / "semantic",
-                                               register=self.barrier_texts)
+                                               register=self.barrier_texts, encoder=settings.semantic_encoder)
         service = SearchService(backend, self.engine)
         if backend.stale and self.repair_stale_index:
             service.rebuild()
@@ -114,15 +114,19 @@ class Runtime:
 
 
 def semantic_ranker(corpus: Path, chamber: Path | None, cache_dir: Path | None,
-                    register: "Callable[[], Sequence[str]] | None" = None) -> "SemanticRanker":
+                    register: "Callable[[], Sequence[str]] | None" = None, encoder: bool = True) -> "SemanticRanker":
     """The second ranker; its model is learned (or read from `cache_dir`) at the first text search (`serve`:
     at start), from the shipped texts and, with `register`, the register's own barriers as they stand then:
     the words its jurists use together. Records added later are placed in that model as a query is, until a
-    serving process relearns it beside its searches (search.semantic.SemanticRanker.maybe_relearn)."""
+    serving process relearns it beside its searches (search.semantic.SemanticRanker.maybe_relearn).
+    With `encoder`, the shipped sentence encoder joins LSA where it runs here (search/encoder.py), its record
+    vectors kept in `cache_dir`."""
+    from search.encoder import PassageStore, shared_encoder, store_path
     from search.semantic import SemanticRanker, load_or_train, training_texts
 
     return SemanticRanker(lambda: load_or_train([*training_texts(corpus, chamber), *(register() if register else ())],
-                                                cache_dir))
+                                                cache_dir),
+                          passages=PassageStore(shared_encoder(), store_path(cache_dir)) if encoder else None)
 
 
 def open_backend(index_dir: Path, *, thesaurus: dict | None = None, kind: str = "whoosh",

@@ -6,7 +6,9 @@ register it ranks, so nothing here is derived from the database. Built determini
 sorted input) at first use and kept in a cache file keyed by the fingerprint of its input.
 
 The ranker re-orders the best BM25 candidates of a search by a weighted sum of scores (:class:`SemanticRanker`).
-Before that, the semantic pass adds to those candidates the RECALL records nearest the query in LSA space
+Where the shipped sentence encoder runs (search/encoder.py: multilingual-e5-small inside a wheel), its cosine
+joins LSA's in every similarity the ranker computes (DENSE_WEIGHT, DENSE_CENTER); elsewhere LSA works alone.
+Before that, the semantic pass adds to those candidates the RECALL records nearest the query by meaning
 (cosine over a matrix of every record's vector, :class:`RecordMatrix`, kept per index generation), so that a
 record sharing no word with the query can be found. The backend admits an added record only under the
 search's filters, excluded words and `public_only`, and counts one its words did not match in the total and
@@ -36,6 +38,7 @@ import numpy as np
 
 from search.analysis import snowball
 from search.backend import Hit
+from search.encoder import PassageStore
 from search.nlp import STOP_WORDS
 
 log = logging.getLogger(__name__)
@@ -77,6 +80,17 @@ POOL = 20
 RECALL = 20
 RECALL_WEIGHT = 0.8
 RECALL_MIN = 0.2
+# The sentence encoder's share (search/encoder.py): every similarity is LSA cosine + DENSE_WEIGHT x (e5 cosine -
+# DENSE_CENTER); e5's cosines of Dutch texts lie between about 0.7 and 0.95, so the centre keeps the sum on LSA's
+# scale. Chosen on the tuning sets only (nDCG@10, Whoosh, LSA alone -> with e5 at 2 / 0.8): own-tune3-tune 0.814
+# -> 0.846, own-tune4-tune 0.881 -> 0.885, own-tune5-tune 0.866 -> 0.874, own-barriers-tune 0.889 -> 0.888,
+# own-legal-tune 0.874 -> 0.879, legal-qa-dev 0.784 -> 0.788, dekamer-2017 0.786 -> 0.797; weight 5: own-tune3
+# 0.857 but own-barriers-tune 0.871. bench/eval/README.md (sessions 15-16) has the held sets.
+DENSE_WEIGHT = 2.0
+DENSE_CENTER = 0.8
+# The semantic pass's matrix embeds at most this many records missing from the vector store when it is built
+# (a few seconds); more are left to `serve`'s warm-up, and meanwhile count as neutral (e5 cosine DENSE_CENTER).
+EMBED_AT_BUILD = 64
 # The record types whose searches get the pass: a search of legal articles alone does not (legal-qa-dev lost
 # 0.004 with it: added articles pushed relevant ones at ranks 9-10 out of the top 10).
 RECALL_TYPES = ("barrier",)
@@ -288,8 +302,14 @@ class SemanticRanker:
 
     def __init__(self, load: Callable[[], SemanticModel], *, weight: float = SEMANTIC_WEIGHT, pool: int = POOL,
                  recall: int = RECALL, added_weight: float = RECALL_WEIGHT, recall_min: float = RECALL_MIN,
-                 recall_types: tuple[str, ...] = RECALL_TYPES, proximity: float = PROXIMITY_WEIGHT):
+                 recall_types: tuple[str, ...] = RECALL_TYPES, proximity: float = PROXIMITY_WEIGHT,
+                 passages: PassageStore | None = None, dense_weight: float = DENSE_WEIGHT,
+                 dense_center: float = DENSE_CENTER):
         self._load = load
+        # the sentence encoder's record vectors (search/encoder.py); None: LSA alone
+        self.passages = passages
+        self.dense_weight = dense_weight
+        self.dense_center = dense_center
         # (model, the vectors it gave, its version): swapped whole, so a search never mixes two models
         self._state: tuple[SemanticModel, VectorCache, int] | None = None
         self._lock = threading.Lock()
@@ -311,6 +331,12 @@ class SemanticRanker:
     @property
     def model(self) -> SemanticModel:
         return self._current()[0]
+
+    @property
+    def dense(self) -> PassageStore | None:
+        """The sentence encoder's record vectors, when it has them and its engine runs here; else None."""
+        passages = self.passages
+        return passages if passages is not None and passages.encoder.available else None
 
     @property
     def vector_cache(self) -> "VectorCache":
@@ -365,23 +391,55 @@ class SemanticRanker:
             log.warning("betekenismodel opnieuw leren mislukt", exc_info=True)
 
     def warm(self, records: Iterable[tuple[str, str]]) -> int:
-        """The vectors of records given as (title, text), computed now rather than at their first search."""
+        """The vectors of records given as (title, text), computed now rather than at their first search
+        (the sentence encoder's: read from its store, or embedded, 55-105 ms each, and kept there)."""
         model, vectors, _version = self._current()
-        return vectors.fill(model, (record_text(title, text) for title, text in records))
+        texts = [record_text(title, text) for title, text in records]
+        done = vectors.fill(model, texts)
+        if self.dense is not None:
+            self.dense.fill(texts)
+        return done
+
+    def similarities(self, text: str, texts: Sequence[str]) -> np.ndarray:
+        """The cosine of query `text` and each of `texts` by meaning: LSA's, plus the sentence encoder's share
+        where it runs. The ranker's one similarity: the rerank and the semantic pass both use it."""
+        model, vectors, _version = self._current()
+        similarity = model.similarities(text, texts, vectors)
+        passages = self.dense
+        if passages is not None:
+            dense = passages.vectors(texts) @ passages.encoder.query(text)
+            similarity = similarity + self.dense_weight * (dense - self.dense_center)
+        return similarity
 
     def nearest(self, text: str, generation: object, records: Callable[[], Iterable[tuple[str, str, str]]],
                 count: int) -> list[str]:
-        """The ids of the `count` records nearest `text` in LSA space (cosine at least `recall_min`), nearest first.
+        """The ids of the `count` records nearest `text` by meaning (:meth:`similarities`, at least `recall_min`),
+        nearest first.
         `records` gives every indexed record as (id, title, text); their matrix is kept until `generation`
         changes (one holding None: never kept) or the model is relearned (maybe_relearn, started here)."""
         model, vectors, version = self._current()
         self.maybe_relearn(generation)
+        passages = self.dense
         key = (*_flat(generation), version)
         with self._matrix_lock:  # one thread builds it, the others wait for it
             matrix = self._matrix
-            if matrix is None or None in _flat(generation) or matrix.generation != key:
-                matrix = self._matrix = RecordMatrix.build(key, records(), model, vectors)
-        return matrix.nearest(model.vectors([text])[0], count, self.recall_min)
+            # rebuilt for another generation, and while the encoder's vectors of some records are still coming in
+            if (matrix is None or None in _flat(generation) or matrix.generation != key
+                    or matrix.missing and passages is not None and passages.added > matrix.passages_added):
+                matrix = self._matrix = RecordMatrix.build(key, records(), model, vectors, passages)
+        if count <= 0 or not matrix.ids:
+            return []
+        query = model.vectors([text])[0].astype(np.float32)
+        if not query.any() and matrix.dense is None:
+            return []  # a query without a word LSA knows is near nothing (the encoder reads any word)
+        # einsum, not BLAS: OpenBLAS spreads a matrix-vector product over threads that spin, ~8 ms CPU at
+        # 3,811 records on a busy 2-core machine against 0.12 ms for einsum in one thread.
+        similarity = np.einsum("ij,j->i", matrix.lsa, query)
+        if matrix.dense is not None:
+            dense = np.einsum("ij,j->i", matrix.dense, passages.encoder.query(text))
+            dense[matrix.absent] = self.dense_center
+            similarity = similarity + self.dense_weight * (dense - self.dense_center)
+        return matrix.nearest(similarity, count, self.recall_min)
 
     def rerank(self, text: str, hits: list[Hit], added: Sequence[Hit] = (), closeness: Sequence[float] = ()
                ) -> list[Hit]:
@@ -397,8 +455,7 @@ class SemanticRanker:
         if not added and (len(hits) < 2 or top <= 0):
             return hits
         everything = [*hits, *added]
-        model, vectors, _version = self._current()
-        similarity = model.similarities(text, [record_text(h.title, h.text) for h in everything], vectors)
+        similarity = self.similarities(text, [record_text(h.title, h.text) for h in everything])
         scale = top if top > 0 else 1.0
         fused = [h.score / scale + self.weight * float(sim) for h, sim in zip(hits, similarity)]
         fused += [self.added_weight * max(0.0, float(sim)) for sim in similarity[len(hits):]]
@@ -418,38 +475,48 @@ def record_text(title: str, text: str) -> str:
 
 
 class RecordMatrix:
-    """Every indexed record's LSA vector as one row of a matrix, for the records nearest a query; built
-    once per index generation from the ranker's vector cache (warmed by `serve`)."""
+    """Every indexed record's vectors as rows of a matrix, for the records nearest a query: LSA's, and the
+    sentence encoder's where it runs; built once per index generation from the ranker's vector caches (warmed
+    by `serve`). A record whose encoder vector is not kept yet (more than EMBED_AT_BUILD missing) is `absent`
+    from the encoder's part until a rebuild finds it."""
 
-    def __init__(self, generation: object, ids: list[str], vectors: np.ndarray):
+    def __init__(self, generation: object, ids: list[str], lsa: np.ndarray, dense: np.ndarray | None = None,
+                 passages_added: int = 0):
         self.generation = generation
         self.ids = ids
-        self.vectors = vectors
+        self.lsa = lsa
+        self.dense = dense
+        self.absent = ~dense.any(axis=1) if dense is not None else np.zeros(len(ids), dtype=bool)
+        self.missing = int(self.absent.sum())
+        self.passages_added = passages_added
 
     @classmethod
     def build(cls, generation: object, records: Iterable[tuple[str, str, str]], model: SemanticModel,
-              cache: VectorCache, batch: int = 2000) -> "RecordMatrix":
+              cache: VectorCache, passages: PassageStore | None = None, batch: int = 2000) -> "RecordMatrix":
         ids: list[str] = []
-        parts: list[np.ndarray] = []
-        chunk: list[str] = []
+        texts: list[str] = []
         for doc_id, title, text in records:
             ids.append(doc_id)
-            chunk.append(record_text(title, text))
-            if len(chunk) == batch:
-                parts.append(cache.vectors(model, chunk).astype(np.float32))
-                chunk = []
-        if chunk:
-            parts.append(cache.vectors(model, chunk).astype(np.float32))
-        vectors = np.vstack(parts) if parts else np.zeros((0, 1), dtype=np.float32)
-        return cls(generation, ids, vectors)
+            texts.append(record_text(title, text))
+        if not ids:
+            return cls(generation, ids, np.zeros((0, 1), dtype=np.float32))
+        lsa = np.vstack([cache.vectors(model, texts[i:i + batch]).astype(np.float32)
+                         for i in range(0, len(texts), batch)])
+        if passages is None:
+            return cls(generation, ids, lsa)
+        added = passages.added
+        dense = np.vstack([passages.vectors(texts[i:i + batch], embed=False) for i in range(0, len(texts), batch)])
+        absent = np.flatnonzero(~dense.any(axis=1))
+        if 0 < len(absent) <= EMBED_AT_BUILD:
+            dense[absent] = passages.vectors([texts[i] for i in absent])
+            added = passages.added
+        return cls(generation, ids, lsa, dense, added)
 
-    def nearest(self, query: np.ndarray, count: int, least: float) -> list[str]:
-        if not self.ids or count <= 0 or not query.any():
-            return []
-        # einsum, not BLAS: OpenBLAS spreads a matrix-vector product over threads that spin, ~8 ms CPU at
-        # 3,811 records on a busy 2-core machine against 0.12 ms for einsum in one thread.
-        similarity = np.einsum("ij,j->i", self.vectors, query.astype(np.float32))
+    def nearest(self, similarity: np.ndarray, count: int, least: float) -> list[str]:
+        """The ids of the `count` records of highest `similarity` (one per row), at least `least` and above 0."""
         count = min(count, len(self.ids))
+        if count <= 0:
+            return []
         top = np.argpartition(-similarity, count - 1)[:count]
         top = top[np.lexsort((top, -similarity[top]))]
         return [self.ids[i] for i in top if similarity[i] >= least and similarity[i] > 0]
