@@ -87,6 +87,10 @@ def diagnose(rt: Runtime) -> dict[str, Any]:
         report["nlp"] = pipeline_info()
     except ImportError as exc:
         report["nlp"] = {"error": f"taalverwerking niet beschikbaar: {exc}"}
+    reranker = rt.search.backend.reranker
+    passages = getattr(reranker, "passages", None)
+    report["semantic"] = {"lsa": reranker is not None,
+                          "encoder": passages.status() if passages is not None else {"active": False, "reason": "uit"}}
     problems = verdict_problems(report)
     report["verdict"] = {"ok": not problems, "problems": problems}
     return report

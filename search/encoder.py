@@ -58,6 +58,11 @@ class Encoder:
         self.query = lru_cache(maxsize=QUERIES_KEPT)(self._query)
 
     @property
+    def failure(self) -> str | None:
+        """Why the engine does not run here, once it was tried; else None."""
+        return self._failed
+
+    @property
     def available(self) -> bool:
         """Whether the engine runs here (loaded and tried on first asking)."""
         if self._engine is None and self._failed is None:
@@ -125,6 +130,22 @@ class PassageStore:
         self._local = threading.local()
         # how many vectors were embedded or read by this process: what the semantic pass's matrix was built from
         self.added = 0
+
+    def __len__(self) -> int:
+        """How many record vectors are kept in memory."""
+        return len(self._kept)
+
+    def status(self) -> dict[str, object]:
+        """For `drempelbank doctor`: the encoder, whether it runs here, and how many vectors the file keeps."""
+        state: dict[str, object] = {"model": self.encoder.version, "path": str(self.path) if self.path else None}
+        if not self.encoder.available:
+            return {**state, "active": False, "reason": self.encoder.failure}
+        try:
+            db = self._db()
+            kept = db.execute("SELECT count(*) FROM passage").fetchone()[0] if db is not None else len(self)
+        except sqlite3.Error as exc:
+            return {**state, "active": True, "vectors": None, "reason": f"bestand onleesbaar: {exc}"}
+        return {**state, "active": True, "vectors": kept}
 
     # -- the disk file --------------------------------------------------
 

