@@ -7,6 +7,7 @@ items become lines, and extref/intref targets become references.
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
@@ -134,7 +135,9 @@ def read_bwb(path: str | Path, **meta) -> dict:
     path = Path(path)
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
     try:
-        root = etree.parse(str(path), parser).getroot()
+        # from the bytes, not the path: lxml reports a bad byte in a file it reads itself as an OSError without
+        # a line, in bytes given to it as a syntax error with its line
+        root = etree.parse(io.BytesIO(path.read_bytes()), parser).getroot()
     except etree.XMLSyntaxError as exc:
         raise ReaderError(path, f"onleesbare XML: {exc.msg}", line=exc.lineno) from exc
     if root.tag not in ("toestand", "wetgeving"):

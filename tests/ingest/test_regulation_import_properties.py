@@ -91,6 +91,21 @@ def test_damaged_real_documents(engine, kind, data):
     check_import(engine, name, data.draw(damaged(sample)))
 
 
+def test_a_byte_outside_the_declared_encoding_is_refused_with_its_line(engine):
+    """Found by the test above: lxml reads a file it opens itself with a bad UTF-8 byte as an OSError without a
+    line; the BWB reader gives the user's file, the line and a Dutch message instead."""
+    name, sample = SAMPLES["bwb"]
+    at = sample.index(b"https://repository")
+    with pytest.raises(ValidationFailed) as refused:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / name
+            path.write_bytes(sample[:at] + b"\x80" + sample[at:])
+            read_regulation_items(path)
+    error = refused.value.errors[0]
+    assert error.file == name and error.line == 1 and "onleesbare XML" in error.message
+    check_import(engine, name, sample[:at] + b"\x80" + sample[at:])
+
+
 @SETTINGS
 @given(raw=st.binary(max_size=400), name=st.sampled_from(["wet.html", "wet.xml", "wet.txt", "wet.json", "wet.jsonl",
                                                           "wet.docx", "wet.pdf", "wet"]))
