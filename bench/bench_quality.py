@@ -25,7 +25,8 @@ TRAINING_NOTE = ("drempelbank = no-lsa + the semantic ranker (search/semantic.py
                  "records of type barrier (their texts only, never a query or a judgement); dekamer-2017 and "
                  "own-kamer index and judge only the other half of the Chamber texts. lsa-laws-only: learned from "
                  "the legislation and the register alone. no-recall: drempelbank without the semantic pass (the "
-                 "records nearest the query by meaning added to BM25's candidates).")
+                 "records nearest the query by meaning added to BM25's candidates). no-e5: drempelbank without the "
+                 "shipped sentence encoder (search/encoder.py), LSA alone.")
 NEEDS = {"own-kamer": "dekamer-2017", "legal-qa-dev": "legal-qa-dev", "own-legal": "legal-qa-dev",
          "dekamer-2017": "dekamer-2017"}
 

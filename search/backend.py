@@ -132,6 +132,10 @@ class Reranker(Protocol):
         """Prepare what reranking these (title, text) records needs; how many were prepared."""
         ...
 
+    def close(self) -> None:
+        """The process is stopping: stop preparing (a warm-up under way)."""
+        ...
+
 
 class SearchBackend(abc.ABC):
     """What every search backend offers; see tests/search/backend_contract.py."""

@@ -130,6 +130,12 @@ class PassageStore:
         self._local = threading.local()
         # how many vectors were embedded or read by this process: what the semantic pass's matrix was built from
         self.added = 0
+        # set by `close`: a fill under way (serve's warm-up) stops at its next batch
+        self._closed = threading.Event()
+
+    def close(self) -> None:
+        """Stop filling: the process is stopping (what is kept stays kept)."""
+        self._closed.set()
 
     def __len__(self) -> int:
         """How many record vectors are kept in memory."""
@@ -252,6 +258,8 @@ class PassageStore:
         known = self.vectors(texts, embed=False)
         todo = [text for text, row in zip(texts, known) if not row.any()]
         for start in range(0, len(todo), batch):
+            if self._closed.is_set():
+                break
             self.vectors(todo[start:start + batch])
         return len(texts)
 

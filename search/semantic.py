@@ -379,6 +379,11 @@ class SemanticRanker:
         thread.start()
         return thread
 
+    def close(self) -> None:
+        """The process is stopping: a warm-up under way stops filling the encoder's store."""
+        if self.passages is not None:
+            self.passages.close()
+
     @property
     def relearning(self) -> threading.Thread | None:
         """The thread maybe_relearn last started (done or not), None before any."""

