@@ -114,6 +114,7 @@ def shared_encoder() -> Encoder:
 
 
 def digest(text: str) -> bytes:
+    """A record's key in the vector caches (this store and LSA's, search/semantic.py: VectorCache)."""
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
 
 

@@ -38,7 +38,7 @@ import numpy as np
 
 from search.analysis import snowball
 from search.backend import Hit
-from search.encoder import PassageStore
+from search.encoder import PassageStore, digest
 from search.nlp import STOP_WORDS
 
 log = logging.getLogger(__name__)
@@ -211,7 +211,7 @@ class VectorCache:
         return len(self._kept)
 
     def vectors(self, model: SemanticModel, texts: Sequence[str]) -> np.ndarray:
-        keys = [_digest(text) for text in texts]
+        keys = [digest(text) for text in texts]
         with self._lock:
             found = [self._kept.get(key) for key in keys]
             for key, vector in zip(keys, found):
@@ -241,10 +241,6 @@ class VectorCache:
         if chunk:
             done += len(self.vectors(model, chunk))
         return done
-
-
-def _digest(text: str) -> bytes:
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
 
 
 def fingerprint(texts: Sequence[str]) -> str:
