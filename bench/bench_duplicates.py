@@ -57,7 +57,7 @@ RARE_GRID = (4, 8, 12, 20)
 TIE = 0.005
 # The written batches reported apart in each part (their reports were scored only after the split).
 WRITTEN_BATCHES = ("demo-new3", "demo-new4", "demo-new5", "demo-new6", "demo-new7", "demo-new8", "demo-new9", "demo-new10",
-                   "demo-new11", "demo-new12", "demo-new13")
+                   "demo-new11", "demo-new12", "demo-new13", "demo-new14")
 
 
 def load_cases(path: Path = CASES) -> list[dict]:
