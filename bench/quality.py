@@ -68,10 +68,13 @@ BARRIER_SETS = {
     "own-tune5": (EVAL / "new_barriers5.jsonl", EVAL / "tune_queries5.jsonl"),
     # session 16: 50 more barriers and 42 queries by other helpers (all held), after the sentence encoder
     "own-barriers6": (EVAL / "new_barriers6.jsonl", EVAL / "barrier_queries6.jsonl"),
+    # session 17: 50 more barriers and 42 queries by other helpers (all held)
+    "own-barriers7": (EVAL / "new_barriers7.jsonl", EVAL / "barrier_queries7.jsonl"),
 }
 BASELINES = {"bm25-raw": raw_analyzer, "bm25-stem": dutch_stem_analyzer}
 ALL_SETS = ("own-demo", "own-facet", "own-barriers", "own-barriers2", "own-barriers3", "own-barriers4", "own-barriers5",
-            "own-barriers6", "own-tune3", "own-tune4", "own-tune5", "own-kamer", "legal-qa-dev", "own-legal", "dekamer-2017")
+            "own-barriers6", "own-barriers7", "own-tune3", "own-tune4", "own-tune5", "own-kamer", "legal-qa-dev",
+            "own-legal", "dekamer-2017")
 # Records the "lsa-recall" ablation adds when the product's semantic pass is off.
 RECALL_MEASURED = 20
 # The benches' semantic cache (learned models, the sentence encoder's record vectors): kept between runs, as a

@@ -190,9 +190,10 @@ EVAL = Path(__file__).parents[2] / "bench" / "eval"
 
 @pytest.mark.parametrize(("name", "size"), [("new_barriers.jsonl", 60), ("new_barriers2.jsonl", 50),
                                             ("new_barriers3.jsonl", 50), ("new_barriers4.jsonl", 50),
-                                            ("new_barriers5.jsonl", 50), ("new_barriers6.jsonl", 50)])
+                                            ("new_barriers5.jsonl", 50), ("new_barriers6.jsonl", 50),
+                                            ("new_barriers7.jsonl", 50)])
 def test_a_barrier_file_nobody_on_the_team_wrote_imports_whole(register, tmp_path, name, size):
-    """bench/eval/new_barriers*.jsonl: barriers written blind (sessions 10 to 16), as jurists write them; every
+    """bench/eval/new_barriers*.jsonl: barriers written blind (sessions 10 to 17), as jurists write them; every
     row imports, and the export gives back the same records."""
     report = import_barriers(engine=register, path=EVAL / name, actor="t")
     assert (report.created, report.rejected) == (size, [])
