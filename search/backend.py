@@ -263,7 +263,8 @@ class SearchBackend(abc.ABC):
 
     @abc.abstractmethod
     def record_texts(self) -> Iterator[tuple[str, str, str]]:
-        """(title, body, summary) of every indexed record, in no particular order ("" when absent)."""
+        """(title, body, summary) of every indexed record ("" when absent), the barriers first (what the
+        programme team searches: `warm_up` embeds them before the articles), otherwise in no particular order."""
 
     @abc.abstractmethod
     def id_texts(self) -> Iterator[tuple[str, str, str]]:

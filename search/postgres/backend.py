@@ -357,7 +357,8 @@ class PostgresBackend(SearchBackend):
 
     def record_texts(self) -> Iterator[tuple[str, str, str]]:
         with self._reading() as conn:
-            rows = conn.execute(text(f"SELECT title, body, display->>'summary' FROM {self.table}")).all()
+            rows = conn.execute(text(f"SELECT title, body, display->>'summary' FROM {self.table} "
+                                    "ORDER BY type <> 'barrier'")).all()
         for title, body, summary in rows:
             yield title or "", body or "", summary or ""
 

@@ -364,10 +364,16 @@ class WhooshBackend(SearchBackend):
         )
 
     def record_texts(self) -> Iterator[tuple[str, str, str]]:
+        later = []
         with self._reading() as searcher:
             for stored in searcher.all_stored_fields():
                 summary = (stored.get("display") or {}).get("summary") or ""
-                yield stored.get("title", ""), stored.get("body", ""), summary
+                record = stored.get("title", ""), stored.get("body", ""), summary
+                if stored.get("type") == "barrier":
+                    yield record
+                else:
+                    later.append(record)
+        yield from later
 
     def id_texts(self) -> Iterator[tuple[str, str, str]]:
         with self._reading() as searcher:

@@ -566,6 +566,16 @@ class BackendContract:
         expected = [(d.title, d.body, d.summary) for d in sample_documents() if d.code != "DR-2022-006"]
         assert sorted(backend.record_texts()) == sorted([*expected, ("Met samenvatting", "Een lange tekst.", "Kort.")])
 
+    def test_record_texts_give_the_barriers_first(self, backend):
+        """The warm-up embeds records in this order: after a first start the barriers, what the programme team
+        searches, have their meaning before the thousands of articles."""
+        late = _barrier("DR-2030-004", "Later gemeld", "Na de artikelen geïndexeerd.")
+        backend.add([late])  # written after the sample's article and project
+        kinds = {(d.title, d.body): d.type for d in [*sample_documents(), late]}
+        order = [kinds[(title, body)] for title, body, _summary in backend.record_texts()]
+        assert order.count("barrier") == 12 and {"article", "project"} <= set(order)
+        assert order == sorted(order, key=lambda kind: kind != "barrier")
+
     def test_warm_up_fills_the_caches_and_changes_no_result(self, backend, shipped_semantic_ranker):
         """`serve` warms at start what the first searches would compute: every record's vectors for the
         second ranker (LSA's and the sentence encoder's) and its analysed words. Only caches: the same hits,
