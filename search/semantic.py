@@ -100,8 +100,9 @@ VECTORS_KEPT = 50_000
 # One Chamber record in this many (by title) is training text; the others are only ever evaluated on.
 TRAINING_SHARE = 2
 MODEL_VERSION = "lsa-1"
-# Cached models kept in the cache folder (search.semantic.load_or_train), newest first.
-MODELS_KEPT = 3
+# Cached models kept in the cache folder (search.semantic.load_or_train), those used last: 7.7 MB each. A
+# folder several registers share (the test suite's) keeps the models of its common registers warm.
+MODELS_KEPT = 8
 # A serving process relearns its model beside the searches when the index changed and this long has passed
 # since it was learned (SemanticRanker.maybe_relearn): the register's new barriers join what it knows.
 RELEARN_SECONDS = 600.0
@@ -265,6 +266,7 @@ def load_or_train(texts: Sequence[str], cache_dir: Path | None) -> SemanticModel
         try:
             model = pickle.loads(path.read_bytes())
             model.fingerprint = name
+            _touch(path)
             return model
         except Exception as exc:  # noqa: BLE001  (a damaged cache is rebuilt, never fatal)
             log.warning("LSA-cache %s onleesbaar (%s): opnieuw geleerd", path, exc)
@@ -281,8 +283,16 @@ def load_or_train(texts: Sequence[str], cache_dir: Path | None) -> SemanticModel
     return model
 
 
+def _touch(path: Path) -> None:
+    """Mark a cached model as just used: pruning keeps the models last used, not the last learned."""
+    try:
+        os.utime(path)
+    except OSError:  # pruned by another process meanwhile: the model in hand serves on
+        pass
+
+
 def _prune(cache_dir: Path, keep: int = MODELS_KEPT) -> None:
-    """Remove all but the `keep` newest cached models: the model follows the register, so each change to it
+    """Remove all but the `keep` cached models used last: the model follows the register, so each change to it
     leaves one behind."""
     try:  # another process may prune the same folder at once: nothing here is worth failing a search for
         models = sorted(cache_dir.glob("semantic-*.pickle"), key=lambda p: p.stat().st_mtime_ns, reverse=True)

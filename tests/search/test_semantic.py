@@ -98,3 +98,26 @@ def test_a_relearned_model_replaces_the_current_one_only_for_other_texts(tmp_pat
     assert ranker.model is not first and word in ranker.model.vectorizer.vocabulary_
     assert word not in first.vectorizer.vocabulary_
     assert ranker.maybe_relearn(("index", 1)) is None  # the same generation: nothing to learn
+
+
+def test_the_cache_keeps_the_models_used_last(tmp_path):
+    """A model read from the cache counts as just used: learning newer ones for other registers does not push
+    out the one a register keeps loading (the shared folder of the test suite, several registers per host)."""
+    import os
+    import pickle
+    import types
+
+    from search.semantic import MODELS_KEPT, _prune, fingerprint
+
+    texts = ["Een tekst over de gemeenteraad.", "Een tekst over persoonsgegevens."]
+    used = tmp_path / f"semantic-{fingerprint(texts)}.pickle"
+    used.write_bytes(pickle.dumps(types.SimpleNamespace(name="in gebruik")))
+    os.utime(used, (1_000, 1_000))
+    for i in range(MODELS_KEPT):
+        other = tmp_path / f"semantic-ander{i}.pickle"
+        other.write_bytes(b"")
+        os.utime(other, (2_000 + i, 2_000 + i))
+    assert load_or_train(texts, tmp_path).name == "in gebruik"  # read from the cache, not learned
+    _prune(tmp_path)
+    kept = sorted(p.name for p in tmp_path.glob("semantic-*.pickle"))
+    assert len(kept) == MODELS_KEPT and used.name in kept and "semantic-ander0.pickle" not in kept
