@@ -57,13 +57,16 @@ def test_candidates_are_those_of_the_scan_on_the_demo_register(make_backend, dem
     backend = make_backend()
     backend.rebuild(demo_documents)
     checked = 0
-    for doc in demo_documents:
+    # every third record (barriers and articles alike) under each of the three filters: the scan is a full
+    # table read per query, minutes for all 1,183 on a 2-core machine
+    sample = demo_documents[::3]
+    for doc in sample:
         refs = (doc.display_fields().get("refs") or [])
         for types, public_only, exclude in (([doc.type], False, doc.id), (["barrier"], True, None), (None, False, None)):
             postings, scan = _both(backend, doc.title, doc.body, refs, types, exclude, public_only)
             assert _same(postings, scan), (doc.id, [(a.id, b.id) for a, b in zip(postings, scan) if a.id != b.id])
             checked += bool(scan)
-    assert checked > len(demo_documents)  # most records have candidates: the comparison is not vacuous
+    assert checked > len(sample)  # most records have candidates: the comparison is not vacuous
 
 
 def test_similar_hits_scores_and_overlaps_are_those_of_the_scan(make_backend, demo_documents):
